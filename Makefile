@@ -1,0 +1,63 @@
+# ZJTX — make help lists every target.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.DEFAULT_GOAL := help
+
+help: ## List every target
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed ## Install everything into .venv (idempotent)
+
+migrate: setup ## Apply database migrations and load reference data
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_reference
+
+demo: migrate ## Load demo data once (no-op when present)
+	$(BIN)/python manage.py seed_demo
+
+run: demo ## Install, migrate, load demo data, serve at 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup ## Run the test suite (SQLite unless DATABASE_URL is set)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q -m "not e2e" -n 2
+
+e2e: setup ## Browser tests with Debian's chromium (/usr/bin/chromium)
+	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q -m e2e tests/e2e
+
+lint: setup ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: setup ## mypy
+	$(BIN)/mypy zjtx config
+
+messages: setup ## Extract and compile translations (needs GNU gettext)
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=tests
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+check: setup ## ruff, mypy, makemigrations --check, tests
+	$(MAKE) lint types
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
+	$(MAKE) test
+
+bench: setup ## Benchmarks that print ratios against floors measured in the same run
+	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean: ## Remove the virtualenv and the local SQLite database
+	rm -rf $(VENV) var/
+
+.PHONY: help setup migrate demo run test e2e lint types messages check bench clean

@@ -1,0 +1,70 @@
+"""The JSON API at /api/v1 (django-ninja). Errors are always {"code", "message", "fields"}."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from zjtx.accounts.auth import API_AUTH
+from zjtx.core.errors import DomainError
+
+api = NinjaAPI(
+    title="ZJTX API",
+    version="1.0.0",
+    description="专精特新中小企业培育服务平台 API",
+    urls_namespace="api",
+    auth=API_AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+def _field_name(loc: list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields = {}
+    for err in exc.errors:
+        fields[_field_name(list(err.get("loc", [])))] = err.get("msg", "")
+    return _error(request, 400, "invalid_input", _("The request has invalid fields."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return _error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+def _register_routers() -> None:
+    from zjtx.enterprises.api import router as enterprises_router
+    from zjtx.reference.api import router as reference_router
+
+    api.add_router("/", reference_router)
+    api.add_router("/", enterprises_router)
+
+
+_register_routers()

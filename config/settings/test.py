@@ -1,0 +1,15 @@
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, database_from_env
+
+DATABASES = {"default": database_from_env(VAR_DIR / "test.sqlite3")}
+if "DATABASE_URL" not in os.environ:
+    DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory per worker
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_ENABLED = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("zjtx.accounts.urls")),
+    path("reference/", include("zjtx.reference.urls")),
+    path("enterprises/", include("zjtx.enterprises.urls")),
+    path("audit/", include("zjtx.core.audit_urls")),
+    path("", include("zjtx.core.urls")),
+]
+
+handler404 = "zjtx.core.views.page_not_found"
+handler500 = "zjtx.core.views.server_error"

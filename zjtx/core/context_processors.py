@@ -1,0 +1,10 @@
+from django.conf import settings
+
+from .nav import navigation_for
+
+
+def navigation(request):  # type: ignore[no-untyped-def]
+    return {
+        "nav_sections": navigation_for(getattr(request, "user", None), request.path),
+        "department_name": settings.ZJTX_DEPARTMENT_NAME,
+    }

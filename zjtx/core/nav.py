@@ -1,0 +1,101 @@
+"""The sidebar: each role sees only what it may use. Items whose URL does not exist are skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+CITY, UNIT, ENT, EXPERT, BANK, PROV = (
+    "city_officer",
+    "unit_officer",
+    "enterprise",
+    "expert",
+    "bank",
+    "provider",
+)
+SYS, SEC, AUD = "sysadmin", "secadmin", "auditor"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+    icon: str = "circle"
+
+
+@dataclass(frozen=True)
+class NavSection:
+    label: str | Promise
+    items: tuple[NavItem, ...]
+
+
+def _i(label: str | Promise, url_name: str, roles: set[str], icon: str) -> NavItem:
+    return NavItem(label, url_name, frozenset(roles), icon)
+
+
+NAVIGATION: tuple[NavSection, ...] = (
+    NavSection(
+        _("Workbench"),
+        (
+            _i(
+                _("Home"),
+                "core:home",
+                {CITY, UNIT, ENT, EXPERT, BANK, PROV, SYS, SEC, AUD},
+                "house",
+            ),
+            _i(_("My enterprise"), "enterprises:mine", {ENT}, "building"),
+        ),
+    ),
+    NavSection(
+        _("Enterprises"),
+        (
+            _i(_("Enterprise registry"), "enterprises:list", {CITY, UNIT}, "buildings"),
+            _i(_("Pending verification"), "enterprises:pending", {CITY, UNIT}, "person-check"),
+            _i(_("New enterprise"), "enterprises:create", {CITY, UNIT}, "plus-square"),
+        ),
+    ),
+    NavSection(
+        _("Reference data"),
+        (
+            _i(_("Assessment units"), "reference:units", {CITY, UNIT, SYS}, "map"),
+            _i(_("Administrative divisions"), "reference:divisions", {CITY, UNIT, SYS}, "geo"),
+            _i(_("Industry codes"), "reference:industries", {CITY, UNIT, SYS}, "diagram-3"),
+            _i(_("SME size standard"), "reference:size", {CITY, UNIT, ENT, SYS}, "rulers"),
+        ),
+    ),
+    NavSection(
+        _("Administration"),
+        (
+            _i(_("Users"), "accounts:user-list", {SYS}, "people"),
+            _i(_("Security policy"), "accounts:security", {SEC}, "shield-lock"),
+            _i(_("Locked accounts"), "accounts:lockouts", {SEC}, "lock"),
+            _i(_("Audit log"), "audit:list", {AUD}, "journal-text"),
+            _i(_("API tokens"), "accounts:tokens", {CITY, UNIT, ENT, BANK, PROV, SYS}, "key"),
+        ),
+    ),
+)
+
+
+def navigation_for(user, current_path: str = "") -> list[dict]:  # type: ignore[no-untyped-def]
+    if not getattr(user, "is_authenticated", False):
+        return []
+    role = getattr(user, "role", "")
+    sections = []
+    for section in NAVIGATION:
+        items = []
+        for item in section.items:
+            if role not in item.roles:
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            active = (url != "/" and current_path.startswith(url)) or url == current_path
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        if items:
+            sections.append({"label": section.label, "items": items})
+    return sections
