@@ -70,6 +70,7 @@ class AssessmentUnit(models.Model):
     code = models.CharField(_("unit code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
     short_name = models.CharField(_("short name"), max_length=20, blank=True)
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     division_code = models.CharField(
         _("division code"), max_length=6, blank=True, help_text=_("For a zone: its host district")
