@@ -72,3 +72,26 @@ ERROR_MESSAGES = {
     "invalid_registration_authority": "统一社会信用代码第1位（登记管理部门代码）无效",
     "checksum_mismatch": "统一社会信用代码校验位不正确",
 }
+
+# GB 11714 (organisation code, positions 9-17): a warning only, many real codes predate it.
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+ORG_VALUES = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def org_code_valid(raw: str | None) -> bool:
+    """True when positions 9-17 of a well-formed code pass the GB 11714 check (DOMAIN §4)."""
+    code = normalize(raw)
+    if len(code) != 18:
+        return False
+    body, given = code[8:16], code[16]
+    if any(c not in ORG_VALUES for c in body):
+        return False
+    total = sum(ORG_VALUES.index(c) * w for c, w in zip(body, ORG_WEIGHTS, strict=True))
+    value = 11 - total % 11
+    expected = "X" if value == 10 else "0" if value == 11 else str(value)
+    return given == expected
+
+
+def first_error_message(result: CodeCheck) -> str:
+    """The Chinese message for the first problem found (empty when the code is valid)."""
+    return ERROR_MESSAGES[result.errors[0]] if result.errors else ""

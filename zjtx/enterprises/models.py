@@ -3,13 +3,17 @@
 Money is Decimal 元. An unknown figure is NULL, never zero: rules must see that it is missing.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zjtx.core.models import TimeStampedModel
 
-MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
+from .pinyin import pinyin_for
+
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 
 
 class Enterprise(TimeStampedModel):
@@ -17,6 +21,13 @@ class Enterprise(TimeStampedModel):
         PENDING = "pending", _("Awaiting verification")
         VERIFIED = "verified", _("Verified")
         REJECTED = "rejected", _("Rejected")
+
+    class SizeClass(models.TextChoices):
+        LARGE = "large", _("Large")
+        MEDIUM = "medium", _("Medium")
+        SMALL = "small", _("Small")
+        MICRO = "micro", _("Micro")
+        UNKNOWN = "", _("Not classified")
 
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     checksum_override_reason = models.CharField(
@@ -56,6 +67,14 @@ class Enterprise(TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.VERIFIED, db_index=True
     )
     status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    size_class = models.CharField(
+        _("size class"),
+        max_length=10,
+        choices=SizeClass.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("Computed from the latest year's figures; refreshed when they change"),
+    )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,19 +94,46 @@ class Enterprise(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The pinyin search keys are derived data: keep them true on every write path
+        # (services, fixtures, imports), not only where a service remembers to set them.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name" in update_fields:
+            self.name_pinyin, self.name_initials = pinyin_for(self.name)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
 
 class UnitAssignment(models.Model):
-    """Which assessment unit an enterprise belonged to, and when (one unit at a time)."""
+    """Which assessment unit an enterprise belonged to, and when (one unit at a time).
+
+    A period is half-open, [valid_from, valid_to): a move on day D closes the old period with
+    valid_to = D and opens the new one with valid_from = D. valid_to NULL is the current unit.
+    """
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="unit_assignments"
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="unit_assignments",
     )
-    unit = models.ForeignKey("reference.AssessmentUnit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "reference.AssessmentUnit",
+        verbose_name=_("assessment unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -102,7 +148,12 @@ class UnitAssignment(models.Model):
 class AnnualFinancial(TimeStampedModel):
     """One fiscal (calendar) year of audited figures; amounts in 元."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="financials")
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="financials",
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     operating_revenue = models.DecimalField(_("operating revenue"), **MONEY)
     main_business_revenue = models.DecimalField(_("main-business revenue"), **MONEY)
@@ -141,7 +192,9 @@ class IPAsset(TimeStampedModel):
         NEW_DRUG = "new_drug", _("National new drug")
         TCM_VARIETY = "tcm_variety", _("Grade-1 protected TCM variety")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="ip_assets")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="ip_assets"
+    )
     ip_class = models.CharField(_("IP class"), max_length=2, choices=IPClass.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=50)
@@ -187,7 +240,9 @@ class Honour(TimeStampedModel):
         INTERNATIONAL = "international", _("International")
         NONE = "", _("Not applicable")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="honours")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="honours"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=15, choices=Level.choices, blank=True)
     name = models.CharField(_("name"), max_length=200)
