@@ -59,6 +59,15 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        _("Operations monitoring"),
+        (
+            _i(_("Upload monthly report"), "monitoring:upload", {CITY, UNIT}, "upload"),
+            _i(_("Import history"), "monitoring:imports", {CITY, UNIT}, "clock-history"),
+            _i(_("Reporting periods"), "monitoring:periods", {CITY, UNIT}, "calendar-check"),
+            _i(_("Reporting rate"), "monitoring:reporting", {CITY, UNIT}, "bar-chart"),
+        ),
+    ),
+    NavSection(
         _("Reference data"),
         (
             _i(_("Assessment units"), "reference:units", {CITY, UNIT, SYS}, "map"),

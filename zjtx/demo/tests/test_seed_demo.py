@@ -1,0 +1,66 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from zjtx.accounts.models import Role, User
+from zjtx.demo import seeding
+from zjtx.demo.generator import generate
+from zjtx.enterprises.models import AnnualFinancial, Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small(monkeypatch):
+    monkeypatch.setattr(seeding, "SMALL_SCALE", 40)
+    call_command("load_reference", stdout=StringIO())
+
+
+def test_generator_is_deterministic_and_unique():
+    first = [(e.name, e.credit_code, e.financials[-1]["operating_revenue"]) for e in generate(500)]
+    again = [(e.name, e.credit_code, e.financials[-1]["operating_revenue"]) for e in generate(500)]
+    assert first == again
+    assert len({name for name, _, _ in first}) == 500
+    # A batch that starts later continues the same sequence.
+    tail = [(e.name, e.credit_code, e.financials[-1]["operating_revenue"]) for e in generate(100, start=400)]
+    assert tail == first[400:]
+
+
+def test_seed_demo_creates_one_user_per_role_once(small):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out)
+    users = {u.username: u for u in User.objects.all()}
+    assert set(users) == {spec["username"] for spec in seeding.DEMO_USERS}
+    assert users["jinghu_officer"].unit.name == "镜湖区"
+    assert users["wuwei_officer"].unit.name == "无为市"
+    assert users["jingkai_officer"].unit.name == "经济技术开发区"
+    assert users["enterprise_demo"].enterprise.name == "芜湖奇睿精密机械有限公司"
+    assert users["bank_demo"].institution is not None
+    assert users["provider_demo"].provider is not None
+    for name in ("city_admin", "sysadmin", "secadmin", "auditor"):
+        assert users[name].totpdevice_set.filter(confirmed=True).exists()
+    assert users["city_admin"].check_password(seeding.DEMO_PASSWORD)
+    # 40 generated firms plus the showcase, each with five years of financials; no duplicates on rerun.
+    assert Enterprise.objects.count() == 41
+    assert AnnualFinancial.objects.count() == 41 * 5
+    assert not Enterprise.objects.filter(size_class="").exists()
+    assert Enterprise.objects.get(name="芜湖奇睿精密机械有限公司").name_initials.startswith("whqr")
+
+
+def test_seed_demo_refuses_without_reference_data(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def test_demo_logins_lists_every_role(small):
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    for spec in seeding.DEMO_USERS:
+        assert spec["username"] in text
+    assert Role.CITY_OFFICER in {u.role for u in User.objects.all()}
