@@ -195,6 +195,7 @@ def ensure_showcase() -> Enterprise:
     template.unit_code = SHOWCASE["unit_code"]
     template.industry_code = "C34"
     template.main_products = "精密数控机床主轴、工业机器人减速器"
+    template.registered_address = "安徽省芜湖市镜湖区长江中路88号"
     _write_batch([template], units, industries)
     return Enterprise.objects.get(credit_code=SHOWCASE["credit_code"])
 
