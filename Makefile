@@ -44,9 +44,13 @@ lint: setup ## ruff lint and format check
 types: setup ## mypy
 	$(BIN)/mypy zjtx config
 
-messages: setup ## Extract and compile translations (needs GNU gettext)
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=tests
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+messages: setup ## Extract and compile translations per app (needs GNU gettext)
+	@for d in config zjtx/*/; do \
+	  if [ -d $$d/locale ]; then \
+	    (cd $$d && PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin makemessages -l zh_Hans --no-location && \
+	     PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin compilemessages) || exit 1; \
+	  fi; \
+	done
 
 check: setup ## ruff, mypy, makemigrations --check, tests
 	$(MAKE) lint types

@@ -39,7 +39,7 @@ def make_enterprise(units) -> Callable[..., Any]:
         unit = unit or units["镜湖区"]
         return Enterprise.objects.create(
             credit_code=fields.pop("credit_code", None)
-            or make_valid_code(f"913402{n:04d}MA2W{n:03d}"),
+            or make_valid_code(f"913402{n % 10000:04d}MA2W{n % 1000:03d}"),
             name=name or f"测试企业{n}有限公司",
             unit=unit,
             **fields,

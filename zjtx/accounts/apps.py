@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "zjtx.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -27,3 +27,36 @@ class SecondFactorMiddleware:
             if request.path not in allowed:
                 return redirect("accounts:otp")
         return self.get_response(request)
+
+
+class SessionPolicyMiddleware:
+    """Apply the security policy to each logged-in request (等保2.0 8.1.4.1 a, b).
+
+    - Idle timeout: the session expires `idle_minutes` after the last request
+      (SESSION_SAVE_EVERY_REQUEST makes this sliding).
+    - A user holding a temporary password, or a password older than the policy allows,
+      reaches only the password-change page.
+
+    Place it after SecondFactorMiddleware, so that the second factor comes first.
+    """
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        from .policy import password_expired, policy_current
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            request.session.set_expiry(policy_current().idle_minutes * 60)
+            must_change = getattr(user, "must_change_password", False) or password_expired(user)
+            if must_change and not request.path.startswith(ALLOWED_PREFIXES):
+                allowed = {
+                    reverse("accounts:password-change"),
+                    reverse("accounts:logout"),
+                    reverse("accounts:otp"),
+                    reverse("accounts:otp-setup"),
+                }
+                if request.path not in allowed:
+                    return redirect("accounts:password-change")
+        return self.get_response(request)

@@ -1,8 +1,10 @@
 """Users, roles and jurisdiction scopes; API tokens."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -26,7 +28,7 @@ class User(AbstractUser):
     """A person with exactly one role and, for scoped roles, exactly one scope object."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, db_index=True)
-    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     unit = models.ForeignKey(
         "reference.AssessmentUnit",
@@ -61,6 +63,11 @@ class User(AbstractUser):
         related_name="users",
     )
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator issues a temporary password."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -121,3 +128,61 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.name} ({self.prefix}…)"
+
+
+class SecurityPolicy(models.Model):
+    """The one row of password, lockout and session rules the security administrator edits.
+
+    Floors follow 等保2.0 8.1.4.1 a/b assessor practice: >= 8 characters, >= 3 character
+    classes, lock after <= 5 failures for >= 10 minutes, idle timeout <= 30 minutes, passwords changed at least every 90 days.
+    """
+
+    min_length = models.PositiveSmallIntegerField(
+        _("minimum password length"),
+        default=8,
+        validators=[MinValueValidator(8), MaxValueValidator(64)],
+    )
+    min_classes = models.PositiveSmallIntegerField(
+        _("minimum character classes"),
+        default=3,
+        validators=[MinValueValidator(3), MaxValueValidator(4)],
+    )
+    lockout_threshold = models.PositiveSmallIntegerField(
+        _("failed logins before lockout"),
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(10)],
+    )
+    lockout_minutes = models.PositiveSmallIntegerField(
+        _("lockout duration (minutes)"),
+        default=15,
+        validators=[MinValueValidator(10), MaxValueValidator(1440)],
+    )
+    idle_minutes = models.PositiveSmallIntegerField(
+        _("idle timeout (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(30)],
+    )
+    password_max_age_days = models.PositiveSmallIntegerField(
+        _("password validity (days)"),
+        default=90,
+        validators=[MinValueValidator(30), MaxValueValidator(180)],
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+        constraints = [
+            models.CheckConstraint(name="security_policy_singleton", condition=models.Q(pk=1))
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Security policy"))

@@ -10,11 +10,12 @@ class RequestContext:
     request_id: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("zjtx_request", default=RequestContext())
+_current: ContextVar[RequestContext | None] = ContextVar("zjtx_request", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    """The request's context; outside a request (commands, tasks) an empty one."""
+    return _current.get() or RequestContext()
 
 
 def set_current(ctx: RequestContext):  # type: ignore[no-untyped-def]

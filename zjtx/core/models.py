@@ -65,3 +65,83 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.last_hash[:12]}…"
+
+
+class WorkingDayOverride(models.Model):
+    """An official holiday or 调休 workday the chinesecalendar package does not know (DOMAIN §9).
+
+    An override wins over the package, so an administrator can enter next year's State Council
+    calendar as soon as it is published, or correct a local exception.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday (no work)")
+        WORKDAY = "workday", _("Adjusted workday (调休)")
+
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()}"
+
+
+class DocumentCounter(models.Model):
+    """The last number used per issuer (机关代字 or another series) and year; locked to issue."""
+
+    issuer = models.CharField(_("issuer"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document number counter")
+        verbose_name_plural = _("document number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year"], name="document_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer}〔{self.year}〕{self.last_number}"
+
+
+class IssuedDocumentNumber(models.Model):
+    """Every number handed out, so gaps and duplicates can be checked (GB/T 9704-2012 发文字号)."""
+
+    issuer = models.CharField(_("issuer"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    text = models.CharField(_("document number"), max_length=80, unique=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued document number")
+        verbose_name_plural = _("issued document numbers")
+        ordering = ["issuer", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"], name="issued_document_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

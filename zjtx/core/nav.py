@@ -65,6 +65,17 @@ NAVIGATION: tuple[NavSection, ...] = (
             _i(_("Import history"), "monitoring:imports", {CITY, UNIT}, "clock-history"),
             _i(_("Reporting periods"), "monitoring:periods", {CITY, UNIT}, "calendar-check"),
             _i(_("Reporting rate"), "monitoring:reporting", {CITY, UNIT}, "bar-chart"),
+            _i(_("Monitoring dashboard"), "monitoring:dashboard", {CITY, UNIT}, "graph-up"),
+        ),
+    ),
+    NavSection(
+        _("Certification"),
+        (
+            _i(_("My queue"), "certification:home", {CITY, UNIT, ENT, EXPERT}, "inbox"),
+            _i(_("Certification rounds"), "certification:rounds", {CITY, UNIT, ENT}, "award"),
+            _i(_("Expert pool"), "certification:experts", {CITY}, "person-badge"),
+            _i(_("Objections"), "certification:objections", {CITY}, "megaphone"),
+            _i(_("Working-day calendar"), "certification:calendar", {SYS}, "calendar3"),
         ),
     ),
     NavSection(
@@ -83,7 +94,12 @@ NAVIGATION: tuple[NavSection, ...] = (
             _i(_("Security policy"), "accounts:security", {SEC}, "shield-lock"),
             _i(_("Locked accounts"), "accounts:lockouts", {SEC}, "lock"),
             _i(_("Audit log"), "audit:list", {AUD}, "journal-text"),
-            _i(_("API tokens"), "accounts:tokens", {CITY, UNIT, ENT, BANK, PROV, SYS}, "key"),
+            _i(
+                _("API tokens"),
+                "accounts:tokens",
+                {CITY, UNIT, ENT, EXPERT, BANK, PROV, SYS, SEC},
+                "key",
+            ),
         ),
     ),
 )

@@ -1,0 +1,269 @@
+"""Pages of the three administrators (三员分立, 等保2.0 8.1.5 / 8.1.7) and API tokens.
+
+System administrator: accounts. Security administrator: policy, lockouts, second factors.
+(The audit administrator's pages live in zjtx/core/audit_views.py.) Any other role gets 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zjtx.core.errors import DomainError
+
+from . import selectors, services
+from .forms import SecurityPolicyForm, TokenForm, UserFilterForm, UserForm, UsernameForm
+from .models import Role, User
+from .permissions import TOKEN_ROLES, role_required
+from .policy import policy_current
+
+PAGE_SIZE = 20
+
+
+def _secret_page(
+    request: HttpRequest, *, title: str, label: str, secret: str, note: str, back: str
+) -> HttpResponse:
+    response = render(
+        request,
+        "accounts/secret_once.html",
+        {"title": title, "label": label, "secret": secret, "note": note, "back": back},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- System administrator: accounts -------------------------------------------------------
+
+
+@role_required(Role.SYSADMIN)
+def user_list(request: HttpRequest) -> HttpResponse:
+    form = UserFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    page = Paginator(selectors.user_list(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(Role.SYSADMIN)
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = services.user_create(
+                actor=request.user,  # type: ignore[arg-type]
+                username=form.cleaned_data["username"],
+                **form.service_kwargs(),
+            )
+        except DomainError as error:
+            form.add_service_errors(error.fields, error.message)
+        else:
+            return _secret_page(
+                request,
+                title=_("Account created"),
+                label=_("Temporary password of %(username)s") % {"username": user.username},
+                secret=password,
+                note=_(
+                    "Give this password to the user in person or by a secure channel. It is "
+                    "shown only once; the user must change it at the first login."
+                ),
+                back="accounts:user-list",
+            )
+    return render(request, "accounts/user_form.html", {"form": form, "editing": False})
+
+
+@role_required(Role.SYSADMIN)
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = selectors.user_get_manageable(pk=pk)
+    initial = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "role": user.role,
+        "unit": user.unit_id,
+        "enterprise_credit_code": user.enterprise.credit_code if user.enterprise else "",
+        "institution": user.institution_id,
+        "provider": user.provider_id,
+    }
+    form = UserForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(
+                actor=request.user,  # type: ignore[arg-type]
+                user=user,
+                **form.service_kwargs(),
+            )
+        except DomainError as error:
+            form.add_service_errors(error.fields, error.message)
+            user.refresh_from_db()
+        else:
+            messages.success(request, _("The account has been saved."))
+            return redirect("accounts:user-list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "editing": True, "target": user, "is_self": user.pk == request.user.pk},
+    )
+
+
+@role_required(Role.SYSADMIN)
+@require_POST
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    user = selectors.user_get_manageable(pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=user, active=active)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if active:
+            messages.success(request, _("%(name)s has been reactivated.") % {"name": user})
+        else:
+            messages.success(request, _("%(name)s has been deactivated.") % {"name": user})
+    return redirect("accounts:user-edit", pk=user.pk)
+
+
+@role_required(Role.SYSADMIN)
+@require_POST
+def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    user = selectors.user_get_manageable(pk=pk)
+    try:
+        password = services.user_password_reset(actor=request.user, user=user)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:user-edit", pk=user.pk)
+    return _secret_page(
+        request,
+        title=_("Password reset"),
+        label=_("Temporary password of %(username)s") % {"username": user.username},
+        secret=password,
+        note=_(
+            "Give this password to the user in person or by a secure channel. It is shown "
+            "only once; the user must change it at the next login."
+        ),
+        back="accounts:user-list",
+    )
+
+
+# --- Security administrator: policy, lockouts, second factors -----------------------------
+
+
+@role_required(Role.SECADMIN)
+def security_policy(request: HttpRequest) -> HttpResponse:
+    policy = services.policy_get()
+    form = SecurityPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        values = {f: form.cleaned_data[f] for f in services.POLICY_FIELDS}
+        policy.refresh_from_db()
+        try:
+            services.policy_update(actor=request.user, **values)  # type: ignore[arg-type]
+        except DomainError as error:
+            for field, text in error.fields.items():
+                form.add_error(field if field in form.fields else None, text)
+        else:
+            messages.success(request, _("The security policy has been saved and is in force."))
+            return redirect("accounts:security")
+    return render(request, "accounts/security_policy.html", {"form": form, "policy": policy})
+
+
+@role_required(Role.SECADMIN)
+def lockouts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {"lockouts": selectors.lockout_list(), "policy": policy_current()},
+    )
+
+
+@role_required(Role.SECADMIN)
+@require_POST
+def lockout_unlock(request: HttpRequest) -> HttpResponse:
+    form = UsernameForm(request.POST)
+    if form.is_valid():
+        username = form.cleaned_data["username"]
+        services.lockout_reset(actor=request.user, username=username)  # type: ignore[arg-type]
+        messages.success(request, _("%(username)s has been unlocked.") % {"username": username})
+    return redirect("accounts:lockouts")
+
+
+@role_required(Role.SECADMIN)
+@require_POST
+def otp_reset(request: HttpRequest) -> HttpResponse:
+    form = UsernameForm(request.POST)
+    if form.is_valid():
+        username = form.cleaned_data["username"]
+        user = User.objects.filter(username=username, is_superuser=False).first()
+        if user is None:
+            messages.error(
+                request, _("No account has the username %(username)s.") % {"username": username}
+            )
+        else:
+            try:
+                count = services.user_otp_reset(actor=request.user, user=user)  # type: ignore[arg-type]
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Removed %(count)d authenticator(s) of %(username)s; the user registers "
+                        "a new one at the next login."
+                    )
+                    % {"count": count, "username": username},
+                )
+    return redirect("accounts:lockouts")
+
+
+# --- API tokens (every role except the audit administrator) -------------------------------
+
+
+@role_required(*TOKEN_ROLES)
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.token_create(
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            return _secret_page(
+                request,
+                title=_("API token created"),
+                label=_("API token “%(name)s”") % {"name": new.token.name},
+                secret=new.raw,
+                note=_(
+                    "Copy the token now: it is shown only once and only its fingerprint is "
+                    "stored. Send it as the header Authorization: Bearer <token>."
+                ),
+                back="accounts:tokens",
+            )
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": selectors.token_list_for(user=request.user)},
+    )
+
+
+@role_required(*TOKEN_ROLES)
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.token_get_for(user=request.user, pk=pk)
+    services.token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

@@ -1,0 +1,115 @@
+"""Reads for the administration pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from .models import ApiToken, User
+from .policy import cooloff_time, failure_limit
+
+
+def user_list(
+    *, q: str = "", role: str = "", status: str = "", unit_id: int | None = None
+) -> QuerySet[User]:
+    """Accounts for the system administrator, filtered; superusers are not listed."""
+    qs = User.objects.filter(is_superuser=False).select_related(
+        "unit", "enterprise", "institution", "provider"
+    )
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q)
+            | Q(full_name__icontains=q)
+            | Q(phone__icontains=q)
+            | Q(enterprise__name__icontains=q)
+            | Q(enterprise__credit_code__iexact=q)
+        )
+    if role:
+        qs = qs.filter(role=role)
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.order_by("username")
+
+
+def user_get_manageable(*, pk: int) -> User:
+    user = (
+        User.objects.filter(pk=pk, is_superuser=False)
+        .select_related("unit", "enterprise", "institution", "provider")
+        .first()
+    )
+    if user is None:
+        raise Http404
+    return user
+
+
+@dataclass(frozen=True)
+class Lockout:
+    username: str
+    failures: int
+    last_attempt: datetime
+    unlocks_at: datetime
+    locked: bool
+    ip_addresses: list[str]
+
+
+def lockout_list() -> list[Lockout]:
+    """Usernames with recent failed logins; `locked` when they reached the policy's limit."""
+    from axes.models import AccessAttempt
+
+    window = cooloff_time()
+    since = timezone.now() - window
+    limit = failure_limit()
+    rows = (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
+        .exclude(username__isnull=True)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .order_by("-last")
+    )
+    result = []
+    for row in rows:
+        ips = list(
+            AccessAttempt.objects.filter(username=row["username"])
+            .exclude(ip_address__isnull=True)
+            .values_list("ip_address", flat=True)
+            .distinct()[:5]
+        )
+        result.append(
+            Lockout(
+                username=row["username"],
+                failures=row["failures"],
+                last_attempt=row["last"],
+                unlocks_at=row["last"] + window,
+                locked=row["failures"] >= limit,
+                ip_addresses=[str(ip) for ip in ips],
+            )
+        )
+    return result
+
+
+def lockout_until(username: str) -> datetime | None:
+    """When the lock on `username` ends, or None when it is not locked."""
+    for lock in lockout_list():
+        if lock.username == username and lock.locked:
+            return lock.unlocks_at
+    return None
+
+
+def token_list_for(*, user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def token_get_for(*, user: Any, pk: int) -> ApiToken:
+    token = ApiToken.objects.filter(user=user, pk=pk).first()
+    if token is None:
+        raise Http404
+    return token

@@ -1,0 +1,465 @@
+"""Writes for accounts, the security policy, API tokens and second-factor devices.
+
+Every change is audited in the same transaction (等保2.0 8.1.4.3); 三员分立 (8.1.7) is
+enforced here as well as in the views: each administrator acts only through its own services.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from zjtx.core.audit import audit_record
+from zjtx.core.errors import Forbidden, NotFound
+
+from .auth import token_digest, token_generate
+from .errors import AccountError
+from .models import ADMIN_ROLES, ApiToken, Role, SecurityPolicy, User
+from .policy import policy_invalidate
+
+# Which scope field each scoped role needs; every other role has no scope.
+SCOPE_FIELD: dict[str, str] = {
+    Role.UNIT_OFFICER: "unit",
+    Role.ENTERPRISE: "enterprise",
+    Role.BANK: "institution",
+    Role.PROVIDER: "provider",
+}
+SCOPE_FIELDS = ("unit", "enterprise", "institution", "provider")
+POLICY_FIELDS = (
+    "min_length",
+    "min_classes",
+    "lockout_threshold",
+    "lockout_minutes",
+    "idle_minutes",
+    "password_max_age_days",
+)
+TOTP_DEVICE_NAME = "default"
+ENROLMENT_DEVICE_NAME = "enrolment"
+
+
+def _require_role(actor: Any, *roles: str) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_role(*roles):
+        raise Forbidden("forbidden", _("You are not allowed to do this."))
+
+
+def _scope_repr(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    """What an audit record shows of a user account: identity, role, scope, status."""
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "role": user.role,
+        "unit": _scope_repr(user.unit),
+        "enterprise": _scope_repr(user.enterprise),
+        "institution": _scope_repr(user.institution),
+        "provider": _scope_repr(user.provider),
+        "is_active": user.is_active,
+    }
+
+
+def temporary_password_generate(length: int = 16) -> str:
+    """A random password with all four character classes, without look-alike characters."""
+    lower = "abcdefghjkmnpqrstuvwxyz"
+    upper = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    digits = "23456789"
+    symbols = "#%+-=@_!"
+    pools = [lower, upper, digits, symbols]
+    chars = [secrets.choice(pool) for pool in pools]
+    alphabet = "".join(pools)
+    chars += [secrets.choice(alphabet) for _ in range(max(length, 12) - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _scope_clean(role: str, scope: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the scope the role needs (等保2.0 8.1.4.2 a); complain if it is missing."""
+    if role not in Role.values:
+        raise AccountError("invalid_role", _("Choose a valid role."), {"role": _("Invalid role.")})
+    needed = SCOPE_FIELD.get(role)
+    cleaned = {field: None for field in SCOPE_FIELDS}
+    if needed:
+        if scope.get(needed) is None:
+            messages = {
+                "unit": _("A unit officer must belong to an assessment unit."),
+                "enterprise": _("An enterprise user must belong to an enterprise."),
+                "institution": _("A bank user must belong to a financial institution."),
+                "provider": _("A service-provider user must belong to a service provider."),
+            }
+            raise AccountError("scope_required", messages[needed], {needed: messages[needed]})
+        cleaned[needed] = scope[needed]
+    return cleaned
+
+
+def _integrity_error() -> AccountError:
+    return AccountError(
+        "integrity",
+        _("The account could not be saved: its role and scope do not match."),
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    role: str,
+    full_name: str = "",
+    phone: str = "",
+    unit: Any = None,
+    enterprise: Any = None,
+    institution: Any = None,
+    provider: Any = None,
+) -> tuple[User, str]:
+    """Create an account with a one-time temporary password; only the system administrator may."""
+    _require_role(actor, Role.SYSADMIN)
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(
+            "username_taken",
+            _("This username is already taken."),
+            {"username": _("This username is already taken.")},
+        )
+    scope = _scope_clean(
+        role,
+        {"unit": unit, "enterprise": enterprise, "institution": institution, "provider": provider},
+    )
+    password = temporary_password_generate()
+    user = User(
+        username=username,
+        role=role,
+        full_name=full_name.strip(),
+        phone=phone.strip(),
+        must_change_password=True,
+        is_staff=False,
+        is_superuser=False,
+        **scope,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise _integrity_error() from error
+    audit_record(actor=actor, action="user.create", obj=user, after=user_snapshot(user))
+    return user, password
+
+
+def _guard_target(actor: User, user: User) -> None:
+    if user.is_superuser:
+        raise AccountError(
+            "superuser_protected",
+            _("The break-glass superuser cannot be managed here."),
+        )
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    full_name: str = "",
+    phone: str = "",
+    unit: Any = None,
+    enterprise: Any = None,
+    institution: Any = None,
+    provider: Any = None,
+) -> User:
+    """Change name, phone, role and scope; a system administrator never changes its own role."""
+    _require_role(actor, Role.SYSADMIN)
+    _guard_target(actor, user)
+    if user.pk == actor.pk and role != user.role:
+        raise AccountError(
+            "self_role_change",
+            _("You cannot change your own role."),
+            {"role": _("You cannot change your own role.")},
+        )
+    scope = _scope_clean(
+        role,
+        {"unit": unit, "enterprise": enterprise, "institution": institution, "provider": provider},
+    )
+    before = user_snapshot(user)
+    user.role = role
+    user.full_name = full_name.strip()
+    user.phone = phone.strip()
+    for field, value in scope.items():
+        setattr(user, field, value)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise _integrity_error() from error
+    after = user_snapshot(user)
+    role_changed = any(before[k] != after[k] for k in ("role", *SCOPE_FIELDS))
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="user.role_change" if role_changed else "user.update",
+            obj=user,
+            before=before,
+            after=after,
+        )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Disable or re-enable an account (8.1.4.2 c); nobody disables their own account."""
+    _require_role(actor, Role.SYSADMIN)
+    _guard_target(actor, user)
+    if user.pk == actor.pk:
+        raise AccountError("self_deactivate", _("You cannot deactivate your own account."))
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    audit_record(
+        actor=actor,
+        action="user.reactivate" if active else "user.deactivate",
+        obj=user,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User) -> str:
+    """Issue a temporary password, shown once; the user must change it at next login."""
+    _require_role(actor, Role.SYSADMIN)
+    _guard_target(actor, user)
+    password = temporary_password_generate()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=actor, action="user.password_reset", obj=user)
+    return password
+
+
+@transaction.atomic
+def user_otp_reset(*, actor: User, user: User) -> int:
+    """Remove a user's authenticator devices so that the user enrols again (lost phone).
+
+    This is the security administrator's task, not the system administrator's: a system
+    administrator who can reset both password and second factor could take over any account.
+    """
+    _require_role(actor, Role.SECADMIN)
+    _guard_target(actor, user)
+    if user.pk == actor.pk:
+        raise AccountError("self_otp_reset", _("You cannot reset your own authenticator."))
+    count, _details = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="user.otp_reset", obj=user, after={"devices_removed": count})
+    return count
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> User:
+    """Set the user's own new password after the policy checks (8.1.4.1 a)."""
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise AccountError(
+            "password_invalid", " ".join(error.messages), {"new_password1": error.messages[0]}
+        ) from error
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    audit_record(actor=user, action="auth.password_change", obj=user)
+    return user
+
+
+def policy_get() -> SecurityPolicy:
+    """The stored policy row, created with the defaults when missing."""
+    policy, _created = SecurityPolicy.objects.get_or_create(pk=1)
+    return policy
+
+
+@transaction.atomic
+def policy_update(*, actor: User, **values: int) -> SecurityPolicy:
+    """Change the security policy; only the security administrator may (8.1.4.2 e)."""
+    _require_role(actor, Role.SECADMIN)
+    policy = SecurityPolicy.objects.select_for_update().filter(pk=1).first() or policy_get()
+    before = {f: getattr(policy, f) for f in POLICY_FIELDS}
+    for field in POLICY_FIELDS:
+        if field in values:
+            setattr(policy, field, int(values[field]))
+    try:
+        policy.full_clean(exclude=["updated_by"])
+    except ValidationError as error:
+        raise AccountError(
+            "policy_invalid",
+            _("The security policy has invalid values."),
+            {k: v[0] for k, v in error.message_dict.items()},
+        ) from error
+    policy.updated_by = actor
+    policy.save()
+    after = {f: getattr(policy, f) for f in POLICY_FIELDS}
+    audit_record(
+        actor=actor, action="security.policy_change", obj=policy, before=before, after=after
+    )
+    policy_invalidate()
+    transaction.on_commit(policy_invalidate)
+    return policy
+
+
+@transaction.atomic
+def lockout_reset(*, actor: User, username: str) -> int:
+    """Unlock an account locked after repeated failed logins (8.1.4.1 b)."""
+    from axes.utils import reset
+
+    _require_role(actor, Role.SECADMIN)
+    count = reset(username=username)
+    audit_record(
+        actor=actor,
+        action="security.unlock",
+        object_type="accounts.user",
+        object_id=str(
+            User.objects.filter(username=username).values_list("pk", flat=True).first() or ""
+        ),
+        object_repr=username,
+        after={"attempts_removed": count},
+    )
+    return count
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    raw: str
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str, actor: User | None = None) -> NewToken:
+    """A new bearer token for `user`; the raw value exists only in the return value."""
+    if user.role == Role.AUDITOR:
+        raise Forbidden("forbidden", _("Audit administrators cannot hold API tokens."))
+    if not user.is_active:
+        raise AccountError("inactive", _("The account is deactivated."))
+    name = name.strip() or _("API token")
+    raw = token_generate()
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[5:13], digest=token_digest(raw)
+    )
+    audit_record(
+        actor=actor,
+        action="token.create",
+        obj=token,
+        object_repr=f"{user.username} {token.name} ({token.prefix}…)",
+        after={"user": user.username, "name": token.name, "prefix": token.prefix},
+        username="" if actor is not None else "manage.py",
+    )
+    return NewToken(token=token, raw=raw)
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; only its owner does this."""
+    if token.user_id != actor.pk:
+        raise NotFound("not_found", _("Not found."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="token.revoke",
+            obj=token,
+            object_repr=f"{actor.username} {token.name} ({token.prefix}…)",
+            before={"revoked_at": None},
+            after={"revoked_at": token.revoked_at},
+        )
+    return token
+
+
+def otp_device_ensure(user: User, key_hex: str | None = None) -> TOTPDevice:
+    """Give `user` a confirmed TOTP device, for the demo seeder and tests.
+
+    `key_hex` is the shared secret as hex (20 bytes = 40 hex digits, as RFC 6238 suggests).
+    The demo seeder passes a fixed key per account, e.g.
+    ``hashlib.sha1(f"zjtx-demo:{username}".encode()).hexdigest()``, so the same codes
+    come out every time the demo is rebuilt: add the key to an authenticator app (its base32
+    form is in the otpauth:// URL of `device.config_url`) or run
+    ``manage.py demo_otp_code <username>``. Never use fixed keys in production: without
+    `key_hex` a random key is kept, or generated when the user has no device yet.
+    """
+    device = TOTPDevice.objects.filter(user=user, name=TOTP_DEVICE_NAME).first()
+    if device is None:
+        device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME)
+    if key_hex is not None:
+        device.key = key_hex.lower()
+    device.confirmed = True
+    device.full_clean(exclude=["user"])
+    device.save()
+    return device
+
+
+def otp_enrolment_device(user: User) -> TOTPDevice:
+    """The unconfirmed device a user is enrolling, created with a fresh random key."""
+    device = TOTPDevice.objects.filter(
+        user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False
+    ).first()
+    return device or TOTPDevice.objects.create(
+        user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False
+    )
+
+
+def _clean_code(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+def otp_enrolment_confirm(*, user: User, code: str) -> TOTPDevice:
+    """Confirm the enrolling device with a code the authenticator app shows (8.1.4.1 d).
+
+    Not one transaction: a failed attempt stays audited and throttled when the error is raised.
+    """
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise AccountError("already_enrolled", _("An authenticator is already registered."))
+    device = otp_enrolment_device(user)
+    if not device.verify_token(_clean_code(code)):
+        audit_record(actor=user, action="auth.otp_enrol", obj=user, success=False)
+        raise AccountError(
+            "invalid_code",
+            _("The code is wrong or has expired. Enter the code your app shows now."),
+            {"code": _("Wrong or expired code.")},
+        )
+    with transaction.atomic():
+        device.name = TOTP_DEVICE_NAME
+        device.confirmed = True
+        device.save(update_fields=["name", "confirmed"])
+        audit_record(actor=user, action="auth.otp_enrol", obj=user)
+    return device
+
+
+def otp_verify(*, user: User, code: str) -> TOTPDevice:
+    """Check a TOTP code against the user's confirmed devices; failures are audited."""
+    code = _clean_code(code)
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if code and device.verify_token(code):
+            audit_record(actor=user, action="auth.otp_verified", obj=user)
+            return device
+    audit_record(actor=user, action="auth.otp_failed", obj=user, success=False)
+    raise AccountError(
+        "invalid_code",
+        _("The code is wrong or has expired. Wait for a new code and try again."),
+        {"code": _("Wrong or expired code.")},
+    )
+
+
+def user_is_admin_role(user: User) -> bool:
+    return user.role in ADMIN_ROLES
