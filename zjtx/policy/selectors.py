@@ -1,0 +1,114 @@
+"""Reads: programs, their current compiled packages, and evaluating facts against them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from zjtx.core.errors import DomainError, NotFound
+
+from .engine import (
+    FactError,
+    FactSpec,
+    Package,
+    Result,
+    evaluate,
+    package_from_dict,
+    package_from_text,
+)
+from .engine.facts import coerce_fact
+from .errors import fact_error_message, invalid_facts
+from .models import Evaluation, PolicyPackageVersion, PolicyProgram
+
+# Versions are immutable rows, so a compiled package can be cached by its primary key.
+_COMPILED: dict[int, Package] = {}
+
+
+def package_for(version: PolicyPackageVersion) -> Package:
+    """The compiled engine package of a stored version (cached; rows never change)."""
+    package = _COMPILED.get(version.pk)
+    if package is None:
+        if version.source_text:
+            package = package_from_text(version.source_text, version=version.version)
+        else:
+            package = package_from_dict(version.content, version=version.version)
+        _COMPILED[version.pk] = package
+    return package
+
+
+def program_list() -> list[PolicyProgram]:
+    return list(PolicyProgram.objects.select_related("current_version").order_by("id"))
+
+
+def program_get(*, program_id: str) -> PolicyProgram:
+    program = PolicyProgram.objects.select_related("current_version").filter(pk=program_id).first()
+    if program is None or program.current_version is None:
+        raise NotFound("not_found", _("No such policy program."), {"id": program_id})
+    return program
+
+
+def packages_current() -> dict[str, Package]:
+    """Every program's current package, by program id."""
+    return {
+        program.id: package_for(program.current_version)
+        for program in program_list()
+        if program.current_version is not None
+    }
+
+
+def fact_specs(packages: Mapping[str, Package]) -> dict[str, FactSpec]:
+    """Every fact any package declares (the loader guarantees one type per name)."""
+    specs: dict[str, FactSpec] = {}
+    for package in packages.values():
+        for name, spec in package.facts.items():
+            specs.setdefault(name, spec)
+    return specs
+
+
+def facts_validate(facts: Mapping[str, Any], specs: Mapping[str, FactSpec]) -> None:
+    """Raise a DomainError naming every unknown or badly typed fact (`facts.<name>`)."""
+    errors: dict[str, str] = {}
+    for name, raw in facts.items():
+        spec = specs.get(name)
+        if spec is None:
+            errors[f"facts.{name}"] = _("No program uses this fact.")
+            continue
+        if raw is None:
+            continue
+        try:
+            coerce_fact(spec, raw)
+        except FactError as exc:
+            errors[f"facts.{name}"] = fact_error_message(exc, sorted(spec.values))
+    if errors:
+        raise invalid_facts(errors)
+
+
+def programs_evaluate(
+    *, as_of: date, facts: Mapping[str, Any], program_ids: Sequence[str] | None = None
+) -> list[Result]:
+    """Evaluate the named programs (default: every program in force on `as_of`); no writes."""
+    packages = packages_current()
+    if program_ids is None:
+        selected = [p for p in packages.values() if p.in_force(as_of)]
+    else:
+        unknown = [pid for pid in program_ids if pid not in packages]
+        if unknown:
+            raise DomainError(
+                "unknown_program",
+                _("Unknown policy program."),
+                {"programs": _("Unknown: %(ids)s") % {"ids": ", ".join(unknown)}},
+            )
+        selected = [packages[pid] for pid in dict.fromkeys(program_ids)]
+    facts_validate(facts, fact_specs(packages))
+    return [evaluate(package, facts, as_of) for package in selected]
+
+
+def evaluation_list_for_enterprise(*, enterprise_id: int) -> list[Evaluation]:
+    return list(
+        Evaluation.objects.filter(enterprise_id=enterprise_id)
+        .select_related("program")
+        .order_by("-created_at", "-id")
+    )
