@@ -61,11 +61,13 @@ NAVIGATION: tuple[NavSection, ...] = (
     NavSection(
         _("Operations monitoring"),
         (
+            _i(_("Monthly report"), "monitoring:report", {ENT}, "pencil-square"),
             _i(_("Upload monthly report"), "monitoring:upload", {CITY, UNIT}, "upload"),
             _i(_("Import history"), "monitoring:imports", {CITY, UNIT}, "clock-history"),
             _i(_("Reporting periods"), "monitoring:periods", {CITY, UNIT}, "calendar-check"),
             _i(_("Reporting rate"), "monitoring:reporting", {CITY, UNIT}, "bar-chart"),
             _i(_("Monitoring dashboard"), "monitoring:dashboard", {CITY, UNIT}, "graph-up"),
+            _i(_("Early warnings"), "monitoring:warnings", {CITY, UNIT}, "exclamation-triangle"),
         ),
     ),
     NavSection(
@@ -108,6 +110,10 @@ NAVIGATION: tuple[NavSection, ...] = (
 def navigation_for(user, current_path: str = "") -> list[dict]:  # type: ignore[no-untyped-def]
     if not getattr(user, "is_authenticated", False):
         return []
+    # Before the second factor is done the user may use nothing but the OTP pages.
+    is_verified = getattr(user, "is_verified", None)
+    if getattr(user, "needs_second_factor", False) and not (is_verified and is_verified()):
+        return []
     role = getattr(user, "role", "")
     sections = []
     for section in NAVIGATION:
@@ -119,8 +125,16 @@ def navigation_for(user, current_path: str = "") -> list[dict]:  # type: ignore[
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            active = (url != "/" and current_path.startswith(url)) or url == current_path
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
         if items:
             sections.append({"label": section.label, "items": items})
+    # Highlight only the longest matching entry (/enterprises/new/ is not also /enterprises/).
+    matches = [
+        i
+        for s in sections
+        for i in s["items"]
+        if i["url"] == current_path or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return sections
