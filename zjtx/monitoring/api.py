@@ -1,0 +1,214 @@
+"""/api/v1/monitoring: template download, imports, stored values (issue 5 "API")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from zjtx.accounts.models import Role
+
+from . import selectors, services
+from .errors import MonitoringError, MonitoringForbidden
+from .imports.filecheck import MAX_UPLOAD_BYTES
+from .imports.messages import file_message
+from .models import ImportRun
+from .views import template_response
+
+router = Router(tags=["monitoring"])
+
+
+class ImportErrorOut(Schema):
+    row: int | None
+    column: str
+    cell: str = ""
+    code: str
+    message: str
+
+
+class ImportRunOut(Schema):
+    id: int
+    status: str
+    period: str
+    file_name: str
+    sha256: str
+    dry_run: bool
+    accept_valid_rows: bool
+    rows_total: int
+    rows_accepted: int
+    rows_rejected: int
+    rows_blank: int
+    values_inserted: int
+    values_replaced: int
+    values_removed: int
+    values_unchanged: int
+    created_at: datetime
+    duration_ms: int
+    errors: list[ImportErrorOut]
+
+
+class ValueOut(Schema):
+    indicator: str
+    name: str
+    unit: str
+    value: Decimal | None
+    value_stored: Decimal | None
+    text: str
+    updated_at: datetime
+    import_id: int | None
+
+
+class ValuesOut(Schema):
+    credit_code: str
+    name: str
+    period: str
+    values: list[ValueOut]
+
+
+def run_out(run: ImportRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "period": run.period_code,
+        "file_name": run.original_name,
+        "sha256": run.sha256,
+        "dry_run": run.dry_run,
+        "accept_valid_rows": run.accept_valid_rows,
+        "rows_total": run.rows_total,
+        "rows_accepted": run.rows_accepted,
+        "rows_rejected": run.rows_rejected,
+        "rows_blank": run.rows_blank,
+        "values_inserted": run.values_inserted,
+        "values_replaced": run.values_replaced,
+        "values_removed": run.values_removed,
+        "values_unchanged": run.values_unchanged,
+        "created_at": run.created_at,
+        "duration_ms": run.duration_ms,
+        "errors": run.errors,
+    }
+
+
+def _require_import_role(request: Any) -> None:
+    if not request.user.has_role(Role.CITY_OFFICER, Role.UNIT_OFFICER):
+        raise MonitoringForbidden("forbidden", _("Only city and unit officers can import reports."))
+
+
+@router.get("/monitoring/template", url_name="monitoring-template")
+def template(request: Any, period: str) -> HttpResponse:
+    """The xlsx template for the period, with the caller's enterprises pre-listed."""
+    _require_import_role(request)
+    return template_response(request.user, period)
+
+
+@router.post("/monitoring/imports", response=ImportRunOut, url_name="monitoring-import")
+def import_create(
+    request: Any,
+    file: File[UploadedFile],
+    period: Form[str],
+    dry_run: Form[bool] = False,
+    accept_valid_rows: Form[bool] = False,
+) -> dict[str, Any]:
+    """Upload a filled template: 400 for unusable files, else the run with every row error."""
+    _require_import_role(request)
+    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
+        raise MonitoringError("file_too_large", file_message("file_too_large"))
+    run = services.import_upload(
+        actor=request.user,
+        period_code=period,
+        data=file.read(),
+        original_name=file.name or "upload.xlsx",
+        dry_run=dry_run,
+        accept_valid_rows=accept_valid_rows,
+    )
+    return run_out(run)
+
+
+@router.get(
+    "/monitoring/imports/{import_id}", response=ImportRunOut, url_name="monitoring-import-get"
+)
+def import_get(request: Any, import_id: int) -> dict[str, Any]:
+    return run_out(selectors.import_run_get(pk=import_id, user=request.user))
+
+
+@router.post(
+    "/monitoring/imports/{import_id}/commit",
+    response=ImportRunOut,
+    url_name="monitoring-import-commit",
+)
+def import_commit(request: Any, import_id: int) -> dict[str, Any]:
+    """Store a validated dry run from its kept file, without uploading again."""
+    run = selectors.import_run_get(pk=import_id, user=request.user)
+    return run_out(services.import_confirm(actor=request.user, run=run))
+
+
+@router.get("/monitoring/values", response=ValuesOut, url_name="monitoring-values")
+def values(request: Any, period: str, credit_code: str) -> dict[str, Any]:
+    """Stored values of one enterprise for one period, in the template unit and in 元."""
+    ref = services.parse_period(period)
+    enterprise, stored = selectors.values_for(
+        user=request.user, period_code=ref.code, credit_code=credit_code
+    )
+    return {
+        "credit_code": enterprise.credit_code,
+        "name": enterprise.name,
+        "period": ref.code,
+        "values": [
+            {
+                "indicator": s.indicator.code,
+                "name": s.indicator.name,
+                "unit": s.indicator.unit,
+                "value": None if s.indicator.is_text else s.display,
+                "value_stored": s.value,
+                "text": s.text,
+                "updated_at": s.updated_at,
+                "import_id": s.import_run_id,
+            }
+            for s in stored
+        ],
+    }
+
+
+class WarningOut(Schema):
+    id: int
+    period: str
+    credit_code: str
+    enterprise: str
+    unit: str
+    rule: str
+    level: str
+    explanation: str
+    facts: dict[str, Any]
+    status: str
+    note: str
+
+
+@router.get("/monitoring/warnings", response=list[WarningOut], url_name="monitoring-warnings")
+def warnings(request: Any, period: str, level: str = "", status: str = "") -> list[dict[str, Any]]:
+    """Early warnings of the period in the caller's jurisdiction, with their explanation."""
+    ref = services.parse_period(period)
+    found = selectors.period_list().filter(code=ref.code).first()
+    if found is None:
+        return []
+    return [
+        {
+            "id": w.pk,
+            "period": w.period.code,
+            "credit_code": w.enterprise.credit_code,
+            "enterprise": w.enterprise.name,
+            "unit": w.unit.name,
+            "rule": w.rule.code,
+            "level": w.level,
+            "explanation": w.explanation,
+            "facts": w.facts,
+            "status": w.status,
+            "note": w.note,
+        }
+        for w in selectors.warning_list_for(request.user, period=found, level=level, status=status)[
+            :5000
+        ]
+    ]

@@ -1,0 +1,161 @@
+"""Early warnings: thresholds, explanations with the numbers, follow-up tasks, scope."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from zjtx.accounts.models import Role
+from zjtx.monitoring import services
+from zjtx.monitoring import warning_rules as warnings
+from zjtx.monitoring.models import MonitoringWarning, WarningRule
+
+from . import xlsx_files as X
+
+pytestmark = pytest.mark.django_db
+
+
+def rule(code):
+    return WarningRule.objects.get(code=code)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "level"),
+    [(80, 100, "yellow"), (70, 100, "orange"), (50, 100, "red"), (81, 100, None), (10, 0, None)],
+)
+def test_revenue_yoy_levels(current, previous, level):
+    found = warnings.yoy_drop(
+        rule("revenue_yoy"),
+        Decimal(current),
+        Decimal(previous),
+        money=True,
+        name="营业收入",
+        unit="万元",
+    )
+    assert (found.level if found else None) == level
+
+
+def test_debt_ratio_explains_the_numbers():
+    found = warnings.debt_ratio(rule("debt_ratio"), Decimal("8500000"), Decimal("10000000"))
+    assert found.level == "yellow"
+    assert (
+        "85.00%" in found.explanation
+        and "850.00" in found.explanation
+        and "1,000.00" in found.explanation
+    )
+
+
+def load(actor, period, rows):
+    run = services.import_upload(
+        actor=actor, period_code=period, data=X.workbook(rows), original_name="x.xlsx"
+    )
+    assert run.status == "committed", run.errors
+    return run
+
+
+def test_lock_raises_warnings_and_units_close_them(
+    city_officer, unit_officer, other_unit_officer, firms, login
+):
+    a, b, w = (firms[k] for k in "abw")
+    load(
+        city_officer,
+        "2025-09",
+        [X.row(a.credit_code, 营业收入=1000), X.row(w.credit_code, 用电量=100000)],
+    )
+    load(
+        city_officer,
+        "2026-09",
+        [
+            X.row(a.credit_code, 营业收入=700),  # −30 %: orange
+            X.row(
+                w.credit_code, 用电量=50000, 负债合计=4500, 资产总计=5000
+            ),  # −50 % power, 90 % debt
+        ],
+    )
+    period = services.period_open(actor=city_officer, code="2026-09")
+    services.period_lock(actor=city_officer, period=period)
+    found = {
+        (x.enterprise_id, x.rule.code): x for x in MonitoringWarning.objects.select_related("rule")
+    }
+    assert found[(a.pk, "revenue_yoy")].level == "orange"
+    assert "-30.00%" in found[(a.pk, "revenue_yoy")].explanation
+    assert found[(w.pk, "electricity_yoy")].level == "orange"
+    assert found[(w.pk, "debt_ratio")].level == "yellow"  # 90 % is not above the 90 % orange line
+    assert found[(b.pk, "missing_report")].level == "yellow"
+    assert (a.pk, "missing_report") not in found
+
+    mine = login(unit_officer).get(reverse("monitoring:warnings") + "?period=2026-09")
+    body = mine.content.decode()
+    assert "运行监测" in body and a.name in body and w.name not in body
+    target = found[(a.pk, "revenue_yoy")]
+    client = login(other_unit_officer)
+    assert (
+        client.post(
+            reverse("monitoring:warning-close", args=[target.pk]), {"note": "已走访"}
+        ).status_code
+        == 404
+    )
+    client = login(unit_officer)
+    client.post(reverse("monitoring:warning-close", args=[target.pk]), {"note": ""})
+    assert MonitoringWarning.objects.get(pk=target.pk).status == "open"
+    client.post(
+        reverse("monitoring:warning-close", args=[target.pk]),
+        {"note": "已走访企业，订单回落系季节性"},
+    )
+    target.refresh_from_db()
+    assert target.status == "closed" and target.closed_by == unit_officer
+
+    # re-evaluation keeps the closed task and is otherwise idempotent
+    result = services.warnings_run(actor=city_officer, period=period)
+    assert result["created"] == 0 and result["withdrawn"] == 0
+    assert MonitoringWarning.objects.get(pk=target.pk).status == "closed"
+
+
+def test_warnings_api_scoped(client, city_officer, unit_officer, firms, make_user):
+    from .test_api import bearer
+
+    a = firms["a"]
+    load(city_officer, "2025-09", [X.row(a.credit_code, 营业收入=1000)])
+    load(city_officer, "2026-09", [X.row(a.credit_code, 营业收入=100)])
+    services.warnings_run(
+        actor=city_officer, period=services.period_open(actor=city_officer, code="2026-09")
+    )
+    body = client.get(
+        "/api/v1/monitoring/warnings?period=2026-09&level=red", **bearer(unit_officer)
+    ).json()
+    assert [(x["credit_code"], x["rule"], x["level"]) for x in body] == [
+        (a.credit_code, "revenue_yoy", "red")
+    ]
+    other = make_user(Role.UNIT_OFFICER, unit=firms["w"].unit)
+    assert (
+        client.get("/api/v1/monitoring/warnings?period=2026-09&level=red", **bearer(other)).json()
+        == []
+    )
+
+
+def test_decline_streak_and_outlier_rules():
+    series = [Decimal(v) * 10000 for v in (100, 90, 80, 70, 60)]
+    found = warnings.decline_streak(rule("revenue_decline"), series, "营业收入")
+    assert found.level == "orange" and found.facts["months"] == 4
+    assert "4" in found.explanation and "60.00" in found.explanation
+    assert warnings.decline_streak(rule("revenue_decline"), series[:3], "营业收入") is None
+    history = [Decimal(v) * 10000 for v in (100, 102, 98, 101, 99, 100)]
+    assert (
+        warnings.outlier(rule("revenue_outlier"), Decimal(100) * 10000, history, "营业收入") is None
+    )
+    assert (
+        warnings.outlier(rule("revenue_outlier"), Decimal(1000) * 10000, history, "营业收入").level
+        == "red"
+    )
+
+
+def test_headcount_drop_raised_on_lock(city_officer, firms):
+    a = firms["a"].credit_code
+    load(city_officer, "2025-09", [X.row(a, 从业人员=100)])
+    load(city_officer, "2026-09", [X.row(a, 从业人员=85)])
+    period = services.period_open(actor=city_officer, code="2026-09")
+    services.warnings_run(actor=city_officer, period=period)
+    found = MonitoringWarning.objects.get(rule__code="headcount_yoy")
+    assert found.level == "yellow" and "-15.00%" in found.explanation
