@@ -23,6 +23,7 @@ setup: $(VENV)/.installed ## Install everything into .venv (idempotent)
 migrate: setup ## Apply database migrations and load reference data
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference
+	$(BIN)/python manage.py load_policies
 
 demo: migrate ## Load demo data once (no-op when present)
 	$(BIN)/python manage.py seed_demo
@@ -35,7 +36,7 @@ test: setup ## Run the test suite (SQLite unless DATABASE_URL is set)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q -m "not e2e" -n 2
 
 e2e: setup ## Browser tests with Debian's chromium (/usr/bin/chromium)
-	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q -m e2e tests/e2e
+	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -q -m e2e
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -6,12 +6,12 @@ Runs with `pytest -m e2e zjtx/monitoring` (Playwright + Debian's chromium); excl
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from . import xlsx_files as X
 from .conftest import PERIOD
@@ -19,28 +19,6 @@ from .conftest import PERIOD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CHROMIUM = os.environ.get("ZJTX_CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
-        # Code run while Playwright's loop is active gets its own connection (asgiref
-        # Local follows the loop's context); close it, or PostgreSQL keeps the test DB busy.
-        from django.db import connections
-
-        connections.close_all()
 
 
 def upload(page, base: str, data: bytes, dry_run: bool = True) -> None:
@@ -56,6 +34,8 @@ def upload(page, base: str, data: bytes, dry_run: bool = True) -> None:
 
 
 def test_upload_fix_confirm_and_dashboard(live_server, page, units, make_enterprise, make_user):
+    # Transactional tests flush the tables, data migrations included: reload the catalogue.
+    call_command("load_indicators", stdout=io.StringIO())
     firm = make_enterprise(name="芜湖奇睿精密机械有限公司", unit=units["镜湖区"])
     make_user("unit_officer", username="jinghu_monitor", unit=units["镜湖区"])
     base = live_server.url

@@ -175,7 +175,7 @@ def test_bad_values_are_named_by_cell(unit_officer, firms, cells, code, cell):
 def test_credit_code_problems(unit_officer, firms, make_enterprise):
     from zjtx.core.credit_code import make_valid_code
 
-    unknown = make_valid_code("91340202MA2WXXXX9")
+    unknown = make_valid_code("91340202MA2WYYYY9")
     bad = firms["a"].credit_code[:-1] + ("0" if firms["a"].credit_code[-1] != "0" else "1")
     rows = [
         X.row(firms["a"].credit_code),
