@@ -77,7 +77,20 @@ NAVIGATION: tuple[NavSection, ...] = (
             _i(_("Certification rounds"), "certification:rounds", {CITY, UNIT, ENT}, "award"),
             _i(_("Expert pool"), "certification:experts", {CITY}, "person-badge"),
             _i(_("Objections"), "certification:objections", {CITY}, "megaphone"),
+            _i(_("Dynamic management"), "certification:management", {CITY, UNIT}, "arrow-repeat"),
             _i(_("Working-day calendar"), "certification:calendar", {SYS}, "calendar3"),
+        ),
+    ),
+    NavSection(
+        _("Policies and subsidies"),
+        (
+            _i(_("Policy calculator"), "policy:calculator", {CITY, UNIT, ENT}, "calculator"),
+            _i(_("My policy calendar"), "policy:notices", {ENT}, "bell"),
+            _i(_("Proactive award scan"), "policy:scans", {CITY}, "search"),
+            _i(_("Policy parameters"), "policy:governance", {CITY}, "sliders"),
+            _i(_("Subsidy applications"), "subsidies:list", {CITY, UNIT, ENT}, "file-earmark-text"),
+            _i(_("Payout ledger"), "subsidies:ledger", {CITY, UNIT}, "journal-check"),
+            _i(_("Budgets"), "subsidies:budgets", {CITY, UNIT}, "piggy-bank"),
         ),
     ),
     NavSection(

@@ -1,0 +1,145 @@
+"""Rounds and applications: list, create, read, edit, materials, actions, transitions, scores."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form
+from ninja.files import UploadedFile
+
+from zjtx.core.errors import NotFound
+
+from .. import permissions, selectors, services
+from ..models import Round
+from ._router import router
+from .schemas import (
+    ActionOut,
+    ApplicationOut,
+    ApplicationPatchIn,
+    AssignmentOut,
+    MaterialOut,
+    RoundIn,
+    RoundOut,
+    ScoresIn,
+    TransitionIn,
+    _application_out,
+    _assignment_out,
+    _round_out,
+)
+
+
+@router.get("/certification/rounds", response=list[RoundOut])
+def rounds_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_round_out(r) for r in selectors.round_list_for(user=request.user)]
+
+
+@router.post("/certification/rounds", response={201: RoundOut})
+def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
+    values = payload.model_dump(exclude={"open"})
+    for key in ("required_materials", "rubric"):
+        if values[key] is None:
+            values.pop(key)
+        else:
+            values[key] = [
+                {k: (str(v) if isinstance(v, Decimal) else v) for k, v in item.items()}
+                for item in values[key]
+            ]
+    rnd = services.round_create(actor=request.user, **values)
+    if payload.open:
+        rnd = services.round_set_status(round=rnd, status=Round.Status.OPEN, actor=request.user)
+    return 201, _round_out(rnd)
+
+
+@router.get("/certification/rounds/{round_id}", response=RoundOut)
+def rounds_get(request: HttpRequest, round_id: int) -> dict[str, Any]:
+    return _round_out(selectors.round_get(pk=round_id, user=request.user))
+
+
+@router.post("/certification/rounds/{round_id}/applications", response={201: ApplicationOut})
+def applications_create(request: HttpRequest, round_id: int) -> tuple[int, dict[str, Any]]:
+    rnd = selectors.round_get(pk=round_id, user=request.user)
+    app = services.application_create(round=rnd, actor=request.user)
+    return 201, _application_out(selectors.application_get(pk=app.pk, user=request.user))
+
+
+@router.get("/certification/applications", response=list[ApplicationOut])
+def applications_list(
+    request: HttpRequest, round_id: int | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    qs = selectors.application_list_for(user=request.user, round_id=round_id, status=status)
+    return [_application_out(a) for a in qs[:500]]
+
+
+@router.get("/certification/applications/{application_id}", response=ApplicationOut)
+def applications_get(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    return _application_out(selectors.application_get(pk=application_id, user=request.user))
+
+
+@router.patch("/certification/applications/{application_id}", response=ApplicationOut)
+def applications_patch(
+    request: HttpRequest, application_id: int, payload: ApplicationPatchIn
+) -> dict[str, Any]:
+    app = selectors.application_get(pk=application_id, user=request.user)
+    services.application_update_data(application=app, values=payload.data, actor=request.user)
+    return _application_out(selectors.application_get(pk=application_id, user=request.user))
+
+
+@router.post("/certification/applications/{application_id}/materials", response={201: MaterialOut})
+def materials_upload(
+    request: HttpRequest,
+    application_id: int,
+    kind: Form[str],
+    file: File[UploadedFile],
+) -> tuple[int, Any]:
+    app = selectors.application_get(pk=application_id, user=request.user)
+    content = file.read(services.MATERIAL_MAX_BYTES + 1)
+    material = services.material_upload(
+        application=app, kind=kind, name=file.name or "", content=content, actor=request.user
+    )
+    return 201, material
+
+
+@router.get("/certification/applications/{application_id}/actions", response=list[ActionOut])
+def applications_actions(request: HttpRequest, application_id: int) -> list[dict[str, Any]]:
+    app = selectors.application_get(pk=application_id, user=request.user)
+    return [a.as_dict() for a in selectors.actions_for(user=request.user, application=app)]
+
+
+@router.post("/certification/applications/{application_id}/transitions", response=ApplicationOut)
+def applications_transition(
+    request: HttpRequest, application_id: int, payload: TransitionIn
+) -> dict[str, Any]:
+    app = selectors.application_get(pk=application_id, user=request.user)
+    services.application_transition(
+        application=app,
+        action=payload.action,
+        actor=request.user,
+        reason_code=payload.reason_code,
+        reason=payload.reason,
+        rank=payload.rank,
+        opinion=payload.opinion,
+    )
+    return _application_out(selectors.application_get(pk=application_id, user=request.user))
+
+
+@router.post("/certification/applications/{application_id}/scores", response={201: AssignmentOut})
+def applications_scores(
+    request: HttpRequest, application_id: int, payload: ScoresIn
+) -> tuple[int, dict[str, Any]]:
+    app = selectors.application_get(pk=application_id, user=request.user)
+    assignment = selectors.assignment_for(user=request.user, application=app)
+    if assignment is None or assignment.status not in permissions.ACTIVE_ASSIGNMENT:
+        raise NotFound("not_found", _("Not found."))
+    row = services.scores_submit(
+        assignment=assignment,
+        scores=[
+            services.ScoreIn(s.indicator, s.score, s.comment, s.justification)
+            for s in payload.scores
+        ],
+        actor=request.user,
+        undertaking=payload.undertaking,
+    )
+    return 201, _assignment_out(row)

@@ -1,0 +1,113 @@
+"""The expert pool, declared relations, hand assignment and declines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from zjtx.core.errors import NotFound
+
+from .. import permissions, selectors, services
+from ..models import ExpertProfile
+from ._router import router
+from .schemas import (
+    AssignmentOut,
+    _assignment_out,
+)
+from .steps import (
+    AssignExpertIn,
+    DeclineIn,
+    ExpertIn,
+    ExpertOut,
+    RelationIn,
+    _expert_out,
+)
+
+
+@router.get("/certification/experts", response=list[ExpertOut])
+def experts_list(request: HttpRequest) -> list[dict[str, Any]]:
+    if not permissions.is_city(request.user):
+        raise NotFound("not_found", _("Not found."))
+    return [_expert_out(e) for e in selectors.expert_pool()]
+
+
+@router.post("/certification/experts", response={201: ExpertOut})
+def experts_save(request: HttpRequest, payload: ExpertIn) -> tuple[int, dict[str, Any]]:
+    from zjtx.accounts.models import User
+    from zjtx.reference.models import AssessmentUnit
+
+    if not permissions.is_city(request.user):
+        raise NotFound("not_found", _("Not found."))
+    user = User.objects.filter(pk=payload.user_id).first()
+    if user is None:
+        raise NotFound("not_found", _("Not found."))
+    unit = (
+        AssessmentUnit.objects.filter(code=payload.unit_code).first() if payload.unit_code else None
+    )
+    profile = services.expert_profile_save(
+        user=user,
+        actor=request.user,
+        employer_name=payload.employer_name,
+        employer_credit_code=payload.employer_credit_code,
+        unit=unit,
+        fields=payload.fields,
+    )
+    return 201, _expert_out(profile)
+
+
+@router.post("/certification/experts/{expert_id}/relations", response={201: dict[str, Any]})
+def experts_relation(
+    request: HttpRequest, expert_id: int, payload: RelationIn
+) -> tuple[int, dict[str, Any]]:
+    """The expert (for themselves) or the city officer declares a relation with an enterprise."""
+    from zjtx.enterprises.models import Enterprise
+
+    expert = ExpertProfile.objects.filter(pk=expert_id).first()
+    if expert is None or not (
+        permissions.is_city(request.user) or expert.user_id == request.user.pk
+    ):
+        raise NotFound("not_found", _("Not found."))
+    enterprise = Enterprise.objects.filter(credit_code=payload.credit_code.strip().upper()).first()
+    if enterprise is None:
+        raise NotFound("not_found", _("Not found."))
+    relation = services.expert_relation_declare(
+        expert=expert,
+        enterprise=enterprise,
+        kind=payload.kind,
+        note=payload.note,
+        actor=request.user,
+    )
+    return 201, {"id": relation.pk, "kind": relation.kind, "enterprise": enterprise.credit_code}
+
+
+@router.post("/certification/applications/{application_id}/experts", response={201: AssignmentOut})
+def applications_assign(
+    request: HttpRequest, application_id: int, payload: AssignExpertIn
+) -> tuple[int, dict[str, Any]]:
+    if not permissions.is_city(request.user):
+        raise NotFound("not_found", _("Not found."))
+    app = selectors.application_get(pk=application_id, user=request.user)
+    expert = ExpertProfile.objects.filter(pk=payload.expert).first()
+    if expert is None:
+        raise NotFound("not_found", _("Not found."))
+    assignment = services.expert_assign(application=app, expert=expert, actor=request.user)
+    return 201, _assignment_out(assignment)
+
+
+@router.post("/certification/applications/{application_id}/decline", response=AssignmentOut)
+def applications_decline(
+    request: HttpRequest, application_id: int, payload: DeclineIn
+) -> dict[str, Any]:
+    app = selectors.application_get(pk=application_id, user=request.user)
+    assignment = selectors.assignment_for(user=request.user, application=app)
+    if assignment is None:
+        raise NotFound("not_found", _("Not found."))
+    row = services.assignment_decline(
+        assignment=assignment,
+        reason_code=payload.reason_code,
+        note=payload.note,
+        actor=request.user,
+    )
+    return _assignment_out(row)

@@ -1,0 +1,87 @@
+"""Dynamic management: annual updates and major-change reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+
+from zjtx.core.errors import NotFound
+
+from .. import selectors, services
+from ._router import router
+
+
+class AnnualUpdateOut(Schema):
+    id: int
+    year: int
+    data: dict[str, Any]
+    assessment: dict[str, Any]
+
+
+class ChangeReportIn(Schema):
+    kind: str
+    occurred_on: date
+    description: str
+
+
+class ChangeReportOut(Schema):
+    id: int
+    application_id: int
+    kind: str
+    occurred_on: date
+    description: str
+    late: bool
+    status: str
+    outcome: str
+
+
+class ChangeOutcomeIn(Schema):
+    needs_review: bool
+    outcome: str
+
+
+@router.post(
+    "/certification/applications/{application_id}/annual-updates", response={201: AnnualUpdateOut}
+)
+def annual_updates_create(request: HttpRequest, application_id: int) -> tuple[int, Any]:
+    app = selectors.application_get(pk=application_id, user=request.user)
+    return 201, services.annual_update_submit(application=app, actor=request.user)
+
+
+@router.post(
+    "/certification/applications/{application_id}/change-reports", response={201: ChangeReportOut}
+)
+def change_reports_create(
+    request: HttpRequest, application_id: int, payload: ChangeReportIn
+) -> tuple[int, Any]:
+    app = selectors.application_get(pk=application_id, user=request.user)
+    report = services.change_report_submit(
+        application=app,
+        actor=request.user,
+        kind=payload.kind,
+        occurred_on=payload.occurred_on,
+        description=payload.description,
+    )
+    return 201, report
+
+
+@router.get("/certification/change-reports", response=list[ChangeReportOut])
+def change_reports_list(request: HttpRequest) -> Any:
+    return list(selectors.change_reports_for(user=request.user)[:500])
+
+
+@router.post("/certification/change-reports/{report_id}/outcome", response=ChangeReportOut)
+def change_reports_outcome(request: HttpRequest, report_id: int, payload: ChangeOutcomeIn) -> Any:
+    report = selectors.change_reports_for(user=request.user).filter(pk=report_id).first()
+    if report is None:
+        raise NotFound("not_found", _("Not found."))
+    return services.change_report_handle(
+        report=report,
+        actor=request.user,
+        needs_review=payload.needs_review,
+        outcome=payload.outcome,
+    )

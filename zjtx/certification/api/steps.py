@@ -1,0 +1,304 @@
+"""The city officer's round steps: status, copy, ranking, experts, decisions, 公示, certify, objections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+
+from zjtx.core.errors import NotFound
+
+from .. import permissions, selectors, services
+from ..errors import CertificationError
+from ..models import ExpertProfile, Round
+from ._router import router
+from .schemas import (
+    ApplicationOut,
+    NoticeOut,
+    RoundOut,
+    _application_out,
+    _notice_out,
+    _round_out,
+)
+
+
+class RoundStatusIn(Schema):
+    status: str
+
+
+class RankRowOut(Schema):
+    position: int
+    application_id: int
+    enterprise_name: str
+    unit: str
+    score: Decimal | None
+    rd_ratio: Decimal | None
+    within_quota: bool
+    over_unit_quota: bool
+    status: str
+
+
+class AssignIn(Schema):
+    per_application: int | None = None
+
+
+class AssignOut(Schema):
+    created: int
+    short: dict[str, int]
+
+
+class BatchIn(Schema):
+    action: str
+
+
+class BatchOut(Schema):
+    done: list[int]
+    skipped: dict[str, str]
+
+
+class DecisionIn(Schema):
+    application: int
+    decision: str
+    reason_code: str = ""
+    reason: str = ""
+
+
+class DecisionsIn(Schema):
+    decisions: list[DecisionIn]
+
+
+class NoticeIn(Schema):
+    starts_on: date | None = None
+    working_days: int | None = None
+    title: str = ""
+    body: str = ""
+    contact: str = ""
+
+
+class CertifyIn(Schema):
+    issued_on: date | None = None
+    title: str = ""
+
+
+class DocumentOut(Schema):
+    id: int
+    number: str
+    title: str
+    issued_on: date
+    certificates: list[str]
+
+
+class ObjectionFullOut(Schema):
+    id: int
+    notice_id: int
+    application_id: int
+    enterprise_name: str
+    name: str
+    phone: str
+    organisation: str
+    text: str
+    has_evidence: bool
+    status: str
+    outcome: str
+    created_at: datetime
+
+
+class OutcomeIn(Schema):
+    upheld: bool
+    outcome: str
+
+
+class ExpertIn(Schema):
+    user_id: int
+    employer_name: str = ""
+    employer_credit_code: str = ""
+    unit_code: str | None = None
+    fields: list[str] = []
+
+
+class ExpertOut(Schema):
+    id: int
+    user_id: int
+    name: str
+    employer_name: str
+    employer_credit_code: str
+    unit: str | None
+    fields: list[str]
+
+
+class RelationIn(Schema):
+    credit_code: str
+    kind: str
+    note: str = ""
+
+
+class AssignExpertIn(Schema):
+    expert: int
+
+
+class DeclineIn(Schema):
+    reason_code: str
+    note: str
+
+
+def _city_round(request: HttpRequest, round_id: int) -> Round:
+    if not permissions.is_city(request.user):
+        raise NotFound("not_found", _("Not found."))
+    return selectors.round_get(pk=round_id, user=request.user)
+
+
+def _expert_out(e: ExpertProfile) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "user_id": e.user_id,
+        "name": str(e.user),
+        "employer_name": e.employer_name,
+        "employer_credit_code": e.employer_credit_code,
+        "unit": e.unit.code if e.unit else None,
+        "fields": list(e.fields or []),
+    }
+
+
+@router.post("/certification/rounds/{round_id}/status", response=RoundOut)
+def rounds_status(request: HttpRequest, round_id: int, payload: RoundStatusIn) -> dict[str, Any]:
+    rnd = _city_round(request, round_id)
+    return _round_out(
+        services.round_set_status(round=rnd, status=payload.status, actor=request.user)
+    )
+
+
+@router.post("/certification/rounds/{round_id}/copy", response={201: RoundOut})
+def rounds_copy(request: HttpRequest, round_id: int) -> tuple[int, dict[str, Any]]:
+    rnd = _city_round(request, round_id)
+    return 201, _round_out(services.round_copy(source=rnd, actor=request.user))
+
+
+@router.get("/certification/rounds/{round_id}/ranking", response=list[RankRowOut])
+def rounds_ranking(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
+    rnd = _city_round(request, round_id)
+    return [
+        {
+            "position": r.position,
+            "application_id": r.application.pk,
+            "enterprise_name": r.application.enterprise.name,
+            "unit": r.application.unit.name,
+            "score": r.score,
+            "rd_ratio": r.rd_ratio,
+            "within_quota": r.within_quota,
+            "over_unit_quota": r.over_unit_quota,
+            "status": r.application.status,
+        }
+        for r in selectors.round_ranking(round=rnd)
+    ]
+
+
+@router.post("/certification/rounds/{round_id}/assign-experts", response=AssignOut)
+def rounds_assign(request: HttpRequest, round_id: int, payload: AssignIn) -> dict[str, Any]:
+    rnd = _city_round(request, round_id)
+    report = services.experts_assign_auto(
+        round=rnd, actor=request.user, per_application=payload.per_application
+    )
+    return {"created": report.created, "short": {str(k): v for k, v in report.short.items()}}
+
+
+@router.post("/certification/rounds/{round_id}/batch", response=BatchOut)
+def rounds_batch(request: HttpRequest, round_id: int, payload: BatchIn) -> dict[str, Any]:
+    """Take start_review or complete_review on every application it applies to."""
+    rnd = _city_round(request, round_id)
+    if payload.action not in ("start_review", "complete_review"):
+        raise CertificationError("invalid_action", _("Unknown action."), {"action": payload.action})
+    report = services.applications_transition_batch(
+        round=rnd, action=payload.action, actor=request.user
+    )
+    return {"done": report.done, "skipped": {str(k): v for k, v in report.skipped.items()}}
+
+
+@router.post("/certification/rounds/{round_id}/decisions", response=list[ApplicationOut])
+def rounds_decide(
+    request: HttpRequest, round_id: int, payload: DecisionsIn
+) -> list[dict[str, Any]]:
+    rnd = _city_round(request, round_id)
+    done = services.applications_decide(
+        round=rnd,
+        actor=request.user,
+        decisions=[
+            services.Decision(d.application, d.decision, d.reason_code, d.reason)
+            for d in payload.decisions
+        ],
+    )
+    return [_application_out(a) for a in done]
+
+
+@router.post("/certification/rounds/{round_id}/notices", response={201: NoticeOut})
+def rounds_publish(
+    request: HttpRequest, round_id: int, payload: NoticeIn
+) -> tuple[int, dict[str, Any]]:
+    rnd = _city_round(request, round_id)
+    notice = services.notice_publish(
+        round=rnd,
+        actor=request.user,
+        starts_on=payload.starts_on,
+        working_days=payload.working_days,
+        title=payload.title,
+        body=payload.body,
+        contact=payload.contact,
+    )
+    return 201, _notice_out(notice)
+
+
+@router.post("/certification/rounds/{round_id}/certify", response={201: DocumentOut})
+def rounds_certify(
+    request: HttpRequest, round_id: int, payload: CertifyIn
+) -> tuple[int, dict[str, Any]]:
+    rnd = _city_round(request, round_id)
+    doc = services.round_certify(
+        round=rnd, actor=request.user, issued_on=payload.issued_on, title=payload.title
+    )
+    return 201, {
+        "id": doc.pk,
+        "number": doc.number,
+        "title": doc.title,
+        "issued_on": doc.issued_on,
+        "certificates": list(
+            doc.applications.order_by("certificate_number").values_list(
+                "certificate_number", flat=True
+            )
+        ),
+    }
+
+
+@router.get("/certification/objections", response=list[ObjectionFullOut])
+def objections_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_objection_out(o) for o in selectors.objection_list_for(user=request.user)]
+
+
+def _objection_out(o: Any) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "notice_id": o.notice_id,
+        "application_id": o.application_id,
+        "enterprise_name": o.application.enterprise.name,
+        "name": o.name,
+        "phone": o.phone,
+        "organisation": o.organisation,
+        "text": o.text,
+        "has_evidence": bool(o.evidence),
+        "status": o.status,
+        "outcome": o.outcome,
+        "created_at": o.created_at,
+    }
+
+
+@router.post("/certification/objections/{objection_id}/outcome", response=ObjectionFullOut)
+def objections_outcome(
+    request: HttpRequest, objection_id: int, payload: OutcomeIn
+) -> dict[str, Any]:
+    objection = selectors.objection_get_for(user=request.user, pk=objection_id)
+    services.objection_handle(
+        objection=objection, upheld=payload.upheld, outcome=payload.outcome, actor=request.user
+    )
+    return _objection_out(selectors.objection_get_for(user=request.user, pk=objection_id))

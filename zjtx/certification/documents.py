@@ -1,0 +1,145 @@
+"""Certificates (printable page data, DOCX with a QR code) and the provincial recommendation xlsx."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import qrcode
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from zjtx.core.money import yuan_to_wan
+from zjtx.core.xlsx import build_table_xlsx
+
+from . import selectors
+from .models import Application
+
+
+def qr_png(url: str) -> bytes:
+    image = qrcode.make(url, box_size=6, border=2)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def qr_data_uri(url: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(qr_png(url)).decode()
+
+
+def certificate_docx(application: Application, verify_url: str) -> bytes:
+    """A one-page certificate: title, enterprise, number, validity, decision number, QR code."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "FangSong"
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # GB/T 9704 body font
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(_("Certificate"))
+    run.bold = True
+    run.font.size = Pt(26)
+    sub = doc.add_paragraph()
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    sub.add_run(_("Municipal specialised, refined, distinctive and innovative SME")).font.size = Pt(
+        16
+    )
+    body = doc.add_paragraph()
+    body.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    body.add_run(application.enterprise.name).font.size = Pt(20)
+    lines = [
+        (_("Unified social credit code"), application.enterprise.credit_code),
+        (_("Certificate number"), application.certificate_number or ""),
+        (
+            _("Decision document"),
+            application.decision_document.number if application.decision_document else "",
+        ),
+        (
+            _("Certified on"),
+            application.certified_on.isoformat() if application.certified_on else "",
+        ),
+        (_("Valid until"), application.valid_until.isoformat() if application.valid_until else ""),
+    ]
+    for label, value in lines:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(f"{label}：{value}").font.size = Pt(12)
+    pic = doc.add_paragraph()
+    pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pic.add_run().add_picture(io.BytesIO(qr_png(verify_url)), width=Cm(4))
+    note = doc.add_paragraph()
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    note.add_run(_("Scan to verify: %(url)s") % {"url": verify_url}).font.size = Pt(9)
+    issuer = doc.add_paragraph()
+    issuer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    issuer.add_run(str(settings.ZJTX_DEPARTMENT_NAME)).font.size = Pt(14)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def provincial_recommendation_xlsx(applications: list[Application], unit_name: str) -> bytes:
+    """The provincial-style list: title, reporting unit, 序号 and the key figures in 万元."""
+    headers = [
+        _("Enterprise name"),
+        _("Unified social credit code"),
+        _("County/district"),
+        _("Industry"),
+        _("Certificate number"),
+        _("Expert score"),
+        _("Operating revenue last year (10k yuan)"),
+        _("R&D expense last year (10k yuan)"),
+        _("R&D ratio (%)"),
+        _("Class I IP"),
+    ]
+    rows: list[list[Any]] = []
+    for app in applications:
+        revenue = selectors.as_number(selectors.field_value(app, "operating_revenue_y1_yuan"))
+        rd = selectors.as_number(selectors.field_value(app, "rd_expense_y1_yuan"))
+        rows.append(
+            [
+                app.enterprise.name,
+                app.enterprise.credit_code,
+                app.unit.name,
+                app.enterprise.industry_id or "",
+                app.certificate_number or "",
+                app.expert_score,
+                yuan_to_wan(revenue),
+                yuan_to_wan(rd),
+                selectors.rd_ratio(app),
+                selectors.field_value(app, "class1_ip_count"),
+            ]
+        )
+    return build_table_xlsx(
+        title=_("Recommended enterprises for provincial SRDI SME certification"),
+        subtitle=_("Reporting unit (stamp): %(unit)s") % {"unit": unit_name},
+        unit_note=_("Unit: 10k yuan"),
+        headers=headers,
+        rows=rows,
+        sheet_name=_("Recommendation"),
+    )
+
+
+def provincial_package_zip(applications: list[Application], unit_name: str, year: int) -> bytes:
+    """The recommendation package: the xlsx list plus each enterprise's uploaded materials."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            f"recommendation-{year}.xlsx", provincial_recommendation_xlsx(applications, unit_name)
+        )
+        for app in applications:
+            folder = f"{app.certificate_number or app.pk}-{app.enterprise.credit_code}"
+            for material in app.materials.order_by("kind", "id"):
+                with material.file.open("rb") as handle:
+                    archive.writestr(
+                        f"{folder}/{material.kind}-{material.pk}-{material.original_name}",
+                        handle.read(),
+                    )
+    return buf.getvalue()

@@ -1,0 +1,16 @@
+# mypy: disallow-untyped-defs
+"""Shared by the certification selectors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from zjtx.core.errors import NotFound
+
+CENT = Decimal("0.01")
+
+
+def _not_found() -> NotFound:
+    return NotFound("not_found", _("Not found."))

@@ -1,0 +1,157 @@
+# mypy: disallow-untyped-defs
+"""Rounds and applications in the user's scope, and the actions a user may take now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from zjtx.accounts.models import Role
+
+from .. import permissions
+from ..models import (
+    Application,
+    ApplicationEvent,
+    Round,
+)
+from ..workflow import TRANSITIONS, Transition, guard, reasons_for
+from ._common import CENT, _not_found
+
+
+def round_list_for(*, user: Any) -> QuerySet[Round]:
+    """City officers see every round; other business roles see rounds that have been opened."""
+    if not permissions.can_see_rounds(user):
+        return Round.objects.none()
+    qs = Round.objects.annotate(application_count=Count("applications"))
+    if user.role != Role.CITY_OFFICER:
+        qs = qs.exclude(status=Round.Status.DRAFT)
+    return qs.order_by("-year", "-id")
+
+
+def round_get(*, pk: int, user: Any) -> Round:
+    found = round_list_for(user=user).filter(pk=pk).first()
+    if found is None:
+        raise _not_found()
+    return found
+
+
+def round_latest(*, before_year: int | None = None) -> Round | None:
+    qs = Round.objects.all()
+    if before_year is not None:
+        qs = qs.filter(year__lt=before_year)
+    return qs.order_by("-year", "-id").first()
+
+
+# ------------------------------------------------------------------ applications
+
+
+def application_qs_for(*, user: Any) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(permissions.application_scope_q(user))
+        .distinct()
+        .select_related("round", "enterprise", "unit", "notice", "decision_document")
+    )
+
+
+def application_get(*, pk: int, user: Any) -> Application:
+    """One application in the user's scope; anything else is NotFound (404)."""
+    found = application_qs_for(user=user).filter(pk=pk).first()
+    if found is None:
+        raise _not_found()
+    return found
+
+
+def application_list_for(
+    *, user: Any, round_id: int | None = None, status: str | None = None
+) -> QuerySet[Application]:
+    qs = application_qs_for(user=user)
+    if round_id is not None:
+        qs = qs.filter(round_id=round_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("round__year", "unit__sort_order", "unit_rank", "id")
+
+
+def application_events(application: Application) -> QuerySet[ApplicationEvent]:
+    return application.events.select_related("actor").order_by("id")
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    transition: Transition
+    reasons: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        return str(self.transition.label)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.name,
+            "label": self.label,
+            "target": self.transition.target,
+            "needs_reason": self.transition.needs_reason,
+            "reasons": self.reasons,
+        }
+
+
+def actions_for(*, user: Any, application: Application, today: date | None = None) -> list[Action]:
+    """The transitions the user may take on the application now (role, scope, state, guards)."""
+    today = today or timezone.localdate()
+    found = []
+    for name, transition in TRANSITIONS.items():
+        if not transition.manual or transition.source != application.status:
+            continue
+        if not permissions.may_take(user, application, transition):
+            continue
+        if guard(application, name, today) is not None:
+            continue
+        reasons = {code: str(label) for code, label in reasons_for(name).items()}
+        found.append(Action(name, transition, reasons))
+    return found
+
+
+def blocked_actions_for(
+    *, user: Any, application: Application, today: date | None = None
+) -> list[tuple[str, str]]:
+    """(label, why) for transitions the user could take once a guard is satisfied."""
+    today = today or timezone.localdate()
+    rows = []
+    for name, transition in TRANSITIONS.items():
+        if not transition.manual or transition.source != application.status:
+            continue
+        if not permissions.may_take(user, application, transition):
+            continue
+        failure = guard(application, name, today)
+        if failure is not None:
+            rows.append((str(transition.label), failure.message))
+    return rows
+
+
+def as_number(value: Any) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def field_value(application: Application, name: str) -> Any:
+    entry = application.data.get(name)
+    return entry.get("value") if isinstance(entry, dict) else None
+
+
+def rd_ratio(application: Application) -> Decimal | None:
+    """Last year's R&D expense over operating revenue, from the application's own data."""
+    rd = as_number(field_value(application, "rd_expense_y1_yuan"))
+    revenue = as_number(field_value(application, "operating_revenue_y1_yuan"))
+    if rd is None or not revenue:
+        return None
+    return (rd / revenue * 100).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,0 +1,69 @@
+# mypy: disallow-untyped-defs
+"""Public notices (公示) and objections."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zjtx.core import workdays
+
+from .. import permissions
+from ..models import (
+    Application,
+    Notice,
+    Objection,
+)
+from ._common import _not_found
+
+
+def notice_list_public() -> QuerySet[Notice]:
+    return Notice.objects.select_related("round").order_by("-starts_on", "-id")
+
+
+def notice_get_public(*, pk: int) -> Notice:
+    found = notice_list_public().filter(pk=pk).first()
+    if found is None:
+        raise _not_found()
+    return found
+
+
+def notice_applications(notice: Notice) -> QuerySet[Application]:
+    """Everything published in the notice, including those removed after an objection."""
+    return (
+        Application.objects.filter(notice=notice)
+        .select_related("enterprise", "unit")
+        .order_by("unit__sort_order", "unit__code", "enterprise__name")
+    )
+
+
+def notice_is_open(notice: Notice, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return notice.starts_on <= today <= notice.ends_on
+
+
+def notice_remaining_working_days(notice: Notice, today: date | None = None) -> int:
+    """Working days left in the notice, today included (0 once it has ended)."""
+    today = today or timezone.localdate()
+    if today > notice.ends_on:
+        return 0
+    return workdays.working_days_between(max(today, notice.starts_on), notice.ends_on)
+
+
+def objection_list_for(*, user: Any, round_id: int | None = None) -> QuerySet[Objection]:
+    if not permissions.is_city(user):
+        return Objection.objects.none()
+    qs = Objection.objects.select_related("notice", "application__enterprise", "handled_by")
+    if round_id is not None:
+        qs = qs.filter(notice__round_id=round_id)
+    return qs.order_by("status", "created_at")
+
+
+def objection_get_for(*, user: Any, pk: int) -> Objection:
+    found = objection_list_for(user=user).filter(pk=pk).first()
+    if found is None:
+        raise _not_found()
+    return found

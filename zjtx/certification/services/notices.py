@@ -1,0 +1,174 @@
+# mypy: disallow-untyped-defs
+"""公示 of the proposed list for N working days, and real-name objections."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zjtx.core import workdays
+from zjtx.core.audit import audit_record
+from zjtx.core.errors import Conflict
+
+from .. import selectors
+from ..errors import CertificationError, TransitionNotAllowed
+from ..models import (
+    Application,
+    Notice,
+    Objection,
+    Round,
+)
+from ._common import (
+    MATERIAL_MAX_BYTES,
+    _audit,
+    _require_city,
+    _sniff,
+)
+from .transitions import (
+    application_transition,
+)
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    round: Round,
+    actor: Any,
+    starts_on: date | None = None,
+    working_days: int | None = None,
+    title: str = "",
+    body: str = "",
+    contact: str = "",
+) -> Notice:
+    """Publish every approved application for N working days (default 5, DOMAIN §9)."""
+    _require_city(actor)
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    approved = list(rnd.applications.filter(status=Application.Status.APPROVED).select_for_update())
+    if not approved:
+        raise Conflict("nothing_to_publish", _("No approved applications to publish."))
+    n = working_days or rnd.notice_working_days
+    start = workdays.next_working_day(starts_on or timezone.localdate())
+    end = workdays.period_end(start, n)
+    notice = Notice.objects.create(
+        round=rnd,
+        title=title.strip()
+        or _("%(title)s: proposed list for public notice") % {"title": rnd.title},
+        body=body.strip(),
+        starts_on=start,
+        ends_on=end,
+        working_days=n,
+        contact=contact.strip(),
+        published_by=actor,
+    )
+    for app in approved:
+        application_transition(application=app, action="publish", actor=actor)
+    Application.objects.filter(pk__in=[a.pk for a in approved]).update(notice=notice)
+    _audit(
+        actor,
+        "notice_publish",
+        notice,
+        after={"starts_on": start, "ends_on": end, "count": len(approved)},
+    )
+    return notice
+
+
+@transaction.atomic
+def objection_lodge(
+    *,
+    notice: Notice,
+    application_id: int,
+    name: str,
+    phone: str,
+    text: str,
+    organisation: str = "",
+    evidence_name: str = "",
+    evidence: bytes | None = None,
+    today: date | None = None,
+) -> Objection:
+    """Anyone may object during the 公示, under their real name with a phone number."""
+    today = today or timezone.localdate()
+    if not selectors.notice_is_open(notice, today):
+        raise Conflict("notice_closed", _("The public notice is not open for objections."))
+    app = Application.objects.filter(
+        pk=application_id, notice=notice, status=Application.Status.IN_NOTICE
+    ).first()
+    if app is None:
+        raise CertificationError(
+            "not_listed", _("The enterprise is not on this list."), {"application": _("Not listed")}
+        )
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Give your real name.")
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not 7 <= len(digits) <= 15:
+        errors["phone"] = _("Give a phone number we can call.")
+    if len(text.strip()) < 10:
+        errors["text"] = _("Describe the objection (at least 10 characters).")
+    if evidence and len(evidence) > MATERIAL_MAX_BYTES:
+        errors["evidence"] = _("Too large")
+    elif evidence and _sniff(evidence[:16]) is None:
+        errors["evidence"] = _("Only PDF, PNG or JPEG files are accepted.")
+    if errors:
+        raise CertificationError(
+            "invalid_objection", _("The objection has invalid fields."), errors
+        )
+    objection = Objection(
+        notice=notice,
+        application=app,
+        name=name.strip()[:50],
+        phone=phone.strip()[:30],
+        organisation=organisation.strip()[:200],
+        text=text.strip(),
+    )
+    if evidence:
+        sniffed = _sniff(evidence[:16])
+        assert sniffed is not None
+        objection.evidence.save(
+            f"{uuid.uuid4().hex}.{sniffed[1]}", ContentFile(evidence), save=False
+        )
+        objection.evidence_name = (evidence_name or "evidence")[-200:]
+    objection.save()
+    audit_record(
+        actor=None,
+        action="certification.objection_lodge",
+        obj=objection,
+        after={"application": app.pk, "name": objection.name},
+        username="public",
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_handle(*, objection: Objection, upheld: bool, outcome: str, actor: Any) -> Objection:
+    """Record the outcome; an upheld objection removes the enterprise from the list with the reason."""
+    _require_city(actor)
+    row = Objection.objects.select_for_update().get(pk=objection.pk)
+    if row.status != Objection.Status.PENDING:
+        raise TransitionNotAllowed("already_handled", _("The objection was already handled."))
+    if not outcome.strip():
+        raise CertificationError(
+            "reason_required", _("Record the outcome."), {"outcome": _("Required")}
+        )
+    row.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    row.outcome = outcome.strip()
+    row.handled_by = actor
+    row.handled_at = timezone.now()
+    row.save()
+    _audit(actor, "objection_handle", row, after={"status": row.status, "outcome": row.outcome})
+    if upheld:
+        app = Application.objects.get(pk=row.application_id)
+        if app.status == Application.Status.IN_NOTICE:
+            application_transition(
+                application=app,
+                action="remove",
+                actor=actor,
+                reason_code="objection_upheld",
+                reason=row.outcome,
+            )
+    return row

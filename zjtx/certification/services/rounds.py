@@ -1,0 +1,161 @@
+# mypy: disallow-untyped-defs
+"""Rounds (年度申报): create, change, open or close, and copy last year's round."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zjtx.core.audit import to_jsonable
+from zjtx.core.errors import Conflict, DomainError
+from zjtx.policy.selectors import program_get
+
+from ..errors import CertificationError
+from ..models import (
+    Round,
+)
+from ._common import (
+    _audit,
+    _default_materials,
+    _default_rubric,
+    _require_city,
+    _shift_year,
+    _stringify,
+)
+
+ROUND_FIELDS = (
+    "year",
+    "title",
+    "program_id",
+    "quota",
+    "unit_quotas",
+    "opens_on",
+    "closes_on",
+    "required_materials",
+    "announcement",
+    "rubric",
+    "experts_per_application",
+    "aggregation",
+    "notice_working_days",
+    "issuer_code",
+)
+
+
+def _validate_round(values: Mapping[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    if values["closes_on"] < values["opens_on"]:
+        errors["closes_on"] = _("The window must close after it opens.")
+    try:
+        program_get(program_id=values["program_id"])
+    except DomainError:
+        errors["program_id"] = _("No such policy program.")
+    rubric = values.get("rubric") or []
+    ids = set()
+    for i, item in enumerate(rubric):
+        try:
+            if Decimal(str(item.get("max_points"))) <= 0:
+                raise InvalidOperation
+        except (InvalidOperation, TypeError):
+            errors[f"rubric.{i}"] = _("Each indicator needs positive maximum points.")
+        if not item.get("id") or item.get("id") in ids:
+            errors[f"rubric.{i}"] = _("Each indicator needs a unique id.")
+        ids.add(item.get("id"))
+    for code, n in (values.get("unit_quotas") or {}).items():
+        if not isinstance(n, int) or n < 0:
+            errors[f"unit_quotas.{code}"] = _("A unit quota is a whole number.")
+    if values.get("aggregation") not in Round.Aggregation.values:
+        errors["aggregation"] = _("Unknown aggregation method.")
+    if errors:
+        raise CertificationError("invalid_round", _("The round has invalid fields."), errors)
+
+
+@transaction.atomic
+def round_create(*, actor: Any, **values: Any) -> Round:
+    """Open a year's call with its criteria package, quota (default 50, seed 三(四)) and window."""
+    _require_city(actor)
+    data = {k: values[k] for k in ROUND_FIELDS if k in values and values[k] is not None}
+    data.setdefault("quota", 50)
+    data.setdefault("required_materials", _stringify(_default_materials()))
+    data.setdefault("rubric", _stringify(_default_rubric()))
+    data.setdefault("aggregation", Round.Aggregation.MEAN)
+    data.setdefault("unit_quotas", {})
+    _validate_round(data)
+    rnd = Round.objects.create(created_by=actor, **data)
+    _audit(
+        actor,
+        "round_create",
+        rnd,
+        after={k: data[k] for k in ("year", "title", "program_id", "quota")},
+    )
+    return rnd
+
+
+@transaction.atomic
+def round_update(*, round: Round, actor: Any, **values: Any) -> Round:
+    """Change a round's settings; the criteria package is fixed once applications exist."""
+    _require_city(actor)
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    if (
+        "program_id" in values
+        and values["program_id"] != rnd.program_id
+        and rnd.applications.exists()
+    ):
+        raise Conflict("round_has_applications", _("Applications exist; the criteria are fixed."))
+    data = {k: getattr(rnd, k) for k in ROUND_FIELDS}
+    before = to_jsonable(dict(data))
+    data.update({k: v for k, v in values.items() if k in ROUND_FIELDS and v is not None})
+    _validate_round(data)
+    for k, v in data.items():
+        setattr(rnd, k, v)
+    rnd.save()
+    _audit(actor, "round_update", rnd, before=before, after=to_jsonable(data))
+    return rnd
+
+
+@transaction.atomic
+def round_set_status(*, round: Round, status: str, actor: Any) -> Round:
+    """Open (announce) or close a round."""
+    _require_city(actor)
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    if status not in Round.Status.values:
+        raise CertificationError("invalid_status", _("Unknown round status."))
+    before = rnd.status
+    rnd.status = status
+    rnd.save(update_fields=["status", "updated_at"])
+    _audit(actor, "round_status", rnd, before={"status": before}, after={"status": status})
+    return rnd
+
+
+@transaction.atomic
+def round_copy(*, source: Round, actor: Any, year: int | None = None) -> Round:
+    """Copy last year's round in one click: same settings, dates moved on, as a draft."""
+    _require_city(actor)
+    year = year or source.year + 1
+    shift = year - source.year
+    title = source.title.replace(str(source.year), str(year))
+    if title == source.title:
+        title = f"{year} {source.title}"
+    rnd = Round.objects.create(
+        year=year,
+        title=title,
+        program_id=source.program_id,
+        quota=source.quota,
+        unit_quotas=dict(source.unit_quotas),
+        opens_on=_shift_year(source.opens_on, shift),
+        closes_on=_shift_year(source.closes_on, shift),
+        required_materials=list(source.required_materials),
+        announcement=source.announcement.replace(str(source.year), str(year)),
+        rubric=list(source.rubric),
+        experts_per_application=source.experts_per_application,
+        aggregation=source.aggregation,
+        notice_working_days=source.notice_working_days,
+        issuer_code=source.issuer_code,
+        copied_from=source,
+        created_by=actor,
+    )
+    _audit(actor, "round_copy", rnd, after={"from": source.pk, "year": year})
+    return rnd

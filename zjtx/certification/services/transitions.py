@@ -1,0 +1,235 @@
+# mypy: disallow-untyped-defs
+"""The one transition service that reads workflow.TRANSITIONS, and batch decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zjtx.core.errors import DomainError, NotFound
+
+from .. import permissions, selectors
+from ..errors import CertificationError, TransitionNotAllowed
+from ..models import (
+    Application,
+    ApplicationEvent,
+    ExpertAssignment,
+    Round,
+)
+from ..workflow import (
+    TRANSITIONS,
+    guard,
+    reasons_for,
+)
+from ._common import (
+    BAR_YEARS,
+    _audit,
+    _require_city,
+    _shift_year,
+    certificate_valid_until,
+)
+from .applications import (
+    rereview,
+)
+
+
+def _notify(application: Application, action: str) -> None:
+    """E-mail the enterprise contact about outcomes that concern it, after commit."""
+    if action not in ("return", "reject", "certify", "remove", "revoke"):
+        return
+    address = application.enterprise.contact_email
+    if not address:
+        return
+    subject = _("Certification application: %(status)s") % {
+        "status": application.get_status_display()
+    }
+    transaction.on_commit(lambda: send_mail(subject, subject, None, [address], fail_silently=True))
+
+
+def _check_reason(action: str, reason_code: str, reason: str) -> None:
+    reasons = reasons_for(action)
+    errors: dict[str, str] = {}
+    if reason_code not in reasons:
+        errors["reason_code"] = _("Choose a reason from the list.")
+    if not reason.strip():
+        errors["reason"] = _("Explain the reason.")
+    if errors:
+        raise CertificationError("reason_required", _("This action needs a reason."), errors)
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    application: Application,
+    action: str,
+    actor: Any,
+    reason_code: str = "",
+    reason: str = "",
+    rank: int | None = None,
+    opinion: str = "",
+    today: date | None = None,
+) -> Application:
+    """Take one transition of the table; the row is locked so two officers produce one decision."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionNotAllowed("unknown_action", _("Unknown action."), {"action": action})
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round", "enterprise", "unit", "notice")
+        .get(pk=application.pk)
+    )
+    if not permissions.in_scope(actor, app):
+        raise NotFound("not_found", _("Not found."))
+    if actor.role not in transition.roles:
+        raise TransitionNotAllowed("not_allowed", _("Your role cannot take this action."))
+    if app.status != transition.source:
+        raise TransitionNotAllowed(
+            "invalid_transition",
+            _("This action is not possible while the application is “%(status)s”.")
+            % {"status": app.get_status_display()},
+        )
+    if transition.needs_reason:
+        _check_reason(action, reason_code, reason)
+    today = today or timezone.localdate()
+    failure = guard(app, action, today)
+    if failure is not None:
+        raise TransitionNotAllowed(failure.code, failure.message)
+    now = timezone.now()
+    source = app.status
+    details: dict[str, Any] = {}
+    if action in ("submit", "resubmit"):
+        app.submitted_at = now
+    elif action == "recommend":
+        if rank is None or rank < 1:
+            raise CertificationError(
+                "rank_required",
+                _("Give the ranking among the unit's applications."),
+                {"rank": _("Required")},
+            )
+        app.unit_rank = rank
+        app.unit_opinion = opinion.strip()
+    elif action == "complete_review":
+        totals = [
+            a.total
+            for a in app.assignments.filter(status=ExpertAssignment.Status.SUBMITTED)
+            if a.total is not None
+        ]
+        app.expert_score = selectors.aggregate(totals, app.round.aggregation)
+    elif action in ("approve", "reject"):
+        app.decided_at = now
+        app.decided_by = actor
+        app.decision_reason = reason.strip()
+    elif action == "remove":
+        app.decision_reason = reason.strip()
+    elif action == "renew":
+        details = rereview(app, today)
+        if details.get("result", {}).get("eligible") is False:
+            raise TransitionNotAllowed(
+                "rereview_failed",
+                _(
+                    "The data on file no longer meet the criteria; revoke with the reason “failed re-review”."
+                ),
+            )
+        assert app.valid_until is not None
+        app.valid_until = certificate_valid_until(app.valid_until + timedelta(days=1))
+    elif action == "revoke":
+        app.revoked_on = today
+        app.revocation_reason = reason_code
+        app.barred_until = _shift_year(today, BAR_YEARS)
+    app.status = transition.target
+    app.status_changed_at = now
+    app.save()
+    ApplicationEvent.objects.create(
+        application=app,
+        action=action,
+        details=details,
+        source=source,
+        target=transition.target,
+        reason_code=reason_code,
+        reason=reason.strip(),
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit(
+        actor,
+        f"application_{action}",
+        app,
+        before={"status": source},
+        after={
+            "status": app.status,
+            "reason_code": reason_code,
+            "reason": reason.strip(),
+            "rank": rank,
+        },
+    )
+    _notify(app, action)
+    return app
+
+
+@dataclass
+class BatchReport:
+    done: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def applications_transition_batch(*, round: Round, action: str, actor: Any) -> BatchReport:
+    """Take `action` on every application of the round it applies to; others are listed as skipped."""
+    _require_city(actor)
+    transition = TRANSITIONS[action]
+    report = BatchReport()
+    for app in round.applications.filter(status=transition.source).order_by("id"):
+        try:
+            application_transition(application=app, action=action, actor=actor)
+        except DomainError as exc:
+            report.skipped[app.pk] = exc.message
+        else:
+            report.done.append(app.pk)
+    return report
+
+
+@dataclass(frozen=True)
+class Decision:
+    application_id: int
+    decision: str  # approve | reject
+    reason_code: str = ""
+    reason: str = ""
+
+
+@transaction.atomic
+def applications_decide(
+    *, round: Round, decisions: Sequence[Decision], actor: Any
+) -> list[Application]:
+    """Batch decision: all or nothing; every rejection carries a reason (DOMAIN §9)."""
+    _require_city(actor)
+    errors: dict[str, str] = {}
+    ids = {a.pk for a in round.applications.all()}
+    for d in decisions:
+        if d.application_id not in ids:
+            errors[str(d.application_id)] = _("Not in this round.")
+        elif d.decision not in ("approve", "reject"):
+            errors[str(d.application_id)] = _("Approve or reject.")
+        elif d.decision == "reject" and (
+            d.reason_code not in reasons_for("reject") or not d.reason.strip()
+        ):
+            errors[str(d.application_id)] = _("A rejection needs a reason.")
+    if errors:
+        raise CertificationError("invalid_decisions", _("Some decisions are incomplete."), errors)
+    done = []
+    for d in decisions:
+        app = Application.objects.get(pk=d.application_id)
+        done.append(
+            application_transition(
+                application=app,
+                action=d.decision,
+                actor=actor,
+                reason_code=d.reason_code,
+                reason=d.reason,
+            )
+        )
+    return done

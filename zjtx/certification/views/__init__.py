@@ -1,0 +1,73 @@
+"""Certification pages. Views parse input, call a service or selector, and render or redirect."""
+
+from .applications import (
+    application_create,
+    application_detail,
+    application_edit,
+    application_transition,
+    approval_form,
+    material_delete,
+    material_download,
+    material_upload,
+)
+from .experts import (
+    assignment_decline,
+    assignment_remove,
+    expert_assign,
+    expert_list,
+    scores_submit,
+)
+from .lifecycle import (
+    annual_update,
+    calendar,
+    certificate,
+    change_report,
+    change_report_handle,
+    management,
+    objection_evidence,
+    objection_handle,
+    objection_list,
+    verify_url,
+)
+from .rounds import (
+    home,
+    relation_declare,
+    round_action,
+    round_create,
+    round_detail,
+    round_export,
+    round_list,
+)
+
+__all__ = [
+    "annual_update",
+    "application_create",
+    "application_detail",
+    "application_edit",
+    "application_transition",
+    "approval_form",
+    "assignment_decline",
+    "assignment_remove",
+    "calendar",
+    "certificate",
+    "change_report",
+    "change_report_handle",
+    "expert_assign",
+    "expert_list",
+    "home",
+    "management",
+    "material_delete",
+    "material_download",
+    "material_upload",
+    "objection_evidence",
+    "objection_handle",
+    "objection_list",
+    "relation_declare",
+    "round_action",
+    "round_create",
+    "round_detail",
+    "round_export",
+    "round_list",
+    "scores_submit",
+    "verify_url",
+]
