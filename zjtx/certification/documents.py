@@ -83,6 +83,73 @@ def certificate_docx(application: Application, verify_url: str) -> bytes:
     return buf.getvalue()
 
 
+def certificate_pdf(application: Application, verify_url: str) -> bytes:
+    """The same certificate as a landscape A4 PDF (reportlab; CJK text in the STSong-Light CID font).
+
+    A CID font needs no font file on the server: PDF readers supply a Song typeface, as they do
+    for government PDFs.
+    """
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font = "STSong-Light"
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    width, height = landscape(A4)
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=(width, height))
+    pdf.setTitle(f"{_('Certificate')} {application.certificate_number or ''}")
+    red = HexColor("#b3261e")
+    pdf.setStrokeColor(red)
+    pdf.setLineWidth(4)
+    pdf.rect(28, 28, width - 56, height - 56)
+    pdf.setLineWidth(1)
+    pdf.rect(38, 38, width - 76, height - 76)
+    pdf.setFillColor(red)
+    pdf.setFont(font, 40)
+    pdf.drawCentredString(width / 2, height - 120, str(_("Certificate")))
+    pdf.setFillColor(HexColor("#222222"))
+    pdf.setFont(font, 18)
+    pdf.drawCentredString(
+        width / 2,
+        height - 160,
+        str(_("Municipal specialised, refined, distinctive and innovative SME")),
+    )
+    pdf.setFont(font, 26)
+    pdf.drawCentredString(width / 2, height - 220, application.enterprise.name)
+    lines = [
+        (_("Unified social credit code"), application.enterprise.credit_code),
+        (_("Certificate number"), application.certificate_number or ""),
+        (
+            _("Decision document"),
+            application.decision_document.number if application.decision_document else "",
+        ),
+        (
+            _("Certified on"),
+            application.certified_on.isoformat() if application.certified_on else "",
+        ),
+        (_("Valid until"), application.valid_until.isoformat() if application.valid_until else ""),
+    ]
+    pdf.setFont(font, 14)
+    y = height - 270
+    for label, value in lines:
+        pdf.drawString(120, y, f"{label}：{value}")
+        y -= 26
+    qr = ImageReader(io.BytesIO(qr_png(verify_url)))
+    pdf.drawImage(qr, width - 250, 110, width=130, height=130)
+    pdf.setFont(font, 9)
+    pdf.drawCentredString(width - 185, 96, str(_("Scan to verify")))
+    pdf.setFont(font, 16)
+    pdf.drawRightString(width - 280, 120, str(settings.ZJTX_DEPARTMENT_NAME))
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
 def provincial_recommendation_xlsx(applications: list[Application], unit_name: str) -> bytes:
     """The provincial-style list: title, reporting unit, 序号 and the key figures in 万元."""
     headers = [

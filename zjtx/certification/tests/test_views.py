@@ -182,6 +182,10 @@ def test_a_round_from_opening_to_certificate_through_the_pages(
 
     text = "\n".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
     assert app.enterprise.name in text and app.certificate_number in text
+    pdf = _ok(client.get(reverse("certification:certificate", args=[app.pk]), {"format": "pdf"}))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and pdf.content.rstrip().endswith(b"%%EOF")
+    assert b"STSong-Light" in pdf.content  # Chinese text uses the CJK CID font
     export = _ok(client.get(reverse("certification:round-export", args=[rnd.pk])))
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     from python_calamine import CalamineWorkbook

@@ -78,6 +78,10 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{app.certificate_number}.docx"'
         return response
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(documents.certificate_pdf(app, url), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{app.certificate_number}.pdf"'
+        return response
     return render(
         request,
         "certification/certificate.html",
