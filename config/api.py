@@ -60,11 +60,21 @@ def http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
+    from zjtx.accounts.api import router as accounts_router
+    from zjtx.certification.api import router as certification_router
     from zjtx.enterprises.api import router as enterprises_router
+    from zjtx.monitoring.api import router as monitoring_router
+    from zjtx.policy.api import router as policy_router
     from zjtx.reference.api import router as reference_router
+    from zjtx.subsidies.api import router as subsidies_router
 
+    api.add_router("/", accounts_router)
     api.add_router("/", reference_router)
     api.add_router("/", enterprises_router)
+    api.add_router("/", monitoring_router)
+    api.add_router("/", policy_router)
+    api.add_router("/", certification_router)
+    api.add_router("/", subsidies_router)
 
 
 _register_routers()

@@ -9,6 +9,11 @@ urlpatterns = [
     path("reference/", include("zjtx.reference.urls")),
     path("enterprises/", include("zjtx.enterprises.urls")),
     path("audit/", include("zjtx.core.audit_urls")),
+    path("monitoring/", include("zjtx.monitoring.urls")),
+    path("certification/", include("zjtx.certification.urls")),
+    path("public/", include("zjtx.certification.public_urls")),
+    path("policy/", include("zjtx.policy.urls")),
+    path("subsidies/", include("zjtx.subsidies.urls")),
     path("", include("zjtx.core.urls")),
 ]
 

@@ -31,6 +31,11 @@ INSTALLED_APPS = [
     "zjtx.reference",
     "zjtx.enterprises",
     "zjtx.partners",
+    "zjtx.policy",
+    "zjtx.demo",
+    "zjtx.monitoring",
+    "zjtx.certification",
+    "zjtx.subsidies",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +49,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "zjtx.core.middleware.RequestContextMiddleware",
     "zjtx.accounts.middleware.SecondFactorMiddleware",
+    "zjtx.accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -77,7 +83,7 @@ def database_from_env(default_sqlite: Path) -> dict:
 
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
+        return dict(dj_database_url.parse(url, conn_max_age=60))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": default_sqlite,
@@ -101,7 +107,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "zjtx.accounts.validators.PolicyMinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "zjtx.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
@@ -116,8 +122,9 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after 5 failures for 15 minutes (django-axes), keyed by username.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
+# Both read the security admin's policy (defaults 5 failures, 15 minutes).
+AXES_FAILURE_LIMIT = "zjtx.accounts.policy.failure_limit"
+AXES_COOLOFF_TIME = "zjtx.accounts.policy.cooloff_time"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zjtx.accounts.views.lockout_response"
@@ -137,7 +144,7 @@ OTP_TOTP_ISSUER = "ZJTX"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -120,7 +121,7 @@ NAVIGATION: tuple[NavSection, ...] = (
 )
 
 
-def navigation_for(user, current_path: str = "") -> list[dict]:  # type: ignore[no-untyped-def]
+def navigation_for(user, current_path: str = "") -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     if not getattr(user, "is_authenticated", False):
         return []
     # Before the second factor is done the user may use nothing but the OTP pages.
@@ -128,9 +129,9 @@ def navigation_for(user, current_path: str = "") -> list[dict]:  # type: ignore[
     if getattr(user, "needs_second_factor", False) and not (is_verified and is_verified()):
         return []
     role = getattr(user, "role", "")
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section in NAVIGATION:
-        items = []
+        items: list[dict[str, Any]] = []
         for item in section.items:
             if role not in item.roles:
                 continue

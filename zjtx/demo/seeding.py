@@ -166,7 +166,10 @@ def _write_batch(
             "credit_code", "id"
         )
     )
-    fins, ips, hons, assigns = [], [], [], []
+    fins: list[AnnualFinancial] = []
+    ips: list[IPAsset] = []
+    hons: list[Honour] = []
+    assigns: list[UnitAssignment] = []
     for d in batch:
         eid = ids[d.credit_code]
         assigns.append(
@@ -250,9 +253,13 @@ def demo_login_rows() -> list[tuple[str, str, str, bool]]:
         )
         if user is None:
             continue
-        scope = user.unit or user.enterprise or user.institution or user.provider
-        if scope is None:
-            scope = "全市" if user.role == Role.CITY_OFFICER else SCOPE_NOTES.get(user.role, "—")
+        bound = user.unit or user.enterprise or user.institution or user.provider
+        if bound is not None:
+            scope = str(bound)
+        elif user.role == Role.CITY_OFFICER:
+            scope = "全市"
+        else:
+            scope = SCOPE_NOTES.get(Role(user.role), "—")
         rows.append(
             (user.username, str(user.get_role_display()), str(scope), user.needs_second_factor)
         )

@@ -6,3 +6,13 @@ class PolicyConfig(AppConfig):
     name = "zjtx.policy"
     label = "policy"
     verbose_name = _("Policy rules")
+
+
+# Sidebar labels (zjtx/core/nav.py) whose Chinese lives in this app's catalogue.
+NAV_LABELS = (
+    _("Policies and subsidies"),
+    _("Policy calculator"),
+    _("My policy calendar"),
+    _("Proactive award scan"),
+    _("Policy parameters"),
+)

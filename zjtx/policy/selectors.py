@@ -23,19 +23,21 @@ from .engine.facts import coerce_fact
 from .errors import fact_error_message, invalid_facts
 from .models import Evaluation, PolicyPackageVersion, PolicyProgram
 
-# Versions are immutable rows, so a compiled package can be cached by its primary key.
-_COMPILED: dict[int, Package] = {}
+# Versions are immutable rows, so a compiled package can be cached by primary key and
+# checksum (the checksum too, because a rolled-back row's id may be reused, e.g. on SQLite).
+_COMPILED: dict[tuple[int, str], Package] = {}
 
 
 def package_for(version: PolicyPackageVersion) -> Package:
     """The compiled engine package of a stored version (cached; rows never change)."""
-    package = _COMPILED.get(version.pk)
+    key = (version.pk, version.checksum)
+    package = _COMPILED.get(key)
     if package is None:
         if version.source_text:
             package = package_from_text(version.source_text, version=version.version)
         else:
             package = package_from_dict(version.content, version=version.version)
-        _COMPILED[version.pk] = package
+        _COMPILED[key] = package
     return package
 
 

@@ -109,7 +109,8 @@ def _load_one(package_file: PackageFile, actor: Any, report: LoadReport) -> None
         },
     )
     current = program.current_version
-    if current is not None and current.checksum == digest:
+    if current is not None and digest in (current.checksum, current.base_checksum):
+        # Unchanged, or unchanged since an approved parameter change was derived from it.
         report.unchanged.append(f"{package.id} v{current.version}")
         return
     last = program.versions.order_by("-version").first()
@@ -187,3 +188,64 @@ def evaluation_record(
         },
     )
     return evaluation
+
+
+def calculator_record(*, enterprise: Any, as_of: date, actor: Any = None) -> list[Evaluation]:
+    """Store the calculator's registry-based result for each program in force (traceable).
+
+    An identical evaluation (same version, date and input facts) already stored is not stored
+    again, so reloading the calculator does not fill the table.
+    """
+    from .facts_from_registry import enterprise_facts
+
+    sheet = enterprise_facts(enterprise, as_of=as_of)
+    stored: list[Evaluation] = []
+    for program_id, package in packages_current().items():
+        if not package.in_force(as_of):
+            continue
+        inputs = to_jsonable({n: sheet.values[n] for n in package.facts if n in sheet.values})
+        same = Evaluation.objects.filter(
+            enterprise=enterprise, program_id=program_id, version=package.version or 0, as_of=as_of
+        ).first()
+        if same is not None and same.facts == inputs:
+            stored.append(same)
+            continue
+        stored.append(
+            evaluation_record(
+                program_id=program_id,
+                as_of=as_of,
+                facts=sheet.values,
+                enterprise=enterprise,
+                actor=actor,
+            )
+        )
+    return stored
+
+
+@transaction.atomic
+def facts_declare(
+    *, enterprise: Any, facts: Mapping[str, Any], source: str, actor: Any = None
+) -> list[Any]:
+    """Keep facts an enterprise declared (e.g. in a subsidy application), typed and sourced."""
+    from .models import DeclaredFact
+
+    facts = {k: v for k, v in facts.items() if v is not None and v != ""}
+    facts_validate(facts, fact_specs(packages_current()))
+    rows = DeclaredFact.objects.bulk_create(
+        DeclaredFact(
+            enterprise=enterprise,
+            name=name,
+            value=to_jsonable(value),
+            source=source[:200],
+            declared_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for name, value in facts.items()
+    )
+    if rows:
+        audit_record(
+            actor=actor,
+            action="policy.facts_declare",
+            obj=enterprise,
+            after={"facts": to_jsonable(facts), "source": source},
+        )
+    return rows

@@ -23,7 +23,10 @@ def test_generator_is_deterministic_and_unique():
     assert first == again
     assert len({name for name, _, _ in first}) == 500
     # A batch that starts later continues the same sequence.
-    tail = [(e.name, e.credit_code, e.financials[-1]["operating_revenue"]) for e in generate(100, start=400)]
+    tail = [
+        (e.name, e.credit_code, e.financials[-1]["operating_revenue"])
+        for e in generate(100, start=400)
+    ]
     assert tail == first[400:]
 
 

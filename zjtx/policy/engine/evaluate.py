@@ -30,9 +30,15 @@ class UnknownFact(FactError):
 class TraceStep:
     text: str
     source: str
+    condition: str = ""  # the condition id when this step states a condition's outcome
+    outcome: bool | None = None  # that condition's outcome (None: not decidable)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"text": self.text, "source": self.source}
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "source": self.source}
+        if self.condition:
+            data["condition"] = self.condition
+            data["outcome"] = self.outcome
+        return data
 
 
 @dataclass(slots=True)
@@ -318,7 +324,7 @@ def evaluate(
             text = f"无法判断「{_render(cond.passed, env)}」：缺少{names}"
         else:
             text = _render(cond.passed if outcome else cond.failed, env)
-        result.trace.append(TraceStep(text, cond.source))
+        result.trace.append(TraceStep(text, cond.source, cond.id, outcome if known else None))
     eligible = kleene_and(outcomes) if outcomes else True
     missing: set[str] = set()
 

@@ -1,0 +1,439 @@
+"""Writes: applications (create, evidence, transitions, approval into the ledger) and budgets."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zjtx.accounts.models import Role
+from zjtx.core.audit import audit_record, to_jsonable
+from zjtx.core.errors import Forbidden, NotFound
+from zjtx.core.money import format_wan
+from zjtx.policy import services as policy_services
+from zjtx.policy.facts_from_registry import enterprise_facts
+from zjtx.policy.selectors import facts_validate, package_for, program_get
+
+from .errors import SubsidyConflict, SubsidyError
+from .models import Application, ApplicationEvent, Budget, Evidence, Payout
+from .selectors import application_list_for, budget_remaining
+from .workflow import TRANSITIONS, allowed
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+EDITABLE = frozenset({Application.Status.DRAFT, Application.Status.RETURNED})
+
+
+def _award_package(program_id: str, as_of: date) -> Any:
+    program = program_get(program_id=program_id)
+    assert program.current_version is not None
+    package = package_for(program.current_version)
+    if package.kind != "award":
+        raise SubsidyError(
+            "not_an_award", _("Only award programs take applications."), {"program": program_id}
+        )
+    if not package.in_force(as_of):
+        raise SubsidyError(
+            "not_in_force",
+            _("The program is not in force on %(date)s.") % {"date": as_of.isoformat()},
+            {"program": program_id},
+        )
+    return package
+
+
+def application_prefill(*, enterprise: Any, program_id: str, as_of: date) -> dict[str, Any]:
+    """The facts a program reads, pre-filled from the registry and earlier declarations."""
+    package = _award_package(program_id, as_of)
+    sheet = enterprise_facts(enterprise, as_of=as_of, names=set(package.facts))
+    return {
+        "values": to_jsonable(sheet.values),
+        "sources": dict(sheet.sources),
+        "package": package,
+    }
+
+
+def _recompute(application: Application, actor: Any) -> None:
+    """Evaluate the program on the application's facts; registry figures take precedence."""
+    package = _award_package(application.program_id, application.as_of)
+    sheet = enterprise_facts(
+        application.enterprise, as_of=application.as_of, names=set(package.facts), declared=False
+    )
+    merged = {**application.facts, **sheet.values}
+    evaluation = policy_services.evaluation_record(
+        program_id=application.program_id,
+        as_of=application.as_of,
+        facts=merged,
+        enterprise=application.enterprise,
+        actor=actor,
+    )
+    application.evaluation = evaluation
+    application.computed_eligible = evaluation.eligible
+    application.computed_amount_yuan = evaluation.amount_yuan
+
+
+def _clean_facts(program_id: str, as_of: date, facts: Mapping[str, Any]) -> dict[str, Any]:
+    package = _award_package(program_id, as_of)
+    kept = {k: v for k, v in facts.items() if v is not None and v != ""}
+    unknown = [k for k in kept if k not in package.facts]
+    if unknown:
+        raise SubsidyError(
+            "invalid_facts",
+            _("Some facts are invalid."),
+            {f"facts.{k}": _("This program does not use this fact.") for k in unknown},
+        )
+    facts_validate(kept, package.facts)
+    return dict(to_jsonable(kept))
+
+
+def _event(
+    application: Application, action: str, before: str, actor: Any, reason: str = ""
+) -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_status=before,
+        to_status=application.status,
+        reason=reason,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _require_owner(application: Application, actor: Any) -> None:
+    if (
+        getattr(actor, "role", None) != Role.ENTERPRISE
+        or actor.enterprise_id != application.enterprise_id
+    ):
+        raise NotFound("not_found", _("Not found."))
+
+
+@transaction.atomic
+def application_create(
+    *, enterprise: Any, program_id: str, facts: Mapping[str, Any], as_of: date, actor: Any
+) -> Application:
+    """An enterprise applies for an award program in force on `as_of` (芜湖实施意见 三(二))."""
+    if getattr(actor, "role", None) != Role.ENTERPRISE or actor.enterprise_id != enterprise.pk:
+        raise Forbidden("forbidden", _("Only the enterprise itself applies."))
+    application = Application(
+        enterprise=enterprise,
+        program_id=program_id,
+        as_of=as_of,
+        facts=_clean_facts(program_id, as_of, facts),
+        created_by=actor,
+    )
+    _recompute(application, actor)
+    application.save()
+    _event(application, "create", "", actor)
+    audit_record(
+        actor=actor,
+        action="subsidies.application_create",
+        obj=application,
+        after={
+            "program": program_id,
+            "facts": application.facts,
+            "computed_amount_yuan": application.computed_amount_yuan,
+        },
+    )
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *, application: Application, facts: Mapping[str, Any], actor: Any
+) -> Application:
+    """The enterprise corrects its declared facts while the application is a draft or returned."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_owner(application, actor)
+    if application.status not in EDITABLE:
+        raise SubsidyConflict("not_editable", _("The application can no longer be changed."))
+    before = application.facts
+    application.facts = _clean_facts(application.program_id, application.as_of, facts)
+    _recompute(application, actor)
+    application.save()
+    audit_record(
+        actor=actor,
+        action="subsidies.application_update",
+        obj=application,
+        before={"facts": before},
+        after={
+            "facts": application.facts,
+            "computed_amount_yuan": application.computed_amount_yuan,
+        },
+    )
+    return application
+
+
+def _sniff(head: bytes) -> str | None:
+    for magic, content_type in EVIDENCE_TYPES:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def evidence_add(*, application: Application, name: str, data: bytes, actor: Any) -> Evidence:
+    """Attach a PDF, PNG or JPEG (checked by its content, not its name) of at most 10 MB."""
+    _require_owner(application, actor)
+    if application.status not in EDITABLE:
+        raise SubsidyConflict("not_editable", _("The application can no longer be changed."))
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise SubsidyError(
+            "file_too_large",
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_EVIDENCE_BYTES // (1024 * 1024)},
+            {"file": name},
+        )
+    content_type = _sniff(data[:16])
+    if content_type is None or not data:
+        raise SubsidyError(
+            "file_type_not_allowed",
+            _("Only PDF, PNG or JPEG files are accepted (checked by the file's content)."),
+            {"file": name},
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    evidence = Evidence(
+        application=application,
+        original_name=name[:200],
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
+    evidence.file.save(f"{digest[:32]}.{extension}", ContentFile(data), save=False)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action="subsidies.evidence_add",
+        obj=application,
+        after={"file": evidence.original_name, "sha256": digest, "size": len(data)},
+    )
+    return evidence
+
+
+def _locked_in_scope(application: Application, actor: Any) -> Application:
+    locked = Application.objects.select_for_update().filter(pk=application.pk).first()
+    if locked is None or not application_list_for(user=actor).filter(pk=application.pk).exists():
+        raise NotFound("not_found", _("Not found."))
+    return locked
+
+
+@transaction.atomic
+def application_transition(
+    *, application: Application, action: str, actor: Any, reason: str = ""
+) -> Application:
+    """Move an application along the workflow table; returns and rejections need a reason."""
+    if action == "approve":
+        application_approve(application=application, actor=actor)
+        return Application.objects.get(pk=application.pk)
+    application = _locked_in_scope(application, actor)
+    transition = TRANSITIONS.get(action)
+    if transition is None or not allowed(action, application.status, actor.role):
+        raise SubsidyConflict(
+            "transition_not_allowed",
+            _("This action is not allowed while the application is %(status)s.")
+            % {"status": application.get_status_display()},
+        )
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise SubsidyError("reason_required", _("Give a reason."), {"reason": _("Required.")})
+    if action == "submit":
+        _require_owner(application, actor)
+        _recompute(application, actor)
+        if application.computed_eligible is not True:
+            missing = (
+                ", ".join(application.evaluation.result.get("missing", []))
+                if application.evaluation
+                else ""
+            )
+            raise SubsidyError(
+                "not_eligible",
+                _("By the rules the enterprise is not eligible or data is missing: %(missing)s")
+                % {"missing": missing or "—"},
+            )
+        if not application.evidence.exists():
+            raise SubsidyError("evidence_required", _("Attach at least one evidence file."))
+        application.submitted_at = timezone.now()
+        policy_services.facts_declare(
+            enterprise=application.enterprise,
+            facts=application.facts,
+            source=_("subsidy application #%(id)s") % {"id": application.pk},
+            actor=actor,
+        )
+    before = application.status
+    application.status = transition.target
+    application.last_reason = reason
+    if transition.target == Application.Status.REJECTED:
+        application.decided_at = timezone.now()
+    application.save()
+    _event(application, action, before, actor, reason)
+    audit_record(
+        actor=actor,
+        action=f"subsidies.application_{action}",
+        obj=application,
+        before={"status": before},
+        after={"status": application.status, "reason": reason},
+    )
+    return application
+
+
+@transaction.atomic
+def application_approve(
+    *,
+    application: Application,
+    actor: Any,
+    amount_yuan: Decimal | None = None,
+    override_reason: str = "",
+) -> Payout:
+    """City approval: the amount the rules computed (a different amount needs a reason), within
+    the program's budget for the year, once only for a once-only award; recorded in the ledger."""
+    application = _locked_in_scope(application, actor)
+    if not allowed("approve", application.status, actor.role):
+        raise SubsidyConflict(
+            "transition_not_allowed",
+            _("This action is not allowed while the application is %(status)s.")
+            % {"status": application.get_status_display()},
+        )
+    computed = application.computed_amount_yuan
+    if application.computed_eligible is not True or computed is None:
+        raise SubsidyConflict("not_eligible", _("By the rules the enterprise is not eligible."))
+    amount = computed if amount_yuan is None else Decimal(amount_yuan)
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise SubsidyError(
+            "invalid_amount",
+            _("Enter a positive amount with at most 2 decimals."),
+            {"amount_yuan": _("Invalid amount.")},
+        )
+    override_reason = override_reason.strip()
+    if amount != computed and not override_reason:
+        raise SubsidyError(
+            "override_reason_required",
+            _("An amount different from the computed %(amount)s 10k yuan needs a reason.")
+            % {"amount": format_wan(computed)},
+            {"override_reason": _("Required.")},
+        )
+    package = package_for(program_get(program_id=application.program_id).current_version)  # type: ignore[arg-type]
+    year = timezone.localdate().year
+    budget = (
+        Budget.objects.select_for_update()
+        .filter(program_id=application.program_id, year=year)
+        .first()
+    )
+    if budget is None:
+        raise SubsidyError(
+            "no_budget",
+            _("No budget is set for %(program)s in %(year)s.")
+            % {"program": package.title, "year": year},
+        )
+    if (
+        package.once_only
+        and Payout.objects.filter(
+            enterprise_id=application.enterprise_id, program_id=application.program_id
+        ).exists()
+    ):
+        raise SubsidyConflict(
+            "already_awarded", _("This once-only award was already approved for the enterprise.")
+        )
+    remaining = budget_remaining(budget)
+    if amount > remaining:
+        raise SubsidyError(
+            "budget_exceeded",
+            _(
+                "Approving %(amount)s 10k yuan would exceed the %(year)s budget of %(program)s: "
+                "%(remaining)s 10k yuan remain."
+            )
+            % {
+                "amount": format_wan(amount),
+                "year": year,
+                "program": package.title,
+                "remaining": format_wan(remaining),
+            },
+        )
+    try:
+        with transaction.atomic():
+            payout = Payout.objects.create(
+                application=application,
+                enterprise_id=application.enterprise_id,
+                program_id=application.program_id,
+                budget=budget,
+                year=year,
+                amount_yuan=amount,
+                once_only=package.once_only,
+                recorded_by=actor,
+            )
+    except IntegrityError as exc:
+        raise SubsidyConflict(
+            "already_awarded", _("This once-only award was already approved for the enterprise.")
+        ) from exc
+    before = application.status
+    application.status = Application.Status.APPROVED
+    application.approved_amount_yuan = amount
+    application.override_reason = override_reason if amount != computed else ""
+    application.decided_at = timezone.now()
+    application.save()
+    _event(application, "approve", before, actor, application.override_reason)
+    audit_record(
+        actor=actor,
+        action="subsidies.application_approve",
+        obj=application,
+        before={"status": before, "computed_amount_yuan": computed},
+        after={
+            "status": application.status,
+            "approved_amount_yuan": amount,
+            "override_reason": application.override_reason,
+            "budget": budget.pk,
+            "payout": payout.pk,
+        },
+    )
+    return payout
+
+
+@transaction.atomic
+def budget_set(
+    *, program_id: str, year: int, amount_yuan: Decimal, actor: Any, note: str = ""
+) -> Budget:
+    """The city sets a program's budget for a year; never below what is already paid out."""
+    if getattr(actor, "role", None) != Role.CITY_OFFICER:
+        raise Forbidden("forbidden", _("Only a city officer sets budgets."))
+    program = program_get(program_id=program_id)
+    amount = Decimal(amount_yuan)
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise SubsidyError(
+            "invalid_amount",
+            _("Enter a positive amount with at most 2 decimals."),
+            {"amount_yuan": _("Invalid amount.")},
+        )
+    budget = Budget.objects.select_for_update().filter(program=program, year=year).first()
+    before = None
+    if budget is None:
+        budget = Budget(program=program, year=year, amount_yuan=amount)
+    else:
+        before = {"amount_yuan": budget.amount_yuan}
+        spent = budget.amount_yuan - budget_remaining(budget)
+        if amount < spent:
+            raise SubsidyError(
+                "budget_below_spent",
+                _("The budget cannot be below the %(spent)s 10k yuan already approved.")
+                % {"spent": format_wan(spent)},
+            )
+    budget.amount_yuan = amount
+    budget.note = note
+    budget.updated_by = actor
+    budget.save()
+    audit_record(
+        actor=actor,
+        action="subsidies.budget_set",
+        obj=budget,
+        before=before,
+        after={"program": program_id, "year": year, "amount_yuan": amount},
+    )
+    return budget
