@@ -67,3 +67,18 @@ def test_demo_logins_lists_every_role(small):
     for spec in seeding.DEMO_USERS:
         assert spec["username"] in text
     assert Role.CITY_OFFICER in {u.role for u in User.objects.all()}
+
+
+def test_seed_demo_fills_the_programmes_through_their_services(small):
+    from zjtx.certification.models import Round
+    from zjtx.monitoring.models import ImportRun
+    from zjtx.subsidies.models import Budget
+
+    call_command("load_policies", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert Budget.objects.count() == 5
+    assert Round.objects.filter(status=Round.Status.OPEN).count() == 1
+    runs = ImportRun.objects.filter(status=ImportRun.Status.COMMITTED)
+    assert runs.count() == 2
+    assert all(run.rows_rejected == 0 for run in runs)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from zjtx.demo import seeding
+from zjtx.demo import programme, seeding
 
 
 class Command(BaseCommand):
@@ -29,6 +29,15 @@ class Command(BaseCommand):
         target = seeding.CITY_SCALE if options["scale"] == "city" else seeding.SMALL_SCALE
         added = seeding.ensure_enterprises(target, seed=options["seed"], progress=self._progress)
         seeding.ensure_showcase()
+        extra = programme.ensure_programme_data()
+        if any(extra.values()):
+            self.stdout.write(
+                "已写入：年度预算 {budgets} 项，认定批次 {round}，运行监测月报 {monitoring_months} 期".format(
+                    budgets=extra["budgets"],
+                    round="1 个" if extra["round"] else "0 个",
+                    monitoring_months=extra["monitoring_months"],
+                )
+            )
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
