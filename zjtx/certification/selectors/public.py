@@ -41,8 +41,10 @@ def notice_applications(notice: Notice) -> QuerySet[Application]:
 
 
 def notice_is_open(notice: Notice, today: date | None = None) -> bool:
+    """Open from publication until its last working day: a list published on a weekend is
+    already visible and takes objections, and its working-day clock starts on the next workday."""
     today = today or timezone.localdate()
-    return notice.starts_on <= today <= notice.ends_on
+    return today <= notice.ends_on
 
 
 def notice_remaining_working_days(notice: Notice, today: date | None = None) -> int:
