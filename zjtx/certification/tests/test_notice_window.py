@@ -1,9 +1,12 @@
 from datetime import date
 
+import pytest
+
 from zjtx.certification import selectors
 from zjtx.certification.models import Notice
 
 
+@pytest.mark.django_db  # the working-day overrides table is consulted
 def test_a_notice_published_on_a_weekend_is_open_and_counts_from_the_next_workday():
     # Published Saturday 2026-11-28; the 5 working days run Monday 11-30 to Friday 12-04.
     notice = Notice(starts_on=date(2026, 11, 30), ends_on=date(2026, 12, 4), working_days=5)
