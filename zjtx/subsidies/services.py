@@ -148,6 +148,45 @@ def application_create(
 
 
 @transaction.atomic
+def application_propose(
+    *,
+    enterprise: Any,
+    program_id: str,
+    facts: Mapping[str, Any],
+    as_of: date,
+    actor: Any,
+    source: str,
+) -> Application:
+    """The platform itself proposes an award it has established (e.g. the 市专精特新 award on
+    certification, 芜湖实施意见 三(二)): the application goes straight to city approval."""
+    if getattr(actor, "role", None) != Role.CITY_OFFICER:
+        raise Forbidden("forbidden", _("Only a city officer proposes awards."))
+    application = Application(
+        enterprise=enterprise,
+        program_id=program_id,
+        as_of=as_of,
+        facts=_clean_facts(program_id, as_of, facts),
+        created_by=actor,
+        status=Application.Status.FORWARDED,
+        last_reason=source,
+    )
+    _recompute(application, actor)
+    application.save()
+    _event(application, "propose", "", actor, reason=source)
+    audit_record(
+        actor=actor,
+        action="subsidies.application_propose",
+        obj=application,
+        after={
+            "program": program_id,
+            "source": source,
+            "computed_amount_yuan": application.computed_amount_yuan,
+        },
+    )
+    return application
+
+
+@transaction.atomic
 def application_update(
     *, application: Application, facts: Mapping[str, Any], actor: Any
 ) -> Application:

@@ -47,7 +47,7 @@ from .transitions import (
 )
 
 
-def _propose_award(app: Application, on: date) -> CertificationAward:
+def _propose_award(app: Application, on: date, actor: Any) -> CertificationAward:
     received = CertificationAward.objects.filter(
         enterprise=app.enterprise,
         program_id=AWARD_PROGRAM,
@@ -64,6 +64,19 @@ def _propose_award(app: Application, on: date) -> CertificationAward:
             status=CertificationAward.Status.INELIGIBLE,
             facts=facts,
             result=exc.as_dict(),
+        )
+    if result.eligible:
+        # Into the subsidy ledger's approval queue; the once-only rule is enforced on approval.
+        from zjtx.subsidies.services import application_propose
+
+        application_propose(
+            enterprise=app.enterprise,
+            program_id=AWARD_PROGRAM,
+            facts=facts,
+            as_of=on,
+            actor=actor,
+            source=_("Certified as a municipal SRDI SME (certificate %(number)s)")
+            % {"number": app.certificate_number or ""},
         )
     return CertificationAward.objects.create(
         application=app,
@@ -117,7 +130,7 @@ def round_certify(
             valid_until=certificate_valid_until(issued_on),
         )
         app.refresh_from_db()
-        _propose_award(app, issued_on)
+        _propose_award(app, issued_on, actor)
     _audit(actor, "round_certify", document, after={"number": document.number, "count": len(apps)})
     return document
 

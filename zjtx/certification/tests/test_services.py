@@ -544,6 +544,14 @@ def test_certify_issues_a_numbered_decision_certificates_and_awards(
         award = CertificationAward.objects.get(application=app)
         assert award.status == CertificationAward.Status.PROPOSED
         assert award.amount_yuan == Decimal("100000.00")
+        # The award waits for city approval in the subsidy ledger's queue.
+        from zjtx.subsidies.models import Application as SubsidyApplication
+
+        proposal = SubsidyApplication.objects.get(
+            enterprise=app.enterprise, program_id="wuhu.municipal_zjtx"
+        )
+        assert proposal.status == SubsidyApplication.Status.FORWARDED
+        assert proposal.computed_amount_yuan == Decimal("100000.00")
     numbers = sorted(a.certificate_number for a in Application.objects.filter(round=rnd))
     assert numbers == [f"ZJTX{issued_on.year}0001", f"ZJTX{issued_on.year}0002"]
 
