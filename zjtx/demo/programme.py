@@ -187,7 +187,8 @@ def ensure_monitoring(today: date) -> int:
             original_name=f"演示月报-{code}.xlsx",
             accept_valid_rows=True,
         )
-        warnings_run(actor=officer, period=run.period)
+        if run.period is not None:
+            warnings_run(actor=officer, period=run.period)
         loaded += 1
     return loaded
 
