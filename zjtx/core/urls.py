@@ -3,4 +3,9 @@ from django.urls import path
 from . import views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+]

@@ -10,10 +10,13 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zjtx.accounts.models import Role, User
 from zjtx.core.errors import DomainError, NotFound
+from zjtx.core.notifications import notify
 
 from .. import permissions, selectors
 from ..errors import CertificationError, TransitionNotAllowed
@@ -39,10 +42,41 @@ from .applications import (
     rereview,
 )
 
+OUTCOME_ACTIONS = frozenset({"return", "reject", "certify", "remove", "revoke"})
 
-def _notify(application: Application, action: str) -> None:
-    """E-mail the enterprise contact about outcomes that concern it, after commit."""
-    if action not in ("return", "reject", "certify", "remove", "revoke"):
+
+def _next_actors(application: Application, action: str) -> list[Any]:
+    """Who acts next, read from the transition table: the roles that may leave the new state,
+    within the application's scope; the enterprise also hears every outcome."""
+    target = TRANSITIONS[action].target
+    roles = {r for t in TRANSITIONS.values() if t.source == target and t.manual for r in t.roles}
+    if action in OUTCOME_ACTIONS:
+        roles.add(Role.ENTERPRISE)
+    users = User.objects.filter(is_active=True)
+    recipients: list[Any] = []
+    if Role.ENTERPRISE in roles:
+        recipients += list(
+            users.filter(role=Role.ENTERPRISE, enterprise_id=application.enterprise_id)
+        )
+    if Role.UNIT_OFFICER in roles:
+        recipients += list(
+            users.filter(role=Role.UNIT_OFFICER, unit_id=application.enterprise.unit_id)
+        )
+    if Role.CITY_OFFICER in roles:
+        recipients += list(users.filter(role=Role.CITY_OFFICER))
+    return recipients
+
+
+def _notify(application: Application, action: str, reason: str = "") -> None:
+    """Tell the next actor in-app; e-mail the enterprise contact about outcomes, after commit."""
+    notify(
+        recipients=_next_actors(application, action),
+        title=_("%(enterprise)s: certification application %(status)s")
+        % {"enterprise": application.enterprise.name, "status": application.get_status_display()},
+        body=reason,
+        url=reverse("certification:application-detail", args=[application.pk]),
+    )
+    if action not in OUTCOME_ACTIONS:
         return
     address = application.enterprise.contact_email
     if not address:
@@ -168,7 +202,7 @@ def application_transition(
             "rank": rank,
         },
     )
-    _notify(app, action)
+    _notify(app, action, reason.strip())
     return app
 
 

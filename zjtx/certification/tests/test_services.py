@@ -733,3 +733,23 @@ def test_tier_history_lists_every_round_of_the_enterprise(
     history = selectors.tier_history(enterprise_id=app.enterprise_id, user=user)
     assert [h.pk for h in history] == [app.pk]  # drafts are not history
     assert history[0].status == Application.Status.CERTIFIED
+
+
+def test_each_step_notifies_the_next_actor_in_app(
+    unit_officer, other_unit_officer, ent_user, city, submitted
+):
+    from zjtx.core.models import Notification
+
+    # Submission waits for the enterprise's own unit officer, not another unit's.
+    assert Notification.objects.filter(recipient=unit_officer).count() == 1
+    assert not Notification.objects.filter(recipient=other_unit_officer).exists()
+    services.application_transition(
+        application=submitted,
+        action="return",
+        actor=unit_officer,
+        reason_code="materials_missing",
+        reason="缺少审计报告",
+    )
+    note = Notification.objects.filter(recipient=ent_user).latest("id")
+    assert note.body == "缺少审计报告"
+    assert note.url.endswith(f"/applications/{submitted.pk}/")
