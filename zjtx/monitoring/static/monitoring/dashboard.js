@@ -10,7 +10,7 @@
         title: { text: data.labels.trend, textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
         legend: { top: 24 },
-        grid: { top: 64, left: 64, right: 24, bottom: 32 },
+        grid: { top: 64, left: 16, right: 16, bottom: 32, containLabel: true },
         xAxis: { type: "category", data: data.periods },
         yAxis: [0, 1].map(function (axis) {
           var first = data.trend.filter(function (s) { return s.axis === axis; })[0];
