@@ -459,6 +459,8 @@ class WarningRule(models.Model):
         HEADCOUNT_YOY = "headcount_yoy", _("Headcount down year on year")
         REVENUE_DECLINE = "revenue_decline", _("Operating revenue down several months in a row")
         REVENUE_OUTLIER = "revenue_outlier", _("Operating revenue far from own history")
+        CERT_EXPIRY = "cert_expiry", _("SRDI certificate about to expire")
+        RD_RATIO_LOW = "rd_ratio_low", _("R&D ratio below the line ahead of re-review")
 
     code = models.CharField(_("rule"), max_length=30, choices=Code.choices)
     yellow = models.DecimalField(_("yellow threshold"), max_digits=8, decimal_places=2)

@@ -173,3 +173,45 @@ def outlier(
         "n": len(history),
     }
     return Finding(level, explanation, {"sigmas": sigmas, "mean": round(mean, 2)})
+
+
+def cert_expiry(
+    rule: WarningRule, days_left: int, valid_until: str, certificate: str
+) -> Finding | None:
+    """A 市专精特新 certificate ends within 90/60/30 days (yellow/orange/red by default)."""
+    level = level_at_or_below(Decimal(days_left), rule) if days_left >= 0 else None
+    if level is None:
+        return None
+    explanation = _(
+        "Certificate %(number)s expires on %(date)s, in %(days)s days: prepare the re-review "
+        "(复核) and the annual information update."
+    ) % {"number": certificate, "date": valid_until, "days": days_left}
+    return Finding(level, explanation, {"days_left": days_left, "valid_until": valid_until})
+
+
+def rd_ratio_low(
+    rule: WarningRule, rd_expense: Decimal | None, revenue: Decimal | None, year: int
+) -> Finding | None:
+    """R&D expense / operating revenue below the re-review line (3 % by default): the firm
+    risks failing 复核. Missing figures raise nothing (they are not zero)."""
+    if rd_expense is None or revenue is None or revenue <= 0:
+        return None
+    ratio = _pct(rd_expense / revenue * HUNDRED)
+    level = None
+    for name in (Level.RED, Level.ORANGE, Level.YELLOW):
+        if ratio < threshold_of(rule, name):
+            level = name
+            break
+    if level is None:
+        return None
+    explanation = _(
+        "R&D ratio %(ratio)s%% in %(year)s (R&D expense %(rd)s / operating revenue %(revenue)s, "
+        "10,000 yuan), below the %(threshold)s%% line that re-review requires."
+    ) % {
+        "ratio": ratio,
+        "year": year,
+        "rd": _wan(rd_expense),
+        "revenue": _wan(revenue),
+        "threshold": threshold_of(rule, level),
+    }
+    return Finding(level, explanation, {"ratio_pct": ratio, "year": year})

@@ -74,6 +74,17 @@ def expiring_for(
     )
 
 
+def certified_expiring_all(*, on: date, within_days: int) -> list[tuple[int, date, str]]:
+    """(enterprise id, valid until, certificate number) of every certified enterprise whose
+    status ends within `within_days` of `on` — unscoped, for the city-wide warning run."""
+    rows = Application.objects.filter(
+        status=Application.Status.CERTIFIED,
+        valid_until__gte=on,
+        valid_until__lte=on + timedelta(days=within_days),
+    ).values_list("enterprise_id", "valid_until", "certificate_number")
+    return [(e, until, number or "") for e, until, number in rows if until is not None]
+
+
 def tier_history(*, enterprise_id: int, user: Any) -> list[Application]:
     """Every certification round the enterprise went through, newest first."""
     return list(

@@ -173,6 +173,31 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
                         missing, streak, period.code, period.due_date.isoformat()
                     ),
                 )
+    expiry, rd_low = rules.get("cert_expiry"), rules.get("rd_ratio_low")
+    if expiry or rd_low:
+        from zjtx.certification.selectors import certified_expiring_all
+        from zjtx.enterprises.models import AnnualFinancial
+
+        on = month_end(ref.year, ref.month)
+        window = int(expiry.yellow) if expiry else 0
+        # R&D is checked for certificates due for re-review within a year.
+        certified = certified_expiring_all(on=on, within_days=max(window, 366))
+        for e, valid_until, number in certified:
+            days_left = (valid_until - on).days
+            if expiry and days_left <= window:
+                add(e, expiry, rules_mod.cert_expiry(expiry, days_left, str(valid_until), number))
+        if rd_low and certified:
+            latest = {}
+            for fin in AnnualFinancial.objects.filter(
+                enterprise_id__in=[c[0] for c in certified], year__lt=ref.year + 1
+            ).order_by("enterprise_id", "year"):
+                latest[fin.enterprise_id] = fin
+            for e, fin in latest.items():
+                add(
+                    e,
+                    rd_low,
+                    rules_mod.rd_ratio_low(rd_low, fin.rd_expense, fin.operating_revenue, fin.year),
+                )
     evaluated = {r.pk for r in rules.values()}
     created = updated = withdrawn = 0
     with transaction.atomic():

@@ -159,3 +159,67 @@ def test_headcount_drop_raised_on_lock(city_officer, firms):
     services.warnings_run(actor=city_officer, period=period)
     found = MonitoringWarning.objects.get(rule__code="headcount_yoy")
     assert found.level == "yellow" and "-15.00%" in found.explanation
+
+
+@pytest.mark.parametrize(
+    ("days", "level"), [(91, None), (90, "yellow"), (60, "orange"), (30, "red"), (1, "red")]
+)
+def test_certificate_expiry_levels(days, level):
+    found = warnings.cert_expiry(rule("cert_expiry"), days, "2026-12-31", "ZJTX20230001")
+    assert (found.level if found else None) == level
+
+
+@pytest.mark.parametrize(
+    ("rd", "revenue", "level"),
+    [
+        (300, 10000, None),
+        (299, 10000, "yellow"),
+        (150, 10000, "orange"),
+        (50, 10000, "red"),
+        (None, 10000, None),
+    ],
+)
+def test_rd_ratio_below_the_re_review_line(rd, revenue, level):
+    found = warnings.rd_ratio_low(
+        rule("rd_ratio_low"), None if rd is None else Decimal(rd), Decimal(revenue), 2025
+    )
+    assert (found.level if found else None) == level
+
+
+def test_warning_run_flags_expiring_certificates_and_low_rd(city_officer, firms):
+    from datetime import date
+
+    from zjtx.certification.models import Application, Round
+    from zjtx.enterprises.models import AnnualFinancial
+
+    a = firms["a"]
+    rnd = Round.objects.create(
+        year=2023,
+        title="2023年度认定",
+        program_id="miit2022.zjtx_sme",
+        opens_on=date(2023, 3, 1),
+        closes_on=date(2023, 5, 31),
+    )
+    Application.objects.create(
+        round=rnd,
+        enterprise=a,
+        unit=a.unit,
+        status=Application.Status.CERTIFIED,
+        certificate_number="ZJTX20230001",
+        certified_on=date(2023, 11, 1),
+        valid_until=date(2026, 10, 31),
+    )
+    AnnualFinancial.objects.create(
+        enterprise=a, year=2025, operating_revenue=Decimal("50000000"), rd_expense=Decimal("500000")
+    )
+    load(city_officer, "2026-09", [X.row(a.credit_code, 营业收入=1000)])
+    period = services.period_open(actor=city_officer, code="2026-09")
+    services.warnings_run(actor=city_officer, period=period)
+    found = {
+        x.rule.code: x
+        for x in MonitoringWarning.objects.select_related("rule").filter(enterprise=a)
+    }
+    assert found["cert_expiry"].level == "orange"  # 31 days after 2026-09-30: within 60, not 30
+    assert "ZJTX20230001" in found["cert_expiry"].explanation
+    assert found["rd_ratio_low"].level == "orange"  # 1.00 % < 2 %
+    assert "1.00%" in found["rd_ratio_low"].explanation
