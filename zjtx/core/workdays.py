@@ -22,6 +22,8 @@ ONE_DAY = timedelta(days=1)
 
 
 def _package_is_workday(day: date) -> bool:
+    # chinesecalendar raises NotImplementedError for years whose official calendar it lacks;
+    # those fall back to Monday–Friday unless an admin override says otherwise.
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:

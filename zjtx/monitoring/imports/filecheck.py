@@ -65,6 +65,7 @@ def check_xlsx(data: bytes) -> None:
     content_types = names.get("[content_types].xml")
     if content_types is None or content_types.file_size > MAX_CONTENT_TYPES_BYTES:
         raise FileProblem("not_xlsx", "no [Content_Types].xml")
+    # zipfile raises NotImplementedError for compression methods it cannot read: not an xlsx.
     try:
         text = archive.read(content_types).decode("utf-8", "replace")
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
