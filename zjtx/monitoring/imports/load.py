@@ -2,16 +2,22 @@
 
 The ORM is right for single forms and wrong for a 280,000-value monthly load: `bulk_create`
 costs 16-17× the raw path (perf-floors-security.md A.4). So: PostgreSQL gets COPY through
-Django's own connection, SQLite gets `executemany`; both run inside the caller's
-transaction. Unchanged values are not touched, so re-uploading the same file writes nothing.
+Django's own connection, its text formatted here in large chunks; SQLite gets `executemany`
+of multi-row INSERTs; both run inside the caller's transaction. Unchanged values are not
+touched, so re-uploading the same file writes nothing, and a period with nothing stored yet
+is recognised by one index probe.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from django.db import IntegrityError, connection
@@ -23,6 +29,12 @@ from .rows import ValueRows
 
 DELETE_CHUNK = 400  # pairs: 800 parameters, under SQLite's oldest limit of 999
 IN_CLAUSE_LIMIT = 500
+SQLITE_ROWS_PER_INSERT = 200  # × 4 parameters: under SQLite's oldest limit of 999
+# Rows per COPY message: the server parses one chunk while the next is formatted.
+COPY_CHUNK = 16384
+# COPY text format: these four characters need a backslash escape in a field.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_NULL = "\\N"
 
 # (enterprise, indicator) -> (value, text) as the database returns them
 Existing = dict[tuple[int, int], tuple[Any, str]]
@@ -41,21 +53,65 @@ class Diff:
         return len(self.inserts) - self.replaced
 
 
+@dataclass(frozen=True)
+class Columns:
+    """The columns of a value insert: `per_row` come from each (enterprise, indicator, value,
+    text) row, in that order; `fixed` are the same for every row and are written once."""
+
+    per_row: tuple[str, str, str, str]
+    fixed: tuple[tuple[str, int | str], ...]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector for the length of one import (about a second).
+
+    A monthly load makes some 300,000 short-lived objects without cycles (cells, values, value
+    tuples) that reference counting frees. The collector would still scan them hundreds of
+    times (about 0.1 s of CPU), and promote the sheet's 20,000 row lists to its oldest
+    generation, from where they set off full collections of the whole process (another
+    0.1-0.2 s) in the middle of every second or third load. The previous state comes back
+    afterwards, so nesting and a process running without the collector are safe.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def existing_values(period_id: int, enterprise_ids: set[int]) -> Existing:
     """The current values of these enterprises for the period (raw rows: no ORM converters)."""
+    if not enterprise_ids:
+        return {}
     table = _table(MonitoringValue)
-    sql = f"SELECT enterprise_id, indicator_id, value, text_value FROM {table} WHERE period_id = %s"
-    params: list[Any] = [period_id]
-    if len(enterprise_ids) <= IN_CLAUSE_LIMIT:
-        if not enterprise_ids:
-            return {}
-        sql += f" AND enterprise_id IN ({', '.join(['%s'] * len(enterprise_ids))})"
-        params.extend(sorted(enterprise_ids))
     with connection.cursor() as cursor:
+        # A new period has nothing stored: one index probe instead of reading and comparing.
+        cursor.execute(f"SELECT 1 FROM {table} WHERE period_id = %s LIMIT 1", [period_id])
+        if cursor.fetchone() is None:
+            return {}
+        sql = (
+            f"SELECT enterprise_id, indicator_id, value, text_value FROM {table} "
+            "WHERE period_id = %s"
+        )
+        params: list[Any] = [period_id]
+        if connection.vendor == "postgresql":
+            sql += " AND enterprise_id = ANY(%s::bigint[])"
+            params.append(_pg_array(enterprise_ids))
+        elif len(enterprise_ids) <= IN_CLAUSE_LIMIT:
+            sql += f" AND enterprise_id IN ({', '.join(['%s'] * len(enterprise_ids))})"
+            params.extend(sorted(enterprise_ids))
         cursor.execute(sql, params)
         return {
             (e, i): (value, text) for e, i, value, text in cursor.fetchall() if e in enterprise_ids
         }
+
+
+def _pg_array(ids: Iterable[int]) -> str:
+    """Integer ids as one array literal: adapting a 20,000-item list costs more than the query."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
 
 
 def _same(new: Decimal | None, old: Any) -> bool:
@@ -98,17 +154,64 @@ def _table(model: Any) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 
 
-def _bulk_insert(model: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def _sql_literal(value: int | str) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _copy_chunks(rows: ValueRows, tail: str) -> Iterator[str]:
+    """COPY text of (enterprise, indicator, value, text) rows, `tail` ending every line.
+
+    Formatted in Python and sent as large messages: psycopg's `write_row` costs more per
+    row than the server's parse, above all for Decimal values. `!s` because a Decimal's
+    `__format__` takes half as long again as its `__str__`.
+    """
+    null, escapes = _COPY_NULL, _COPY_ESCAPES
+    for start in range(0, len(rows), COPY_CHUNK):
+        yield "".join(
+            [
+                f"{e}\t{i}\t{null if v is None else v!s}\t{t.translate(escapes) if t else ''}{tail}"
+                for e, i, v, t in rows[start : start + COPY_CHUNK]
+            ]
+        )
+
+
+def _bulk_insert(model: Any, columns: Columns, rows: ValueRows) -> None:
+    """Insert (enterprise, indicator, value, text) rows with the database's bulk path."""
     table = _table(model)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    names = (*columns.per_row, *(name for name, _value in columns.fixed))
+    quoted = ", ".join(connection.ops.quote_name(c) for c in names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            tail = "".join(f"\t{str(v).translate(_COPY_ESCAPES)}" for _n, v in columns.fixed)
+            tail += "\n"
             with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for chunk in _copy_chunks(rows, tail):
+                    copy.write(chunk)
         else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)  # type: ignore[arg-type]
+            # Many rows per statement: SQLite's per-statement cost is most of a one-row insert
+            # (half the time of one row per statement). The fixed values are literals, so each
+            # row binds only its own four. A Decimal binds as its text (Django's adapter), and
+            # NUMERIC affinity stores the same REAL or INTEGER as float() would: exactly so for
+            # 2-decimal values below 10^13.
+            marks = ["%s"] * len(columns.per_row) + [_sql_literal(v) for _n, v in columns.fixed]
+            one = f"({', '.join(marks)})"
+            head = f"INSERT INTO {table} ({quoted}) VALUES "
+            full = len(rows) - len(rows) % SQLITE_ROWS_PER_INSERT
+            if full:
+                cursor.executemany(
+                    head + ", ".join([one] * SQLITE_ROWS_PER_INSERT),
+                    [
+                        tuple(chain.from_iterable(rows[start : start + SQLITE_ROWS_PER_INSERT]))
+                        for start in range(0, full, SQLITE_ROWS_PER_INSERT)
+                    ],
+                )
+            if full < len(rows):
+                rest = rows[full:]
+                cursor.execute(
+                    head + ", ".join([one] * len(rest)), tuple(chain.from_iterable(rest))
+                )
 
 
 def _move_to_history(period_id: int, keys: list[tuple[int, int]], run_id: int, at: Any) -> None:
@@ -144,29 +247,20 @@ def write_diff(*, diff: Diff, period_id: int, run_id: int, now: datetime) -> Non
     if diff.moved:
         _move_to_history(period_id, diff.moved, run_id, at)
     if diff.inserts:
-        # In primary-key order (period, enterprise, indicator): B-tree appends. updated_at is
-        # the column default (the database clock).
-        rows = sorted(diff.inserts)  # (enterprise, indicator) is unique: never compares values
-        columns = (
-            "enterprise_id",
-            "period_id",
-            "indicator_id",
-            "value",
-            "text_value",
-            "import_run_id",
+        # By enterprise, so the primary key (period, enterprise, indicator) grows in order and
+        # its B-tree takes appends; an enterprise's values stay together in file order.
+        rows = sorted(diff.inserts, key=itemgetter(0))
+        fixed: tuple[tuple[str, int | str], ...] = (
+            ("period_id", int(period_id)),
+            ("import_run_id", int(run_id)),
         )
-        data: list[tuple[Any, ...]]
-        if connection.vendor == "postgresql":
-            data = [(e, period_id, i, value, text, run_id) for e, i, value, text in rows]
-        else:
-            # SQLite's NUMERIC affinity turns the text of a Decimal into the same REAL (or
-            # INTEGER) that float() gives; passing the float skips a text round trip.
-            data = [
-                (e, period_id, i, None if value is None else float(value), text, run_id)
-                for e, i, value, text in rows
-            ]
-        _bulk_insert(MonitoringValue, columns, data)
-        check_references({row[0] for row in rows}, {row[1] for row in rows})
+        if connection.vendor != "postgresql":
+            # SQLite would run the column default's STRFTIME for every row; the load's own
+            # timestamp is one literal. PostgreSQL's default, statement_timestamp(), is cheap.
+            fixed += (("updated_at", str(at)),)
+        columns = Columns(("enterprise_id", "indicator_id", "value", "text_value"), fixed)
+        _bulk_insert(MonitoringValue, columns, rows)
+        check_references(set(map(itemgetter(0), rows)), set(map(itemgetter(1), rows)))
 
 
 def check_references(enterprise_ids: set[int], indicator_ids: set[int]) -> None:
@@ -181,7 +275,10 @@ def check_references(enterprise_ids: set[int], indicator_ids: set[int]) -> None:
         found = 0
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE id = ANY(%s)", [wanted])
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {table} WHERE id = ANY(%s::bigint[])",
+                    [_pg_array(wanted)],
+                )
                 found = cursor.fetchone()[0]
             else:
                 for start in range(0, len(wanted), IN_CLAUSE_LIMIT):

@@ -111,34 +111,33 @@ def validate_rows(
         specs.append(
             (
                 c.col,
-                c.header,
-                column_letter(c.col),
                 ind.pk,
                 ind.is_text,
                 None if ind.factor == 1 else ind.factor,
-                ind.min_value,
-                ind.max_value,
+                *value_bounds(ind),
                 ind.decimal_places == 0,
-                ind.max_length,
-                "" if ind.is_text else ind.unit,
+                # for messages and the slow path only
+                (c.header, column_letter(c.col), ind.max_length, "" if ind.is_text else ind.unit),
             )
         )
     value_cols = [spec[0] for spec in specs]
+    needed = max([code_col, *value_cols]) + 1
+    padding = [""] * needed
     seen: dict[str, int] = {}
     pending: list[tuple[int, str]] = []
     values = out.values
     for index in range(columns.header_index + 1, len(rows)):
         row = rows[index]
-        width = len(row)
+        if len(row) < needed:  # calamine rows are rectangular; a short row reads as blanks
+            row = [*row, *padding[len(row) :]]
         excel_row = index + 1
-        raw_code = row[code_col] if code_col < width else ""
+        raw_code = row[code_col]
         has_values = False
         for col in value_cols:
-            if col < width:
-                cell = row[col]
-                if cell != "" and cell is not None and not (type(cell) is str and not cell.strip()):
-                    has_values = True
-                    break
+            cell = row[col]
+            if cell != "" and cell is not None and not (type(cell) is str and not cell.strip()):
+                has_values = True
+                break
         if not has_values:
             if not _is_blank(raw_code):
                 out.rows_blank += 1
@@ -189,11 +188,26 @@ def validate_rows(
                 enterprise = in_scope.get(code)
         enterprise_id = enterprise.id if enterprise is not None else 0
         row_values: list[tuple[int, int, Decimal | None, str]] = []
-        for col, header, letter, ind_id, is_text, factor, low, high, whole, max_len, unit in specs:
-            raw = row[col] if col < width else ""
+        for col, ind_id, is_text, factor, low, high, whole, detail in specs:
+            raw = row[col]
+            if type(raw) is float and not is_text:
+                # The common cell (a number, as calamine gives it), when it passes every
+                # check: the same tests as below, without building any message.
+                number = Decimal(repr(raw))
+                if (
+                    number.is_finite()
+                    and (not whole or number == number.to_integral_value())
+                    and (low is None or number >= low)
+                    and (high is None or number <= high)
+                ):
+                    if factor is not None:
+                        number = number * factor
+                    row_values.append((enterprise_id, ind_id, number.quantize(FEN), ""))
+                    continue
+            header, letter, max_len, unit = detail
             kind = type(raw)
             if is_text:
-                text = "" if _is_blank(raw) else _shown(raw)
+                text = "" if _is_blank(raw) else _shown(raw).replace("\x00", "")
                 if len(text) > max_len:
                     errors.append(
                         _cell_error(
@@ -295,6 +309,23 @@ def _cell_error(
     }
 
 
+# MonitoringValue.value holds 20 digits with 2 decimals (元): the widest range any
+# indicator can accept, whatever its own range says (a catalogue entry may have none).
+STORED_MAX = Decimal(10) ** 18 - 1
+
+
+def value_bounds(indicator: Any) -> tuple[Decimal | None, Decimal | None]:
+    """The indicator's range in the entry unit, narrowed to what the value column can hold."""
+    if indicator.is_text:
+        return indicator.min_value, indicator.max_value
+    cap = (STORED_MAX / indicator.factor).to_integral_value(rounding="ROUND_FLOOR")
+    low, high = indicator.min_value, indicator.max_value
+    return (
+        -cap if low is None or low < -cap else low,
+        cap if high is None or high > cap else high,
+    )
+
+
 def check_cell(raw: Any, indicator: Any) -> tuple[Decimal | None, str, str]:
     """One value as the online form gets it: (number in the entry unit, error code, message).
 
@@ -313,7 +344,7 @@ def check_cell(raw: Any, indicator: Any) -> tuple[Decimal | None, str, str]:
         return None, "not_a_number", problem_text("not_a_number", value=_shown(raw))
     if indicator.decimal_places == 0 and number != number.to_integral_value():
         return None, "not_an_integer", problem_text("not_an_integer", value=_shown(raw))
-    low, high = indicator.min_value, indicator.max_value
+    low, high = value_bounds(indicator)
     if low is not None and number < low:
         return (
             None,
