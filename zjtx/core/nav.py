@@ -69,6 +69,7 @@ NAVIGATION: tuple[NavSection, ...] = (
             _i(_("Reporting rate"), "monitoring:reporting", {CITY, UNIT}, "bar-chart"),
             _i(_("Monitoring dashboard"), "monitoring:dashboard", {CITY, UNIT}, "graph-up"),
             _i(_("Early warnings"), "monitoring:warnings", {CITY, UNIT}, "exclamation-triangle"),
+            _i(_("Indicator catalogue"), "monitoring:catalogue", {CITY}, "list-columns"),
         ),
     ),
     NavSection(

@@ -100,7 +100,8 @@ def _require_import_role(request: Any) -> None:
 
 @router.get("/monitoring/template", url_name="monitoring-template")
 def template(request: Any, period: str) -> HttpResponse:
-    """The xlsx template for the period, with the caller's enterprises pre-listed."""
+    """The xlsx template for the period (`2026-10` a month, `2026-Q3` a quarter, `2026` a
+    year), with that form's indicators and the caller's enterprises pre-listed."""
     _require_import_role(request)
     return template_response(request.user, period)
 
@@ -212,3 +213,115 @@ def warnings(request: Any, period: str, level: str = "", status: str = "") -> li
             :5000
         ]
     ]
+
+
+# --- Indicator catalogue ---------------------------------------------------------------------
+# Reading: every monitoring role (inactive indicators only for the city officer).
+# Writing: the city officer, through services.catalogue (400 with the fields at fault).
+# Imported here so that the section stays one block at the end of the file.
+from . import catalogue_selectors  # noqa: E402
+from .services import catalogue as catalogue_services  # noqa: E402
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    header: str
+    unit: str
+    is_money: bool
+    kind: str
+    frequency: str
+    accumulation: str
+    decimal_places: int
+    min_value: Decimal | None
+    max_value: Decimal | None
+    max_length: int
+    sort_order: int
+    active: bool
+
+
+class IndicatorCreateIn(Schema):
+    code: str
+    name: str
+    unit: str = ""
+    kind: str = "numeric"
+    frequency: str = "monthly"
+    accumulation: str = "current_month"
+    decimal_places: int = 2
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    max_length: int = 2000
+    sort_order: int | None = None
+    active: bool = True
+
+
+class IndicatorUpdateIn(Schema):
+    code: str | None = None
+    name: str | None = None
+    unit: str | None = None
+    kind: str | None = None
+    frequency: str | None = None
+    accumulation: str | None = None
+    decimal_places: int | None = None
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    max_length: int | None = None
+    sort_order: int | None = None
+    active: bool | None = None
+
+
+def indicator_out(indicator: Any) -> dict[str, Any]:
+    return {
+        "id": indicator.pk,
+        "code": indicator.code,
+        "name": indicator.name,
+        "header": indicator.header,
+        "unit": indicator.unit,
+        "is_money": indicator.is_money,
+        "kind": indicator.kind,
+        "frequency": indicator.frequency,
+        "accumulation": indicator.accumulation,
+        "decimal_places": indicator.decimal_places,
+        "min_value": indicator.min_value,
+        "max_value": indicator.max_value,
+        "max_length": indicator.max_length,
+        "sort_order": indicator.sort_order,
+        "active": indicator.active,
+    }
+
+
+@router.get("/monitoring/indicators", response=list[IndicatorOut], url_name="monitoring-indicators")
+def indicator_list(request: Any) -> list[dict[str, Any]]:
+    """The indicator catalogue in template order."""
+    return [indicator_out(i) for i in catalogue_selectors.indicator_list_for(request.user)]
+
+
+@router.post(
+    "/monitoring/indicators",
+    response={201: IndicatorOut},
+    url_name="monitoring-indicator-create",
+)
+def indicator_create(request: Any, payload: IndicatorCreateIn) -> tuple[int, dict[str, Any]]:
+    """Add an indicator (city officer)."""
+    indicator = catalogue_services.indicator_create(actor=request.user, **payload.dict())
+    return 201, indicator_out(indicator)
+
+
+@router.patch(
+    "/monitoring/indicators/{indicator_id}",
+    response=IndicatorOut,
+    url_name="monitoring-indicator-update",
+)
+def indicator_update(request: Any, indicator_id: int, payload: IndicatorUpdateIn) -> dict[str, Any]:
+    """Change the fields sent (city officer); `"active": false` deactivates."""
+    if not catalogue_selectors.can_maintain_catalogue(request.user):
+        raise MonitoringForbidden(
+            "forbidden", _("Only the city officer can maintain the indicator catalogue.")
+        )
+    indicator = catalogue_selectors.indicator_get(pk=indicator_id)
+    changes = payload.dict(exclude_unset=True)
+    indicator = catalogue_services.indicator_update(
+        actor=request.user, indicator=indicator, changes=changes
+    )
+    return indicator_out(indicator)
