@@ -108,9 +108,9 @@ def _report_xlsx(
     period_code: str, month: int, rows: list[tuple[str, str, AnnualFinancial]]
 ) -> bytes:
     from zjtx.monitoring.imports.headers import CODE_HEADER, NAME_HEADER, SERIAL_HEADER
-    from zjtx.monitoring.models import Indicator
+    from zjtx.monitoring.selectors import indicators_active
 
-    indicators = list(Indicator.objects.filter(active=True).order_by("sort_order", "code"))
+    indicators = indicators_active()  # the monthly form
     rng = random.Random(f"demo-{period_code}")
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
@@ -190,7 +190,58 @@ def ensure_monitoring(today: date) -> int:
         if run.period is not None:
             warnings_run(actor=officer, period=run.period)
         loaded += 1
+    loaded += _ensure_quarter(today, officer, firms, fins)
     return loaded
+
+
+def _quarter_xlsx(ref: Any, rows: list[tuple[str, str, AnnualFinancial]]) -> bytes:
+    """The quarterly form (季报) of the last quarter that has ended, filled for the demo."""
+    from zjtx.monitoring.imports.headers import CODE_HEADER, NAME_HEADER, SERIAL_HEADER
+    from zjtx.monitoring.selectors import indicators_active
+
+    indicators = indicators_active(ref.frequency)
+    rng = random.Random(f"demo-{ref.code}")
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet(ref.code)
+    ws.write(0, 0, f"专精特新企业运行监测季报（{ref.label}）")
+    ws.write_row(1, 0, [SERIAL_HEADER, CODE_HEADER, NAME_HEADER, *(i.header for i in indicators)])
+    for n, (code, name, fin) in enumerate(rows, start=1):
+        revenue = float((fin.operating_revenue or 0) / 10000) / 4 * rng.uniform(0.9, 1.1)
+        values = {
+            "gross_output": round(revenue * rng.uniform(0.95, 1.1), 2),
+            "value_added": round(revenue * rng.uniform(0.2, 0.35), 2),
+            "rd_staff": max(1, int((fin.employees or 10) * rng.uniform(0.1, 0.25))),
+        }
+        ws.write_row(1 + n, 0, [n, code, name, *(values.get(i.code, "") for i in indicators)])
+    wb.close()
+    return buf.getvalue()
+
+
+def _ensure_quarter(
+    today: date, officer: Any, firms: list[tuple[str, str, int]], fins: dict[int, Any]
+) -> int:
+    from zjtx.monitoring.models import ImportRun
+    from zjtx.monitoring.services.imports import import_upload
+    from zjtx.monitoring.services.periods import PeriodRef
+
+    quarter_end = (today.month - 1) // 3 * 3  # the last quarter that has ended
+    ref = (
+        PeriodRef(today.year, quarter_end, "quarterly")
+        if quarter_end
+        else PeriodRef(today.year - 1, 12, "quarterly")
+    )
+    if ImportRun.objects.filter(period__code=ref.code, status=ImportRun.Status.COMMITTED).exists():
+        return 0
+    rows = [(c, n, fins[i]) for c, n, i in firms]
+    import_upload(
+        actor=officer,
+        period_code=ref.code,
+        data=_quarter_xlsx(ref, rows),
+        original_name=f"演示季报-{ref.code}.xlsx",
+        accept_valid_rows=True,
+    )
+    return 1
 
 
 def ensure_programme_data() -> dict[str, Any]:

@@ -92,3 +92,53 @@ def load_default_indicators(indicator_model: Any) -> tuple[int, int]:
         else:
             existing += 1
     return created, existing
+
+
+# Quarterly (季报) and annual (年报) forms (DOMAIN.md §8 "quarterly and annual reports exist
+# as well"): figures the monthly form does not carry. code, name, unit, kind, frequency,
+# accumulation, decimal_places, min, max.
+PERIODIC_INDICATORS: list[
+    tuple[str, str, str, str, str, str, int, Decimal | None, Decimal | None]
+] = [
+    ("gross_output", "工业总产值", "万元", "numeric", "quarterly", "current_month", 2, Decimal(0),
+     WAN_MAX * 3),
+    ("value_added", "工业增加值", "万元", "numeric", "quarterly", "current_month", 2, -WAN_MAX,
+     WAN_MAX * 3),
+    ("rd_staff", "研发人员", "人", "numeric", "quarterly", "period_end", 0, Decimal(0),
+     Decimal(200000)),
+    ("annual_rd_expense", "全年研发费用", "万元", "numeric", "annual", "current_month", 2,
+     Decimal(0), WAN_MAX * 12),
+    ("invention_patents", "有效发明专利", "件", "numeric", "annual", "period_end", 0, Decimal(0),
+     Decimal(100000)),
+    ("main_product_share", "主导产品国内市场占有率", "%", "numeric", "annual", "period_end", 2,
+     Decimal(0), Decimal(100)),
+    ("annual_summary", "年度经营情况和下年计划", "文本", "text", "annual", "current_month", 0, None,
+     None),
+]  # fmt: skip
+
+
+def load_periodic_indicators(indicator_model: Any) -> int:
+    """Create the quarterly and annual catalogue rows that are missing; never overwrite."""
+    created = 0
+    for order, (code, name, unit, kind, frequency, accumulation, places, low, high) in enumerate(
+        PERIODIC_INDICATORS, start=1
+    ):
+        if indicator_model.objects.filter(name=name).exclude(code=code).exists():
+            continue  # the city already uses this name for an indicator of its own
+        _obj, was_created = indicator_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "unit": unit,
+                "kind": kind,
+                "frequency": frequency,
+                "accumulation": accumulation,
+                "decimal_places": places,
+                "min_value": low,
+                "max_value": high,
+                "sort_order": 500 + order * 10,
+                "active": True,
+            },
+        )
+        created += int(was_created)
+    return created

@@ -101,13 +101,23 @@ class Indicator(models.Model):
 
 
 class ReportingPeriod(models.Model):
-    """One month of the reporting calendar; February may absorb January (1–2月合并)."""
+    """One period of the reporting calendar: a month (February may absorb January, 1–2月合并),
+    a quarter (code 2026-Q3) or a year (code 2026). `month` is the last month it covers."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         LOCKED = "locked", _("Locked")
 
-    code = models.CharField(_("period"), max_length=7, unique=True, help_text="YYYY-MM")
+    code = models.CharField(
+        _("period"), max_length=7, unique=True, help_text="YYYY-MM, YYYY-Qn or YYYY"
+    )
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=10,
+        choices=Indicator.Frequency.choices,
+        default=Indicator.Frequency.MONTHLY,
+        db_index=True,
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     combines_january = models.BooleanField(
@@ -142,7 +152,15 @@ class ReportingPeriod(models.Model):
         return self.status == self.Status.LOCKED
 
     @property
+    def is_monthly(self) -> bool:
+        return self.frequency == Indicator.Frequency.MONTHLY
+
+    @property
     def label(self) -> str:
+        if self.frequency == Indicator.Frequency.QUARTERLY:
+            return f"{self.year}年第{(self.month + 2) // 3}季度"
+        if self.frequency == Indicator.Frequency.ANNUAL:
+            return f"{self.year}年度"
         if self.combines_january:
             return f"{self.year}年1–2月"
         return f"{self.year}年{self.month}月"
@@ -377,8 +395,9 @@ class MonitoringValueHistory(models.Model):
 
 
 class MonthlyRollup(models.Model):
-    """Per period, unit and indicator: how many values and their sum, kept current by every
-    load so dashboards never aggregate raw values (perf-floors-security.md A.5)."""
+    """Per period, unit, industry division and indicator: how many values and their sum, kept
+    current by every load so dashboards never aggregate raw values (perf-floors-security.md
+    A.5). The division is the GB/T 4754 大类 (e.g. C36) of the enterprise's industry code."""
 
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+"
@@ -388,6 +407,9 @@ class MonthlyRollup(models.Model):
         verbose_name=_("assessment unit"),
         on_delete=models.CASCADE,
         related_name="+",
+    )
+    industry_division = models.CharField(
+        _("industry division"), max_length=3, blank=True, default=""
     )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
@@ -401,7 +423,8 @@ class MonthlyRollup(models.Model):
         verbose_name_plural = _("monthly roll-ups")
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "unit", "indicator"], name="rollup_period_unit_indicator"
+                fields=["period", "unit", "industry_division", "indicator"],
+                name="rollup_period_unit_division_indicator",
             )
         ]
 

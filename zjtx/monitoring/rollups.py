@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -29,54 +30,84 @@ def rollup_apply_load(
     inserted: Iterable[tuple[int, int, Decimal | None, str]],
     moved: Iterable[tuple[int, int]],
 ) -> None:
-    """Apply one load: + inserted values, − replaced/removed ones; reporting counts per unit."""
-    delta_total: dict[tuple[int, int], Decimal] = {}
-    delta_count: dict[tuple[int, int], int] = {}
-    zero = Decimal(0)
-    count_get, total_get = delta_count.get, delta_total.get
-    for e, i, value, _text in inserted:
-        key = (unit_of[e], i)
-        delta_count[key] = count_get(key, 0) + 1
-        if value is not None:
-            delta_total[key] = total_get(key, zero) + value
+    """Apply one load: + inserted values, − replaced/removed ones; reporting counts per unit.
+
+    Roll-ups are kept per unit and GB/T 4754 division (大类) of the enterprise's industry, so
+    the dashboard shows both distributions without touching raw values."""
+    division_of = _divisions(enterprise_ids)
+    # (unit, division) -> indicator -> [change of the value count, change of the total]. A
+    # load's values come enterprise by enterprise, so the group is looked up once per
+    # enterprise and the inner loop only touches a small dict keyed by indicator.
+    change: dict[tuple[int, str], dict[int, list[Any]]] = {}
+    for e, values in groupby(inserted, itemgetter(0)):
+        by_indicator = change.setdefault((unit_of[e], division_of.get(e, "")), {})
+        for _e, i, value, _text in values:
+            slot = by_indicator.get(i)
+            if slot is None:
+                slot = by_indicator[i] = [0, Decimal(0)]
+            slot[0] += 1
+            if value is not None:
+                slot[1] += value
     for e, i in moved:
-        key = (unit_of[e], i)
-        delta_count[key] = count_get(key, 0) - 1
+        group = (unit_of[e], division_of.get(e, ""))
+        slot = change.setdefault(group, {}).setdefault(i, [0, Decimal(0)])
+        slot[0] -= 1
         old_value = old[(e, i)][0]
         if old_value is not None:
-            delta_total[key] = total_get(key, zero) - Decimal(str(old_value))
+            slot[1] -= Decimal(str(old_value))
     before = {e for e, _i in old}
     after = set(map(itemgetter(0), new_rows))
     delta_reported: dict[int, int] = defaultdict(int)
     for e in enterprise_ids:
-        change = (e in after) - (e in before)
-        if change:
-            delta_reported[unit_of[e]] += change
-    _write(period_id, delta_total, delta_count, delta_reported)
+        reported = (e in after) - (e in before)
+        if reported:
+            delta_reported[unit_of[e]] += reported
+    deltas = {
+        (unit_id, division, indicator_id): (count, total)
+        for (unit_id, division), by_indicator in change.items()
+        for indicator_id, (count, total) in by_indicator.items()
+    }
+    _write(period_id, deltas, delta_reported)
+
+
+def _divisions(enterprise_ids: set[int]) -> dict[int, str]:
+    """Enterprise id → GB/T 4754 division (e.g. C36; '' when no industry is recorded)."""
+    from zjtx.enterprises.models import Enterprise
+
+    if not enterprise_ids:
+        return {}
+    qs = Enterprise.objects.all()
+    if len(enterprise_ids) <= 500:
+        qs = qs.filter(pk__in=list(enterprise_ids))
+    return {pk: str(code or "")[:3] for pk, code in qs.values_list("pk", "industry_id")}
 
 
 def _write(
     period_id: int,
-    delta_total: dict[tuple[int, int], Decimal],
-    delta_count: dict[tuple[int, int], int],
+    deltas: dict[tuple[int, str, int], tuple[int, Decimal]],
     delta_reported: dict[int, int],
 ) -> None:
-    keys = set(delta_total) | set(delta_count)
-    if keys:
+    if deltas:
         current = {
-            (r.unit_id, r.indicator_id): r
+            (r.unit_id, r.industry_division, r.indicator_id): r
             for r in MonthlyRollup.objects.filter(period_id=period_id)
         }
         create, update = [], []
-        for unit_id, indicator_id in keys:
-            row = current.get((unit_id, indicator_id))
+        for key, (count, total) in deltas.items():
+            row = current.get(key)
             if row is None:
-                row = MonthlyRollup(period_id=period_id, unit_id=unit_id, indicator_id=indicator_id)
+                unit_id, division, indicator_id = key
+                row = MonthlyRollup(
+                    period_id=period_id,
+                    unit_id=unit_id,
+                    industry_division=division,
+                    indicator_id=indicator_id,
+                )
                 create.append(row)
             else:
                 update.append(row)
-            row.value_count += delta_count.get((unit_id, indicator_id), 0)
-            row.total += delta_total.get((unit_id, indicator_id), Decimal(0))
+            row.value_count += count
+            row.total += total
         MonthlyRollup.objects.bulk_create(create)
         MonthlyRollup.objects.bulk_update(update, ["value_count", "total", "updated_at"])
     if delta_reported:
@@ -97,19 +128,25 @@ def _write(
 def rollup_rebuild(*, period_id: int) -> dict[str, Any]:
     """Recompute a period's roll-ups from the raw values (repairs drift; used by tests)."""
     values = MonitoringValue.objects.filter(period_id=period_id)
-    sums = values.values("enterprise__unit_id", "indicator_id").annotate(
-        n=Count("indicator_id"), s=Sum("value")
-    )
+    sums = values.values_list(
+        "enterprise__unit_id", "enterprise__industry_id", "indicator_id"
+    ).annotate(n=Count("indicator_id"), s=Sum("value"))
+    folded: dict[tuple[int, str, int], list[Any]] = {}
+    for unit_id, industry, indicator_id, n, total in sums:
+        slot = folded.setdefault((unit_id, (industry or "")[:3], indicator_id), [0, Decimal(0)])
+        slot[0] += n
+        slot[1] += total or Decimal(0)
     MonthlyRollup.objects.filter(period_id=period_id).delete()
     MonthlyRollup.objects.bulk_create(
         MonthlyRollup(
             period_id=period_id,
-            unit_id=row["enterprise__unit_id"],
-            indicator_id=row["indicator_id"],
-            value_count=row["n"],
-            total=row["s"] or Decimal(0),
+            unit_id=unit_id,
+            industry_division=division,
+            indicator_id=indicator_id,
+            value_count=n,
+            total=total,
         )
-        for row in sums
+        for (unit_id, division, indicator_id), (n, total) in folded.items()
     )
     reported = (
         values.values("enterprise__unit_id")
@@ -121,4 +158,4 @@ def rollup_rebuild(*, period_id: int) -> dict[str, Any]:
         UnitPeriodStat(period_id=period_id, unit_id=unit_id, enterprises_reported=n)
         for unit_id, n in reported
     )
-    return {"rollups": len(sums), "units": len(reported)}
+    return {"rollups": len(folded), "units": len(reported)}

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import scope_enterprise_qs
+from zjtx.core.errors import DomainError
 from zjtx.enterprises.models import Enterprise
 from zjtx.reference.models import AssessmentUnit
 
@@ -21,6 +23,7 @@ from .imports.rows import EnterpriseRef
 from .models import (
     ImportRun,
     Indicator,
+    Level,
     MonitoringValue,
     MonitoringWarning,
     MonthlyRollup,
@@ -32,8 +35,11 @@ from .models import (
 CHUNK = 500
 
 
-def indicators_active() -> list[Indicator]:
-    return list(Indicator.objects.filter(active=True).order_by("sort_order", "id"))
+def indicators_active(frequency: str = Indicator.Frequency.MONTHLY) -> list[Indicator]:
+    """The active indicators of one form (monthly, quarterly or annual), in template order."""
+    return list(
+        Indicator.objects.filter(active=True, frequency=frequency).order_by("sort_order", "id")
+    )
 
 
 def enterprise_list_for_template(user: Any) -> list[tuple[str, str]]:
@@ -81,8 +87,12 @@ def import_run_get(*, pk: int, user: Any) -> ImportRun:
     return run
 
 
-def period_list() -> QuerySet[ReportingPeriod]:
-    return ReportingPeriod.objects.select_related("locked_by").order_by("-code")
+def period_list(frequency: str | None = None) -> QuerySet[ReportingPeriod]:
+    """Newest first; months, quarters and years of the same year-end side by side."""
+    qs = ReportingPeriod.objects.select_related("locked_by")
+    if frequency:
+        qs = qs.filter(frequency=frequency)
+    return qs.order_by("-year", "-month", "frequency")
 
 
 def period_get(*, code: str) -> ReportingPeriod:
@@ -210,7 +220,11 @@ def dashboard_data(*, user: Any, period: ReportingPeriod | None) -> dict[str, An
         units = [u for u in units if user.has_role(Role.UNIT_OFFICER) and u.pk == user.unit_id]
     unit_ids = [u.pk for u in units]
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=DASHBOARD_INDICATORS)}
-    periods = list(ReportingPeriod.objects.order_by("-code")[:13])[::-1]
+    periods = list(
+        ReportingPeriod.objects.filter(frequency=Indicator.Frequency.MONTHLY).order_by(
+            "-year", "-month"
+        )[:13]
+    )[::-1]
     sums = (
         MonthlyRollup.objects.filter(
             period__in=periods, unit_id__in=unit_ids, indicator__code__in=DASHBOARD_INDICATORS
@@ -233,13 +247,21 @@ def dashboard_data(*, user: Any, period: ReportingPeriod | None) -> dict[str, An
             }
         )
     by_unit: list[dict[str, Any]] = []
+    by_industry: list[dict[str, Any]] = []
     rates: list[dict[str, Any]] = []
     if period is not None:
         revenue = indicators.get("operating_revenue")
+        revenue_rows = MonthlyRollup.objects.filter(
+            period=period, unit_id__in=unit_ids, indicator__code="operating_revenue"
+        )
         totals = dict(
-            MonthlyRollup.objects.filter(
-                period=period, unit_id__in=unit_ids, indicator__code="operating_revenue"
-            ).values_list("unit_id", "total")
+            revenue_rows.values("unit_id").annotate(t=Sum("total")).values_list("unit_id", "t")
+        )
+        by_industry = _by_industry(
+            revenue_rows.values("industry_division")
+            .annotate(t=Sum("total"))
+            .values_list("industry_division", "t"),
+            revenue,
         )
         by_unit = [
             {"unit": u.name, "value": _display(totals.get(u.pk), revenue) if revenue else None}
@@ -254,12 +276,64 @@ def dashboard_data(*, user: Any, period: ReportingPeriod | None) -> dict[str, An
             }
             for r in reporting_rates(user=user, period=period)
         ]
+    warnings: list[dict[str, Any]] = []
+    if period is not None:
+        counts = {
+            (u, lv): n
+            for u, lv, n in MonitoringWarning.objects.filter(period=period, unit_id__in=unit_ids)
+            .values_list("unit_id", "level")
+            .annotate(n=Count("id"))
+        }
+        warnings = [
+            {
+                "level": str(level),
+                "name": str(label),
+                "data": [counts.get((u.pk, level), 0) for u in units],
+            }
+            for level, label in reversed(Level.choices)
+        ]
     return {
         "periods": [p.code for p in periods],
         "trend": trend,
         "by_unit": by_unit,
+        "by_industry": by_industry,
         "rates": rates,
+        "units": [u.name for u in units],
+        "warnings": warnings,
     }
+
+
+INDUSTRY_TOP = 10
+
+
+def _by_industry(
+    rows: Iterable[tuple[str, Decimal | None]], revenue: Indicator | None
+) -> list[dict[str, Any]]:
+    """Operating revenue by GB/T 4754 division (大类), the largest ten and the rest."""
+    from zjtx.reference.models import IndustryCode
+
+    if revenue is None:
+        return []
+    totals = sorted(
+        ((code, total or Decimal(0)) for code, total in rows), key=lambda r: r[1], reverse=True
+    )
+    names = dict(
+        IndustryCode.objects.filter(code__in=[c for c, _t in totals if c]).values_list(
+            "code", "name"
+        )
+    )
+    out = [
+        {
+            "code": code,
+            "name": f"{code} {names.get(code, '')}".strip() if code else _("Industry not set"),
+            "value": _display(total, revenue),
+        }
+        for code, total in totals[:INDUSTRY_TOP]
+    ]
+    rest = sum((t for _c, t in totals[INDUSTRY_TOP:]), Decimal(0))
+    if len(totals) > INDUSTRY_TOP:
+        out.append({"code": "", "name": _("Other industries"), "value": _display(rest, revenue)})
+    return out
 
 
 def _display(total: Decimal | None, indicator: Indicator) -> float | None:
@@ -333,20 +407,23 @@ def _growth(now: Decimal | None, before: Decimal | None) -> Decimal | None:
     return ((now - before) / abs(before) * 100).quantize(Decimal("0.1"))
 
 
-def enterprise_report(*, enterprise: Enterprise, year: int, month: int) -> list[ReportLine]:
-    """The form lines: stored value, YTD (1–N月累计), same month last year and history."""
-    indicators = indicators_active()
-    this_year = [f"{year:04d}-{m:02d}" for m in range(1, month + 1)]
-    last_year = [f"{year - 1:04d}-{m:02d}" for m in range(1, month + 1)]
-    history_codes = previous_months(year, month, 12)
-    codes = set(this_year) | set(last_year) | set(history_codes)
+def enterprise_report(*, enterprise: Enterprise, ref: Any) -> list[ReportLine]:
+    """The form lines of one period (a PeriodRef): stored value, year to date (1–N月累计, for
+    monthly forms), the same period last year and the history of earlier periods."""
+    indicators = indicators_active(ref.frequency)
+    monthly = ref.frequency == Indicator.Frequency.MONTHLY
+    months = range(1, ref.month + 1) if monthly else range(0)
+    this_year = [f"{ref.year:04d}-{m:02d}" for m in months]
+    last_year = [f"{ref.year - 1:04d}-{m:02d}" for m in months]
+    current, same_last_year = ref.code, ref.years_back(1).code
+    history_codes = [r.code for r in ref.earlier(12 if monthly else 8)]
+    codes = {current, same_last_year, *this_year, *last_year, *history_codes}
     rows = MonitoringValue.objects.filter(
         enterprise=enterprise, period__code__in=codes
     ).values_list("period__code", "indicator_id", "value", "text_value")
     stored: dict[tuple[str, int], tuple[Decimal | None, str]] = {
         (p, i): (v, t) for p, i, v, t in rows
     }
-    current = f"{year:04d}-{month:02d}"
     lines = []
     for ind in indicators:
 
@@ -359,16 +436,48 @@ def enterprise_report(*, enterprise: Enterprise, year: int, month: int) -> list[
         value = shown(current)
         text = stored.get((current, ind.pk), (None, ""))[1]
         ytd = ytd_last = None
-        if ind.accumulation == Indicator.Accumulation.CURRENT_MONTH and not ind.is_text:
+        if monthly and ind.accumulation == Indicator.Accumulation.CURRENT_MONTH and not ind.is_text:
             ytd = _sum([shown(c) for c in this_year])
             ytd_last = _sum([shown(c) for c in last_year])
-        elif ind.accumulation == Indicator.Accumulation.YEAR_TO_DATE:
-            ytd, ytd_last = value, shown(last_year[-1])
+        elif monthly and ind.accumulation == Indicator.Accumulation.YEAR_TO_DATE:
+            ytd, ytd_last = value, shown(same_last_year)
         history = [v for v in (shown(c) for c in reversed(history_codes)) if v is not None]
-        lines.append(ReportLine(ind, value, text, shown(last_year[-1]), ytd, ytd_last, history))
+        lines.append(ReportLine(ind, value, text, shown(same_last_year), ytd, ytd_last, history))
     return lines
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
     present = [v for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None
+
+
+def period_choices(selected: str = "", today: date | None = None) -> list[tuple[str, list]]:
+    """Periods that can be reported now, for a select box grouped by form: the last 24
+    months, the last 8 quarters and the last 3 years that have ended (or end this month)."""
+    from .services.periods import PeriodRef, parse_period
+
+    today = today or timezone.localdate()
+    freq = Indicator.Frequency
+    month = PeriodRef(today.year, today.month)
+    quarter_end = today.month - (today.month % 3) if today.month % 3 else today.month
+    quarter = (
+        PeriodRef(today.year, quarter_end, freq.QUARTERLY)
+        if quarter_end
+        else PeriodRef(today.year - 1, 12, freq.QUARTERLY)
+    )
+    year = PeriodRef(today.year if today.month == 12 else today.year - 1, 12, freq.ANNUAL)
+    groups = [
+        (str(_("Monthly form")), [month, *month.earlier(23)]),
+        (str(_("Quarterly form")), [quarter, *quarter.earlier(7)]),
+        (str(_("Annual form")), [year, *year.earlier(2)]),
+    ]
+    out = [(label, [(r.code, r.label) for r in refs]) for label, refs in groups]
+    known = {code for _label, refs in out for code, _l in refs}
+    if selected and selected not in known:
+        try:
+            ref = parse_period(selected)
+        except DomainError:
+            return out
+        index = {"monthly": 0, "quarterly": 1, "annual": 2}[str(ref.frequency)]
+        out[index][1].insert(0, (ref.code, ref.label))
+    return out

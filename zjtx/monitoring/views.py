@@ -24,7 +24,7 @@ from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 from . import selectors, services
 from .imports.filecheck import MAX_UPLOAD_BYTES
 from .imports.messages import file_message
-from .models import ImportRun, Level, MonitoringWarning
+from .models import ImportRun, Indicator, Level, MonitoringWarning
 from .template import build_template
 
 CITY, UNIT = Role.CITY_OFFICER, Role.UNIT_OFFICER
@@ -36,6 +36,20 @@ def last_month(today: date | None = None) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def _period_label(code: str) -> str:
+    try:
+        return services.parse_period(code).label
+    except DomainError:
+        return code
+
+
+def _is_monthly(code: str) -> bool:
+    try:
+        return services.parse_period(code).frequency == Indicator.Frequency.MONTHLY
+    except DomainError:
+        return True
+
+
 def template_response(user: Any, period_code: str) -> HttpResponse:
     """The xlsx template for the user's scope (shared by the page and the API)."""
     ref = services.parse_period(period_code)
@@ -43,10 +57,10 @@ def template_response(user: Any, period_code: str) -> HttpResponse:
         user.unit.name if user.role == UNIT and user.unit_id else str(settings.ZJTX_DEPARTMENT_NAME)
     )
     data = build_template(
-        period_label=_("month %(month)s of %(year)s") % {"year": ref.year, "month": ref.month},
+        period_label=ref.label,
         period_code=ref.code,
         reporting_unit=unit_name,
-        indicators=selectors.indicators_active(),
+        indicators=selectors.indicators_active(ref.frequency),
         enterprises=selectors.enterprise_list_for_template(user),
     )
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
@@ -73,6 +87,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         "accept_valid_rows": False,
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
     }
+    context["period_choices"] = selectors.period_choices(context["period"])
     if request.method == "POST":
         context["dry_run"] = request.POST.get("dry_run") == "on"
         context["accept_valid_rows"] = request.POST.get("accept_valid_rows") == "on"
@@ -160,7 +175,12 @@ def period_list(request: Any) -> HttpResponse:
     return render(
         request,
         "monitoring/periods.html",
-        {"periods": periods, "confirmed": confirmed, "suggested": last_month()},
+        {
+            "periods": periods,
+            "confirmed": confirmed,
+            "suggested": last_month(),
+            "period_choices": selectors.period_choices(last_month()),
+        },
     )
 
 
@@ -263,7 +283,7 @@ def reporting_rate(request: HttpRequest) -> HttpResponse:
 @role_required(CITY, UNIT)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Trend, distribution by unit and reporting rate, from the roll-up tables (ECharts)."""
-    periods = list(selectors.period_list()[:36])
+    periods = list(selectors.period_list(Indicator.Frequency.MONTHLY)[:36])
     code = request.GET.get("period") or (periods[0].code if periods else "")
     period = next((p for p in periods if p.code == code), None)
     data = selectors.dashboard_data(user=request.user, period=period)
@@ -271,6 +291,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend": _("Trend of key indicators (total of reporting enterprises)"),
         "by_unit": _("Operating revenue by unit (10,000 yuan)"),
         "rates": _("Reporting rate by unit (%)"),
+        "warnings": _("Early warnings by unit and level"),
+        "by_industry": _("Operating revenue by industry (GB/T 4754 division, 10,000 yuan)"),
         "revenue": _("Operating revenue"),
         "rate": _("Reporting rate"),
     }
@@ -283,8 +305,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @role_required(CITY, UNIT)
 def warning_list(request: HttpRequest) -> HttpResponse:
-    """Early warnings with their explanation and follow-up task, per period."""
-    periods = list(selectors.period_list()[:36])
+    """Early warnings with their explanation and follow-up task, per period (monthly: the
+    rules read monthly figures)."""
+    periods = list(selectors.period_list(Indicator.Frequency.MONTHLY)[:36])
     code = request.GET.get("period") or (periods[0].code if periods else "")
     period = next((p for p in periods if p.code == code), None)
     level = request.GET.get("level", "")
@@ -297,10 +320,17 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         else None
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page")) if qs is not None else None
+    thresholds, thresholds_source = (
+        services.thresholds_on(services.month_end(period.year, period.month))
+        if period
+        else ([], "")
+    )
     return render(
         request,
         "monitoring/warnings.html",
         {
+            "thresholds": thresholds,
+            "thresholds_source": thresholds_source,
             "periods": periods,
             "period": period,
             "page": page,
@@ -371,7 +401,7 @@ def enterprise_report(request: Any) -> HttpResponse:
             ref = services.parse_period(period_code)
             from .selectors import enterprise_report as report_lines
 
-            lines = report_lines(enterprise=request.user.enterprise, year=ref.year, month=ref.month)
+            lines = report_lines(enterprise=request.user.enterprise, ref=ref)
             for line in lines:
                 line.raw = (
                     line.text
@@ -382,7 +412,14 @@ def enterprise_report(request: Any) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return render(
-            request, "monitoring/report.html", {"period": period_code, "lines": [], "blocked": True}
+            request,
+            "monitoring/report.html",
+            {
+                "period": period_code,
+                "lines": [],
+                "blocked": True,
+                "period_choices": selectors.period_choices(period_code),
+            },
         )
     if outcome.run is not None:
         messages.success(
@@ -403,7 +440,15 @@ def enterprise_report(request: Any) -> HttpResponse:
     return render(
         request,
         "monitoring/report.html",
-        {"period": period_code, "lines": outcome.lines, "outcome": outcome, "blocked": False},
+        {
+            "period": period_code,
+            "period_label": _period_label(period_code),
+            "monthly": _is_monthly(period_code),
+            "lines": outcome.lines,
+            "outcome": outcome,
+            "blocked": False,
+            "period_choices": selectors.period_choices(period_code),
+        },
     )
 
 

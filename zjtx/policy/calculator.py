@@ -165,8 +165,8 @@ def calculator_run(
     tried_label = _("Entered in the calculator (records unchanged)")
     rows: list[ProgramRow] = []
     for package in sorted(packages.values(), key=lambda p: (p.kind != "award", p.id)):
-        if not package.in_force(as_of):
-            continue
+        if package.kind == "parameters" or not package.in_force(as_of):
+            continue  # a parameter set decides nothing for an enterprise
         result = evaluate(package, prepared, as_of)
         facts = [
             FactRow(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -45,6 +45,16 @@ from .models import ParameterChange, PolicyPackageVersion, PolicyProgram
 from .selectors import package_for, program_get
 
 WHATIF_LIST_LIMIT = 100
+
+# A parameter set that sets no award (kind "parameters") is measured by the app that reads
+# it, e.g. monitoring counts the early warnings the new thresholds would raise.
+WhatIfProvider = Callable[[Package, Package, date], dict[str, Any]]
+_WHATIF_PROVIDERS: dict[str, WhatIfProvider] = {}
+
+
+def whatif_provider_register(program_id: str, provider: WhatIfProvider) -> None:
+    """Let the app that consumes a program's parameters measure a proposed change."""
+    _WHATIF_PROVIDERS[program_id] = provider
 
 
 def _require_city(actor: Any) -> None:
@@ -233,7 +243,11 @@ def change_propose(
     # What-if on last year's figures with the new value treated as already in force.
     as_of = whatif_as_of or timezone.localdate()
     _c, as_if_now = _candidate(version, parameter, value, min(as_of, effective_from), reason)
-    whatif = whatif_run(old=package_for(version), new=as_if_now, as_of=as_of)
+    provider = _WHATIF_PROVIDERS.get(program_id)
+    if provider is not None:
+        whatif = provider(package_for(version), as_if_now, as_of)
+    else:
+        whatif = whatif_run(old=package_for(version), new=as_if_now, as_of=as_of)
     with transaction.atomic():
         change = ParameterChange.objects.create(
             program=program,
@@ -256,9 +270,10 @@ def change_propose(
                 "value": value,
                 "effective_from": effective_from,
                 "cases": case_count,
-                "budget_effect_yuan": whatif["budget_effect_yuan"],
-                "gainers": whatif["gainers"],
-                "losers": whatif["losers"],
+                "budget_effect_yuan": whatif.get("budget_effect_yuan"),
+                "gainers": whatif.get("gainers"),
+                "losers": whatif.get("losers"),
+                "whatif_kind": whatif.get("kind", "awards"),
             },
         )
     return change

@@ -16,6 +16,7 @@ class PolicyProgram(models.Model):
         AWARD = "award", _("Award")
         CRITERIA = "criteria", _("Certification criteria")
         CLASSIFICATION = "classification", _("Classification")
+        PARAMETERS = "parameters", _("Parameter set")
 
     id = models.CharField(_("program id"), max_length=64, primary_key=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

@@ -39,7 +39,9 @@ def scan_programs(*, as_of: date, program_ids: Sequence[str] | None = None) -> l
     """The packages a scan evaluates: the named ones, or every award program in force."""
     packages = packages_current()
     if program_ids:
-        unknown = [pid for pid in program_ids if pid not in packages]
+        unknown = [
+            pid for pid in program_ids if pid not in packages or packages[pid].kind == "parameters"
+        ]
         if unknown:
             raise DomainError(
                 "unknown_program",

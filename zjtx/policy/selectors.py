@@ -94,7 +94,7 @@ def programs_evaluate(
     """Evaluate the named programs (default: every program in force on `as_of`); no writes."""
     packages = packages_current()
     if program_ids is None:
-        selected = [p for p in packages.values() if p.in_force(as_of)]
+        selected = [p for p in packages.values() if p.kind != "parameters" and p.in_force(as_of)]
     else:
         unknown = [pid for pid in program_ids if pid not in packages]
         if unknown:

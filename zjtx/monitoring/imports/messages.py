@@ -35,7 +35,10 @@ FILE_MESSAGES: dict[str, Any] = {
         "The workbook could not be read. Open it in Excel or WPS, save it again as .xlsx and retry."
     ),
     "no_worksheet": gettext_lazy("The workbook has no visible worksheet."),
-    "invalid_period": gettext_lazy("The period must be a month written as YYYY-MM, e.g. 2026-10."),
+    "invalid_period": gettext_lazy(
+        "The period must be a month (YYYY-MM, e.g. 2026-10), a quarter (e.g. 2026-Q3) or a "
+        "year (e.g. 2026)."
+    ),
     "period_in_future": gettext_lazy("Period %(period)s has not ended yet; it cannot be reported."),
     "period_combined": gettext_lazy(
         "January %(year)s is reported together with February: upload it for period %(year)s-02."

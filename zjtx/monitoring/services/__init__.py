@@ -22,7 +22,7 @@ from .periods import (
     unit_confirm,
 )
 from .report import FormOutcome, enterprise_report_submit
-from .warnings import warning_close, warnings_run
+from .warnings import rules_in_force, thresholds_on, warning_close, warnings_run
 
 __all__ = [
     "FormOutcome",
@@ -43,6 +43,8 @@ __all__ = [
     "period_problem",
     "period_unlock",
     "reminders_send",
+    "rules_in_force",
+    "thresholds_on",
     "unit_confirm",
     "warning_close",
     "warnings_run",

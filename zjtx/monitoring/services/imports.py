@@ -17,7 +17,7 @@ from zjtx.core.audit import audit_record
 from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden, MonitoringNotFound
 from ..imports.filecheck import FileProblem, check_xlsx
 from ..imports.headers import map_headers
-from ..imports.load import diff_values, existing_values, write_diff
+from ..imports.load import diff_values, existing_values, gc_paused, write_diff
 from ..imports.messages import file_message, problem_text
 from ..imports.reader import read_first_sheet
 from ..imports.rows import RowOutcome, validate_rows
@@ -60,6 +60,7 @@ def _file_error(code: str, message: str) -> list[dict[str, Any]]:
     return [{"row": None, "column": "", "cell": "", "code": code, "message": message}]
 
 
+@gc_paused()
 def import_upload(
     *,
     actor: Any,
@@ -131,7 +132,7 @@ def import_upload(
     assert period is not None
     run.period = period
 
-    indicators = indicators_active()
+    indicators = indicators_active(ref.frequency)
     columns = map_headers(rows, indicators)
     if columns.errors:
         run.error_code = "header_mismatch"

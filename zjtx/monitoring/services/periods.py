@@ -18,45 +18,112 @@ from zjtx.core.audit import audit_record
 
 from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden, MonitoringNotFound
 from ..imports.messages import file_message
-from ..models import ReportingPeriod, UnitPeriodConfirmation
+from ..models import Indicator, ReportingPeriod, UnitPeriodConfirmation
 
 IMPORT_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER})
+MONTHLY, QUARTERLY, ANNUAL = (
+    Indicator.Frequency.MONTHLY,
+    Indicator.Frequency.QUARTERLY,
+    Indicator.Frequency.ANNUAL,
+)
+# Default due dates (DOMAIN.md §8: the 8th of the next month, postponed past holidays);
+# quarterly forms on the 15th after the quarter, the annual form by the end of March.
 DUE_DAY = 8
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+QUARTER_DUE_DAY = 15
+ANNUAL_DUE = (3, 31)
+_MONTH_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
+_QUARTER_RE = re.compile(r"^(\d{4})(?:-?Q|年第?)([1-4])(?:季度?)?$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"^(\d{4})(?:年度?|-?A|-?Y)?$", re.IGNORECASE)
+_CN_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 
 @dataclass(frozen=True)
 class PeriodRef:
+    """A reporting period: `month` is the last month it covers (a quarter's third month,
+    December for a year)."""
+
     year: int
     month: int
+    frequency: str = MONTHLY
 
     @property
     def code(self) -> str:
+        if self.frequency == QUARTERLY:
+            return f"{self.year:04d}-Q{self.month // 3}"
+        if self.frequency == ANNUAL:
+            return f"{self.year:04d}"
         return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        if self.frequency == QUARTERLY:
+            return f"{self.year}年第{self.month // 3}季度"
+        if self.frequency == ANNUAL:
+            return f"{self.year}年度"
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def months(self) -> range:
+        """The months the period covers."""
+        if self.frequency == QUARTERLY:
+            return range(self.month - 2, self.month + 1)
+        if self.frequency == ANNUAL:
+            return range(1, 13)
+        return range(self.month, self.month + 1)
+
+    def years_back(self, n: int) -> PeriodRef:
+        return PeriodRef(self.year - n, self.month, self.frequency)
+
+    def earlier(self, count: int) -> list[PeriodRef]:
+        """The `count` periods of the same frequency before this one, newest first."""
+        step = {"monthly": 1, "quarterly": 3, "annual": 12}[str(self.frequency)]
+        out, index = [], self.year * 12 + self.month - 1
+        for _i in range(count):
+            index -= step
+            out.append(PeriodRef(index // 12, index % 12 + 1, self.frequency))
+        return out
 
 
 def parse_period(raw: str | None) -> PeriodRef:
-    """'2026-10' (full-width digits allowed) → PeriodRef; MonitoringError otherwise."""
-    text = unicodedata.normalize("NFKC", raw or "").strip()
-    match = _PERIOD_RE.match(text)
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+    """'2026-10' (a month), '2026-Q3' (a quarter) or '2026' (a year) → PeriodRef; Chinese
+    forms (2026年10月, 2026年第三季度, 2026年度) and full-width digits are accepted too.
+    MonitoringError otherwise."""
+    text = unicodedata.normalize("NFKC", raw or "").strip().replace(" ", "")
+    for cn, digit in _CN_QUARTER.items():
+        text = text.replace(f"第{cn}季", f"第{digit}季")
+    ref = None
+    if match := _MONTH_RE.match(text):
+        if 1 <= int(match.group(2)) <= 12:
+            ref = PeriodRef(int(match.group(1)), int(match.group(2)))
+    elif match := _QUARTER_RE.match(text):
+        ref = PeriodRef(int(match.group(1)), int(match.group(2)) * 3, QUARTERLY)
+    elif match := _YEAR_RE.match(text):
+        ref = PeriodRef(int(match.group(1)), 12, ANNUAL)
+    if ref is None or ref.year < 2000:
         raise MonitoringError("invalid_period", file_message("invalid_period"), {"period": text})
-    return PeriodRef(int(match.group(1)), int(match.group(2)))
+    return ref
 
 
-def default_due_date(year: int, month: int) -> date:
-    """Due on the 8th of the following month (DOMAIN.md §8)."""
-    if month == 12:
-        return date(year + 1, 1, DUE_DAY)
-    return date(year, month + 1, DUE_DAY)
+def default_due_date(year: int, month: int, frequency: str = MONTHLY) -> date:
+    """The 8th of the following month for a monthly report, the 15th after a quarter, March 31
+    of the next year for the annual report; a holiday or weekend moves it to the next working
+    day (官方节假日安排, zjtx.core.workdays)."""
+    from zjtx.core.workdays import next_working_day
+
+    if frequency == ANNUAL:
+        due = date(year + 1, *ANNUAL_DUE)
+    else:
+        day = QUARTER_DUE_DAY if frequency == QUARTERLY else DUE_DAY
+        due = date(year + 1, 1, day) if month == 12 else date(year, month + 1, day)
+    return next_working_day(due)
 
 
 def period_problem(ref: PeriodRef) -> tuple[str, dict[str, Any]] | None:
-    """Why no data can be reported for this month, if there is a reason."""
+    """Why no data can be reported for this period, if there is a reason."""
     today = timezone.localdate()
     if (ref.year, ref.month) > (today.year, today.month):
         return "period_in_future", {"period": ref.code}
-    if ref.month == 1:
+    if ref.frequency == MONTHLY and ref.month == 1:
         feb = ReportingPeriod.objects.filter(code=f"{ref.year:04d}-02", combines_january=True)
         if feb.exists():
             return "period_combined", {"year": ref.year}
@@ -64,16 +131,21 @@ def period_problem(ref: PeriodRef) -> tuple[str, dict[str, Any]] | None:
 
 
 def period_get_or_open(*, ref: PeriodRef) -> ReportingPeriod:
-    """The calendar row for the month, opened with the default due date when first used."""
+    """The calendar row for the period, opened with the default due date when first used."""
     period, _created = ReportingPeriod.objects.get_or_create(
         code=ref.code,
         defaults={
             "year": ref.year,
             "month": ref.month,
-            "due_date": default_due_date(ref.year, ref.month),
+            "frequency": ref.frequency,
+            "due_date": default_due_date(ref.year, ref.month, ref.frequency),
         },
     )
     return period
+
+
+def period_ref(period: ReportingPeriod) -> PeriodRef:
+    return PeriodRef(period.year, period.month, period.frequency)
 
 
 def unit_confirm(*, actor: Any, period: ReportingPeriod) -> UnitPeriodConfirmation:
@@ -152,11 +224,12 @@ def period_unlock(*, actor: Any, period: ReportingPeriod, reason: str) -> Report
 
 
 def period_open(*, actor: Any, code: str, combines_january: bool = False) -> ReportingPeriod:
-    """A city officer opens a month in the calendar (February may absorb January)."""
+    """A city officer opens a month, quarter or year in the calendar (February may absorb
+    January)."""
     if not actor.has_role(Role.CITY_OFFICER):
         raise MonitoringForbidden("forbidden", _("Only a city officer maintains the calendar."))
     ref = parse_period(code)
-    if combines_january and ref.month != 2:
+    if combines_january and (ref.frequency != MONTHLY or ref.month != 2):
         raise MonitoringError(
             "combine_only_february", _("Only February can combine January and February.")
         )

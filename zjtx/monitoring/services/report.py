@@ -1,4 +1,4 @@
-"""The enterprise's own monthly report, filled online (issue 5 §2)."""
+"""The enterprise's own monthly, quarterly or annual report, filled online (issue 5 §2)."""
 
 from __future__ import annotations
 
@@ -51,9 +51,10 @@ def enterprise_report_submit(
     if existing_period is not None and existing_period.is_locked:
         raise MonitoringConflict("period_locked", file_message("period_locked", period=ref.code))
     enterprise = actor.enterprise
-    lines = enterprise_report(enterprise=enterprise, year=ref.year, month=ref.month)
+    lines = enterprise_report(enterprise=enterprise, ref=ref)
     for line in lines:
-        text = (raw.get(line.indicator.pk) or "").strip()
+        # NUL cannot be stored in a PostgreSQL text column; it never belongs in a report.
+        text = (raw.get(line.indicator.pk) or "").replace("\x00", "").strip()
         line.raw = text
         stored_now = line.value
         if line.indicator.is_text:

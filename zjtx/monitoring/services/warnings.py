@@ -14,11 +14,103 @@ from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, to_jsonable
 
 from ..errors import MonitoringConflict, MonitoringError, MonitoringNotFound
-from ..models import Indicator, MonitoringValue, MonitoringWarning, ReportingPeriod, WarningRule
+from ..models import (
+    LEVEL_ORDER,
+    Indicator,
+    Level,
+    MonitoringValue,
+    MonitoringWarning,
+    ReportingPeriod,
+    WarningRule,
+)
 from .periods import PeriodRef, month_end
 
+THRESHOLDS_PROGRAM = "wuhu.monitoring_warnings"
+# The package's table keys are the level names officials type when they change a threshold.
+LEVEL_KEYS = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
 
-def _rules_for(day: date) -> dict[str, WarningRule]:
+
+def thresholds_package() -> Any:
+    """The policy engine's dated threshold set (policies/wuhu.monitoring_warnings.yaml), or
+    None before `load_policies` has run."""
+    from zjtx.policy.models import PolicyProgram
+    from zjtx.policy.selectors import package_for
+
+    program = (
+        PolicyProgram.objects.select_related("current_version")
+        .filter(pk=THRESHOLDS_PROGRAM)
+        .first()
+    )
+    if program is None or program.current_version is None:
+        return None
+    return package_for(program.current_version)
+
+
+def _levels_on(package: Any, code: str, day: date) -> tuple[Any, dict[str, Decimal]] | None:
+    parameter = package.parameters.get(code)
+    current = parameter.at(day) if parameter is not None else None
+    if current is None:
+        return None
+    return current, {k: Decimal(str(current.value[key])) for k, key in LEVEL_KEYS.items()}
+
+
+def rules_from_package(package: Any, day: date) -> dict[str, WarningRule]:
+    """Unsaved rules with the package's thresholds on `day` (for a what-if; nothing written)."""
+    rules = {}
+    for code in WarningRule.Code.values:
+        found = _levels_on(package, code, day)
+        if found is not None:
+            current, levels = found
+            rules[code] = WarningRule(code=code, valid_from=current.effective_from, **levels)
+    return rules
+
+
+def _snapshot(package: Any, code: str, day: date) -> WarningRule | None:
+    """The thresholds of `code` in force on `day`, as a WarningRule row that warnings point to
+    (one row per distinct dated value, so a warning keeps the exact thresholds it used)."""
+    found = _levels_on(package, code, day)
+    if found is None:
+        return None
+    current, levels = found
+    rule = (
+        WarningRule.objects.filter(
+            code=code, valid_from=current.effective_from, source__contains=package.id, **levels
+        )
+        .order_by("pk")
+        .first()
+    )
+    if rule is None:
+        rule = WarningRule.objects.create(
+            code=code,
+            valid_from=current.effective_from,
+            source=(
+                f"{package.clause}《{package.title}》{package.id} v{package.version}："
+                f"{current.source}"
+            )[:255],
+            **levels,
+        )
+    return rule
+
+
+def thresholds_on(day: date) -> tuple[list[WarningRule], str]:
+    """Read-only: the thresholds that apply on `day` (unsaved rules, in rule order) and where
+    they come from, for the warnings page."""
+    package = thresholds_package()
+    if package is None:
+        rules = rules_in_force(day)
+        return [rules[c] for c in WarningRule.Code.values if c in rules], ""
+    found = rules_from_package(package, day)
+    source = f"{package.title}（{package.id} v{package.version}，{package.clause}）"
+    return [found[c] for c in WarningRule.Code.values if c in found], source
+
+
+def rules_in_force(day: date) -> dict[str, WarningRule]:
+    """The thresholds of every rule on `day`: from the policy engine's dated parameters; the
+    defaults stored by the migrations only until the policy packages are loaded."""
+    package = thresholds_package()
+    if package is not None:
+        found = {code: _snapshot(package, code, day) for code in WarningRule.Code.values}
+        return {code: rule for code, rule in found.items() if rule is not None}
     rules: dict[str, WarningRule] = {}
     for rule in WarningRule.objects.filter(active=True, valid_from__lte=day).order_by("valid_from"):
         if rule.valid_to is None or rule.valid_to >= day:
@@ -35,18 +127,19 @@ def _previous_codes(ref: PeriodRef, count: int) -> list[str]:
     return codes
 
 
-def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
-    """Evaluate the early-warning rules for every verified enterprise (issue 5 §5).
+Findings = dict[tuple[int, str], tuple[WarningRule, Any]]
 
-    Re-running is safe: open warnings are updated or withdrawn when the figures changed;
-    warnings whose follow-up was closed stay as they were.
-    """
+
+def findings_for(
+    period: ReportingPeriod, rules: dict[str, WarningRule]
+) -> tuple[Findings, dict[int, int]]:
+    """What the rules find for every verified enterprise in `period`, without writing:
+    {(enterprise id, rule code): (rule, finding)} and {enterprise id: unit id}."""
     from zjtx.enterprises.models import Enterprise
 
     from .. import warning_rules as rules_mod
 
     ref = PeriodRef(period.year, period.month)
-    rules = _rules_for(month_end(ref.year, ref.month))
     indicators = {i.code: i for i in Indicator.objects.all()}
     wanted = ["operating_revenue", "electricity", "employees", "total_liabilities", "total_assets"]
     ids = {indicators[c].pk: c for c in wanted if c in indicators}
@@ -64,11 +157,13 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
     firms = dict(
         Enterprise.objects.filter(status=Enterprise.Status.VERIFIED).values_list("id", "unit_id")
     )
-    findings: dict[tuple[int, int], Any] = {}
+    # Keyed by rule code, not row: a warning raised under earlier thresholds is updated (or
+    # withdrawn) when the thresholds in force for the period change.
+    findings: Findings = {}
 
     def add(e: int, rule: WarningRule, found: Any) -> None:
         if found is not None and e in firms:
-            findings[(e, rule.pk)] = found
+            findings[(e, rule.code)] = (rule, found)
 
     revenue, power, debt = (rules.get(c) for c in ("revenue_yoy", "electricity_yoy", "debt_ratio"))
     for e in {e for e, _c in now_figs}:
@@ -198,41 +293,61 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
                     rd_low,
                     rules_mod.rd_ratio_low(rd_low, fin.rd_expense, fin.operating_revenue, fin.year),
                 )
-    evaluated = {r.pk for r in rules.values()}
+    return findings, firms
+
+
+def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
+    """Evaluate the early-warning rules for every verified enterprise (issue 5 §5).
+
+    Thresholds are those in force at the end of the period. Re-running is safe: open warnings
+    are updated or withdrawn when the figures or thresholds changed; warnings whose follow-up
+    was closed stay as they were.
+    """
+    if not period.is_monthly:
+        # The rules read monthly figures; quarterly and annual forms raise none.
+        return {"created": 0, "updated": 0, "withdrawn": 0, "total": 0}
+    rules = rules_in_force(month_end(period.year, period.month))
+    findings, firms = findings_for(period, rules)
+    evaluated = set(rules)
     created = updated = withdrawn = 0
     with transaction.atomic():
         existing = {
-            (w.enterprise_id, w.rule_id): w
-            for w in MonitoringWarning.objects.filter(period=period, rule_id__in=evaluated)
+            (w.enterprise_id, w.rule.code): w
+            for w in MonitoringWarning.objects.filter(
+                period=period, rule__code__in=evaluated
+            ).select_related("rule")
         }
         new, changed = [], []
-        for (e, rule_id), found in findings.items():
+        for (e, code), (rule, found) in findings.items():
             facts = to_jsonable(found.facts)
-            warning = existing.get((e, rule_id))
+            warning = existing.get((e, code))
             if warning is None:
                 new.append(
                     MonitoringWarning(
                         enterprise_id=e,
                         unit_id=firms[e],
                         period=period,
-                        rule_id=rule_id,
+                        rule=rule,
                         level=found.level,
                         explanation=found.explanation,
                         facts=facts,
                     )
                 )
             elif warning.status == MonitoringWarning.Status.OPEN and (
-                warning.level != found.level or warning.explanation != found.explanation
+                warning.level != found.level
+                or warning.explanation != found.explanation
+                or warning.rule_id != rule.pk
             ):
-                warning.level, warning.explanation, warning.facts = (
+                warning.level, warning.explanation, warning.facts, warning.rule = (
                     found.level,
                     found.explanation,
                     facts,
+                    rule,
                 )
                 changed.append(warning)
         MonitoringWarning.objects.bulk_create(new, batch_size=1000)
         MonitoringWarning.objects.bulk_update(
-            changed, ["level", "explanation", "facts", "updated_at"]
+            changed, ["level", "explanation", "facts", "rule", "updated_at"]
         )
         gone = [
             w.pk
@@ -281,3 +396,79 @@ def warning_close(*, actor: Any, warning: MonitoringWarning, note: str) -> Monit
             after={"status": "closed", "note": warning.note},
         )
     return warning
+
+
+WHATIF_LIST_LIMIT = 100
+
+
+def thresholds_whatif(old: Any, new: Any, as_of: date) -> dict[str, Any]:
+    """How many early warnings the proposed thresholds would raise on the latest month with
+    data (for the policy governance page; nothing is written)."""
+    from zjtx.enterprises.models import Enterprise
+
+    from ..models import UnitPeriodStat
+
+    level_label = dict(Level.choices)
+    result: dict[str, Any] = {
+        "kind": "counts",
+        "as_of": as_of.isoformat(),
+        "metrics": [],
+        "up_title": _("Enterprises warned more"),
+        "down_title": _("Enterprises warned less"),
+        "up": [],
+        "down": [],
+    }
+    reported = UnitPeriodStat.objects.filter(enterprises_reported__gt=0).values("period_id")
+    period = next(
+        (
+            p
+            for p in ReportingPeriod.objects.filter(
+                pk__in=reported, frequency=Indicator.Frequency.MONTHLY
+            ).order_by("-code")
+            if month_end(p.year, p.month) <= as_of
+        ),
+        None,
+    )
+    if period is None:
+        result["basis"] = _("No monthly data is loaded yet, so there is nothing to measure.")
+        return result
+    day = month_end(period.year, period.month)
+    before, _firms = findings_for(period, rules_from_package(old, day))
+    after, _firms = findings_for(period, rules_from_package(new, day))
+
+    def count(found: Findings, level: str | None = None) -> int:
+        return sum(1 for _r, f in found.values() if level is None or f.level == level)
+
+    result["metrics"] = [
+        {"label": _("Warnings"), "before": count(before), "after": count(after)},
+        *(
+            {"label": str(level_label[lv]), "before": count(before, lv), "after": count(after, lv)}
+            for lv in (Level.RED, Level.ORANGE, Level.YELLOW)
+        ),
+    ]
+    result["basis"] = _(
+        "Measured on the figures of %(period)s (the latest month with data on %(date)s), with "
+        "the new thresholds treated as already in force."
+    ) % {"period": period.label, "date": as_of.isoformat()}
+    rule_label = dict(WarningRule.Code.choices)
+    moved: dict[str, list[tuple[int, str, int]]] = {"up": [], "down": []}
+    for key in sorted(set(before) | set(after)):
+        was = LEVEL_ORDER.get(before[key][1].level, 0) if key in before else 0
+        now = LEVEL_ORDER.get(after[key][1].level, 0) if key in after else 0
+        if was == now:
+            continue
+        names = {0: _("none")} | {LEVEL_ORDER[lv]: str(level_label[lv]) for lv in LEVEL_ORDER}
+        detail = f"{rule_label.get(key[1], key[1])}：{names[was]} → {names[now]}"
+        moved["up" if now > was else "down"].append((key[0], str(detail), now - was))
+    firm_names = dict(
+        Enterprise.objects.filter(
+            pk__in=[e for rows in moved.values() for e, _d, _n in rows[:WHATIF_LIST_LIMIT]]
+        ).values_list("pk", "name")
+    )
+    for side, rows in moved.items():
+        result[side] = [
+            {"id": e, "name": firm_names.get(e, str(e)), "detail": d}
+            for e, d, _n in rows[:WHATIF_LIST_LIMIT]
+        ]
+        result[f"{side}_count"] = len(rows)
+    return result

@@ -46,7 +46,12 @@ def test_form_shows_ytd_and_yoy_and_stores(login, firm_user, city_officer, firms
     client = login(firm_user)
     page = client.get(reverse("monitoring:report") + "?period=2026-09")
     body = page.content.decode()
-    assert page.status_code == 200 and "上年同月" in body and "累计同比" in body
+    assert (
+        page.status_code == 200
+        and "上年同期" in body
+        and "累计同比" in body
+        and "2026年9月" in body
+    )
     response = client.post(
         reverse("monitoring:report"),
         {

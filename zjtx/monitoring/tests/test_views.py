@@ -151,12 +151,22 @@ def test_city_sees_every_unit_rate(login, city_officer, units, firms):
 
 
 def test_dashboard_reads_rollups(login, city_officer, firms):
+    from zjtx.reference.models import IndustryCode
+
+    IndustryCode.objects.get_or_create(
+        code="C34", defaults={"name": "通用设备制造业", "level": "division", "parent_code": "C"}
+    )
+    firms["a"].industry_id = "C34"
+    firms["a"].save(update_fields=["industry"])
     services.import_upload(
         actor=city_officer,
         period_code=PERIOD,
-        data=X.workbook([X.row(firms["a"].credit_code), X.row(firms["w"].credit_code)]),
+        data=X.workbook(
+            [X.row(firms["a"].credit_code, 负债合计=4500), X.row(firms["w"].credit_code)]
+        ),
         original_name="a.xlsx",
     )
+    services.warnings_run(actor=city_officer, period=ReportingPeriod.objects.get(code=PERIOD))
     response = login(city_officer).get(reverse("monitoring:dashboard") + f"?period={PERIOD}")
     body = response.content.decode()
     assert response.status_code == 200 and "运行监测" in body
@@ -166,6 +176,14 @@ def test_dashboard_reads_rollups(login, city_officer, firms):
     assert revenue["data"][-1] == 2001.0
     by_unit = {r["unit"]: r["value"] for r in data["by_unit"]}
     assert by_unit["镜湖区"] == 1000.5 and by_unit["无为市"] == 1000.5
+    levels = {
+        s["level"]: dict(zip(data["units"], s["data"], strict=True)) for s in data["warnings"]
+    }
+    # a: debt ratio 90 % (yellow); b: no report after the due date (yellow)
+    assert levels["yellow"]["镜湖区"] == 2 and levels["red"]["镜湖区"] == 0
+    assert [s["name"] for s in data["warnings"]] == ["红色", "橙色", "黄色"]
+    by_industry = {r["code"]: (r["name"], r["value"]) for r in data["by_industry"]}
+    assert by_industry == {"C34": ("C34 通用设备制造业", 1000.5), "": ("未填行业", 1000.5)}
 
 
 def test_one_click_reminders(

@@ -19,7 +19,7 @@ from typing import Any
 from .expr import Compiled, Template, Unknown
 from .facts import FactSpec
 
-KINDS = ("award", "criteria", "classification")
+KINDS = ("award", "criteria", "classification", "parameters")
 PARAMETER_TYPES = ("decimal_yuan", "rate", "percent", "decimal", "int", "text", "bool", "table")
 BUILTIN_NAMES = frozenset({"as_of", "as_of_year"})
 # Names the engine itself defines while evaluating; a fact or parameter may not take them.

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         extra = programme.ensure_programme_data()
         if any(extra.values()):
             self.stdout.write(
-                "已写入：年度预算 {budgets} 项，认定批次 {round}，运行监测月报 {monitoring_months} 期".format(
+                "已写入：年度预算 {budgets} 项，认定批次 {round}，运行监测月报/季报 {monitoring_months} 期".format(
                     budgets=extra["budgets"],
                     round="1 个" if extra["round"] else "0 个",
                     monitoring_months=extra["monitoring_months"],

@@ -31,6 +31,31 @@
         series: [{ name: data.labels.revenue, type: "bar", data: data.by_unit.map(function (r) { return r.value; }) }]
       };
     },
+    by_industry: function () {
+      var rows = data.by_industry.slice().reverse();
+      return {
+        title: { text: data.labels.by_industry, textStyle: { fontSize: 14 } },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        grid: { top: 40, left: 8, right: 32, bottom: 16, containLabel: true },
+        xAxis: { type: "value" },
+        yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { width: 180, overflow: "truncate" } },
+        series: [{ name: data.labels.revenue, type: "bar", data: rows.map(function (r) { return r.value; }) }]
+      };
+    },
+    warnings: function () {
+      var colours = { red: "#c0392b", orange: "#e67e22", yellow: "#f1c40f" };
+      return {
+        title: { text: data.labels.warnings, textStyle: { fontSize: 14 } },
+        tooltip: { trigger: "axis" },
+        legend: { top: 24 },
+        grid: { top: 64, left: 48, right: 24, bottom: 64 },
+        xAxis: { type: "category", data: data.units, axisLabel: { rotate: 30 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: data.warnings.map(function (s) {
+          return { name: s.name, type: "bar", stack: "level", data: s.data, itemStyle: { color: colours[s.level] } };
+        })
+      };
+    },
     rates: function () {
       return {
         title: { text: data.labels.rates, textStyle: { fontSize: 14 } },
