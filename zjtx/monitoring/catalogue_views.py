@@ -21,7 +21,7 @@ from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 from . import catalogue_selectors as selectors
 from .catalogue_forms import COMMON_UNITS, IndicatorForm
 from .models import Indicator
-from .services.catalogue import indicator_create, indicator_update
+from .services.catalogue import FROZEN_WITH_VALUES, indicator_create, indicator_update
 
 
 def _apply_error(form: IndicatorForm, error: DomainError) -> None:
@@ -70,7 +70,7 @@ def _form_page(request: HttpRequest, indicator: Indicator | None) -> HttpRespons
     if indicator is not None:
         has_values = selectors.indicator_has_values(indicator)
         if has_values:
-            frozen |= {"code", "unit", "kind", "accumulation"}
+            frozen |= set(FROZEN_WITH_VALUES)
         if selectors.indicator_is_built_in(indicator):
             frozen.add("code")
     initial = {"sort_order": selectors.indicator_next_sort_order()} if indicator is None else {}

@@ -29,7 +29,7 @@ class Indicator(models.Model):
         ANNUAL = "annual", _("Annual")
 
     class Accumulation(models.TextChoices):
-        CURRENT_MONTH = "current_month", _("Current month")
+        CURRENT_MONTH = "current_month", _("Current period")
         YEAR_TO_DATE = "year_to_date", _("Year to date")
         PERIOD_END = "period_end", _("Period-end balance")
 

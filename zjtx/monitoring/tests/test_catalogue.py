@@ -82,9 +82,9 @@ def test_list_page_renders_in_chinese(login, city_officer, unit_officer, firms):
     response = login(city_officer).get(reverse("monitoring:catalogue"))
     assert response.status_code == 200
     body = response.content.decode()
-    for text in ("指标目录", "新增指标", "代码", "名称", "当月/累计", "取值范围", "已有数据条数"):
+    for text in ("指标目录", "新增指标", "代码", "名称", "当期/累计", "取值范围", "已有数据条数"):
         assert text in body, text
-    assert "营业收入" in body and "当月" in body
+    assert "营业收入" in body and "当期" in body
     assert "0 至 10,000,000" in body  # the range of 营业收入 in 万元
     rows = response.context["rows"]
     revenue = next(r for r in rows if r["indicator"].code == "operating_revenue")
@@ -193,6 +193,7 @@ def test_page_locks_fields_of_an_indicator_with_data(login, city_officer, firms)
         "code",
         "unit",
         "kind",
+        "frequency",
         "accumulation",
     }
     assert "该指标已有填报数据" in response.content.decode()
@@ -241,7 +242,7 @@ def test_built_in_code_cannot_change(city_officer):
     [
         ({"unit": "元"}, "unit_has_values", "计量单位不能修改"),
         ({"kind": "text"}, "kind_has_values", "类型不能修改"),
-        ({"accumulation": "period_end"}, "accumulation_has_values", "当月/累计不能修改"),
+        ({"accumulation": "period_end"}, "accumulation_has_values", "当期/累计不能修改"),
     ],
 )
 def test_meaning_of_stored_values_cannot_change(city_officer, firms, changes, code, text):
@@ -465,7 +466,7 @@ def test_export_has_chinese_headers(login, city_officer):
     )
     assert rows[0][0] == "监测指标目录"
     assert rows[2][:5] == ["序号", "排序", "代码", "名称", "计量单位"]
-    assert "当月/累计" in rows[2] and "取值下限" in rows[2] and "已有数据条数" in rows[2]
+    assert "当期/累计" in rows[2] and "取值下限" in rows[2] and "已有数据条数" in rows[2]
     by_code = {r[2]: r for r in rows[3:]}
     assert by_code["operating_revenue"][3] == "营业收入"
     assert by_code["new_orders_export"][rows[2].index("状态")] == "停用"
