@@ -143,3 +143,34 @@ def test_warnings_page_shows_the_thresholds_in_force(policies, make_user, firms,
     body = login(officer).get(reverse("monitoring:warnings") + "?period=2026-09").content.decode()
     assert "本期预警阈值" in body and "运行监测预警阈值" in body and THRESHOLDS_PROGRAM in body
     assert "营业收入同比下降" in body and "-20" in body and reverse("policy:governance") in body
+
+
+def test_a_threshold_change_is_proposed_on_the_governance_page(policies, make_user, login):
+    officer = make_user("city_officer")
+    client = login(officer)
+    page = client.get(reverse("policy:governance")).content.decode()
+    assert "运行监测预警阈值" in page and "营业收入同比降幅" in page
+    response = client.post(
+        reverse("policy:governance"),
+        {
+            "target": f"{THRESHOLDS_PROGRAM}:revenue_yoy",
+            "value": '{"黄色": -15, "橙色": -30, "红色": -50}',
+            "effective_from": "2027-01-01",
+            "reason": "市经信局局务会议纪要（测试）",
+        },
+    )
+    change = ParameterChange.objects.get()
+    assert response.status_code == 302 and change.value == {"黄色": -15, "橙色": -30, "红色": -50}
+    detail = client.get(reverse("policy:change-detail", args=[change.pk])).content.decode()
+    assert "尚无已导入的月度数据" in detail and "另一名" in detail
+    # a value that is not a table of the three levels is refused on the page, nothing stored
+    response = client.post(
+        reverse("policy:governance"),
+        {
+            "target": f"{THRESHOLDS_PROGRAM}:revenue_yoy",
+            "value": '{"黄色": -15}',
+            "effective_from": "2027-01-01",
+            "reason": "测试",
+        },
+    )
+    assert response.status_code == 200 and ParameterChange.objects.count() == 1
