@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, to_jsonable
 from zjtx.core.errors import Forbidden, NotFound
+from zjtx.core.files import sniff_document
 from zjtx.core.money import format_wan
 from zjtx.policy import services as policy_services
 from zjtx.policy.facts_from_registry import enterprise_facts
@@ -27,11 +28,6 @@ from .selectors import application_list_for, budget_remaining
 from .workflow import TRANSITIONS, allowed
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 EDITABLE = frozenset({Application.Status.DRAFT, Application.Status.RETURNED})
 
 
@@ -213,10 +209,8 @@ def application_update(
 
 
 def _sniff(head: bytes) -> str | None:
-    for magic, content_type in EVIDENCE_TYPES:
-        if head.startswith(magic):
-            return content_type
-    return None
+    kind = sniff_document(head)
+    return kind[0] if kind else None
 
 
 @transaction.atomic

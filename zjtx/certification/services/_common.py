@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import NotFound
+from zjtx.core.files import DOCUMENT_SIGNATURES, sniff_document
 
 from .. import permissions
 
@@ -20,11 +21,7 @@ CERTIFICATE_SERIES = "ZJTX-CERT"
 BAR_YEARS = 3
 VALID_YEARS = 3
 MATERIAL_MAX_BYTES = 10 * 1024 * 1024
-MAGIC = {
-    b"%PDF-": ("application/pdf", "pdf"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-}
+MAGIC = DOCUMENT_SIGNATURES
 FORM_SCHEMA_VERSION = 1
 
 
@@ -77,10 +74,7 @@ def _shift_year(day: date, years: int) -> date:
 
 
 def _sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, kind in MAGIC.items():
-        if head.startswith(magic):
-            return kind
-    return None
+    return sniff_document(head)
 
 
 def certificate_valid_until(certified_on: date) -> date:
