@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "text"),
     [
-        ("monitoring:upload", "上传监测月报"),
+        ("monitoring:upload", "上传监测报表"),
         ("monitoring:imports", "导入记录"),
         ("monitoring:periods", "填报期间"),
         ("monitoring:reporting", "报送率"),
