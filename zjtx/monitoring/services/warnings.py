@@ -451,13 +451,13 @@ def thresholds_whatif(old: Any, new: Any, as_of: date) -> dict[str, Any]:
         "the new thresholds treated as already in force."
     ) % {"period": period.label, "date": as_of.isoformat()}
     rule_label = dict(WarningRule.Code.choices)
+    names = {0: _("none")} | {LEVEL_ORDER[lv]: str(level_label[lv]) for lv in LEVEL_ORDER}
     moved: dict[str, list[tuple[int, str, int]]] = {"up": [], "down": []}
     for key in sorted(set(before) | set(after)):
         was = LEVEL_ORDER.get(before[key][1].level, 0) if key in before else 0
         now = LEVEL_ORDER.get(after[key][1].level, 0) if key in after else 0
         if was == now:
             continue
-        names = {0: _("none")} | {LEVEL_ORDER[lv]: str(level_label[lv]) for lv in LEVEL_ORDER}
         detail = f"{rule_label.get(key[1], key[1])}：{names[was]} → {names[now]}"
         moved["up" if now > was else "down"].append((key[0], str(detail), now - was))
     firm_names = dict(
