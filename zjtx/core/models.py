@@ -18,6 +18,10 @@ class AuditEvent(models.Model):
         SUCCESS = "success", _("Success")
         FAILURE = "failure", _("Failure")
 
+    class HashAlg(models.TextChoices):
+        SHA256 = "sha256", "SHA-256"
+        HMAC_SHA256 = "hmac-sha256", "HMAC-SHA256"
+
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -40,6 +44,9 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("request ID"), max_length=36, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # How `hash` was computed: rows written before the keyed chain stay "sha256" and verify
+    # the old way; a "sha256" row after an "hmac-sha256" row is a downgrade (ADR 0003).
+    hash_alg = models.CharField(max_length=16, default=HashAlg.SHA256, choices=HashAlg.choices)
 
     class Meta:
         verbose_name = _("audit event")
@@ -170,3 +177,44 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkflowClock(models.Model):
+    """One working-day deadline on one object of a workflow (zjtx/core/workflow.py).
+
+    Started, paused and stopped by the engine as the object moves; `breached_on` is set by the
+    daily sweep when a running clock passes its due date, so overdue lists need no computation.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PAUSED = "paused", _("Paused")
+        MET = "met", _("Met")
+        BREACHED = "breached", _("Breached")
+
+    workflow = models.CharField(_("workflow"), max_length=60)
+    object_id = models.CharField(_("object"), max_length=40)
+    clock = models.CharField(_("clock"), max_length=40)
+    role = models.CharField(_("owed by role"), max_length=20)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    started_on = models.DateField(_("started on"))
+    due_on = models.DateField(_("due on"))
+    paused_on = models.DateField(_("paused on"), null=True, blank=True)
+    remaining_days = models.PositiveIntegerField(_("working days left"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    breached_on = models.DateField(_("breached on"), null=True, blank=True)
+    # Whose clock it is, for "what is overdue for whom" without joining every workflow's table.
+    unit_id = models.BigIntegerField(_("unit"), null=True, blank=True)
+    enterprise_id = models.BigIntegerField(_("enterprise"), null=True, blank=True)
+    assignee_id = models.BigIntegerField(_("assignee"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("workflow clock")
+        verbose_name_plural = _("workflow clocks")
+        indexes = [
+            models.Index(fields=["workflow", "object_id", "clock"]),
+            models.Index(fields=["state", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}:{self.object_id}:{self.clock}"
