@@ -2,14 +2,14 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zjtx.accounts.auth import API_AUTH
 from zjtx.core.errors import DomainError
+from zjtx.core.openapi import ContractNinjaAPI
 
-api = NinjaAPI(
+api = ContractNinjaAPI(
     title="ZJTX API",
     version="1.0.0",
     description="专精特新中小企业培育服务平台 API",
