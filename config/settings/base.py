@@ -1,5 +1,6 @@
 """Settings shared by every environment; environment files override a few values."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -129,10 +130,15 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zjtx.accounts.views.lockout_response"
 AXES_ENABLE_ADMIN = False
+# The same client address as the audit trail: forwarded headers count only from a trusted proxy.
+AXES_CLIENT_IP_CALLABLE = "zjtx.core.middleware.client_ip"
 # Lockout is per account as 等保 asks; rotating the client does not reset a username's count.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# 30-minute idle timeout: the session is renewed on each request and dies 30 minutes later.
+# The session cookie lives until the browser closes (no Max-Age/Expires). The idle timeout is
+# kept on the server: SessionPolicyMiddleware logs out a session idle longer than the policy
+# allows (at most 30 minutes), and the stored session itself expires 30 minutes after the last
+# request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -171,6 +177,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Audit chain (ADR 0003). The HMAC key must live outside the database: production reads it
+# from the environment and refuses to start without it; this value is for development only.
+ZJTX_AUDIT_HMAC_KEY = os.environ.get(
+    "ZJTX_AUDIT_HMAC_KEY", "dev-only-audit-key-not-secret-0123456789abcdefghijklmnopqrstuv"
+)
+# Signed chain heads written by `manage.py audit_anchor`; copy the file with every backup.
+ZJTX_AUDIT_ANCHOR_PATH = Path(
+    os.environ.get("ZJTX_AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl"))
+)
+
+# Reverse proxies whose X-Real-IP / X-Forwarded-For are believed (IP addresses or CIDR
+# networks). Empty: the peer address is the client, whatever headers it sends.
+ZJTX_TRUSTED_PROXIES: list[str] = []
 
 # Names the bureau may change without a developer.
 ZJTX_DEPARTMENT_NAME = _("Wuhu Municipal Bureau of Economy and Information Technology")

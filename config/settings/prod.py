@@ -2,15 +2,31 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
+
+def _required_secret(name: str) -> str:
+    """A secret from the environment; starting without it (or with a toy value) is refused."""
+    value = os.environ.get(name, "")
+    if len(value) < 32:
+        raise ImproperlyConfigured(
+            f"{name} must be set in the environment (at least 32 characters); "
+            "see docs/operations.md §2"
+        )
+    return value
+
+
 DEBUG = False
-SECRET_KEY = os.environ.get(
-    "ZJTX_SECRET_KEY",
-    # Only so that `check --deploy` can run in CI; a real deployment sets ZJTX_SECRET_KEY.
-    "ci-placeholder-Qm7v2Lr9sXw4Tn8Kp3Zc6Hy1Jd5Fb0Ng-Uo8Ea2Wi7Rt4Ys9Vm3Pl6Kq1Xh5Cz0",
-)
+SECRET_KEY = _required_secret("ZJTX_SECRET_KEY")
+# Keyed audit chain (ADR 0003): the key never sits in the database or the repository.
+ZJTX_AUDIT_HMAC_KEY = _required_secret("ZJTX_AUDIT_HMAC_KEY")
+# The nginx in front of gunicorn, e.g. "127.0.0.1" or "10.0.0.0/24,10.0.1.5".
+ZJTX_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ZJTX_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 ALLOWED_HOSTS = os.environ.get("ZJTX_ALLOWED_HOSTS", "zjtx.example.gov.cn").split(",")
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

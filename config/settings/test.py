@@ -1,4 +1,6 @@
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR, database_from_env
@@ -13,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each test process gets its own anchor file, so a developer's var/audit-anchors.jsonl (made
+# against another database) never meets the test database.
+ZJTX_AUDIT_ANCHOR_PATH = Path(tempfile.mkdtemp(prefix="zjtx-test-anchors-")) / "anchors.jsonl"

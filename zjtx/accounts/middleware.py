@@ -1,7 +1,13 @@
+import time
+
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 
 ALLOWED_PREFIXES = ("/static/", "/i18n/", "/api/", "/public/")
+# Session key holding the Unix time of the session's last request (idle timeout).
+LAST_ACTIVITY_KEY = "zjtx_last_activity"
 
 
 class SecondFactorMiddleware:
@@ -32,8 +38,9 @@ class SecondFactorMiddleware:
 class SessionPolicyMiddleware:
     """Apply the security policy to each logged-in request (等保2.0 8.1.4.1 a, b).
 
-    - Idle timeout: the session expires `idle_minutes` after the last request
-      (SESSION_SAVE_EVERY_REQUEST makes this sliding).
+    - Idle timeout, kept on the server: the session stores the time of its last request and
+      is logged out once it has been idle longer than `idle_minutes`. The cookie itself is a
+      browser-session cookie (no Max-Age), so closing the browser ends the session too.
     - A user holding a temporary password, or a password older than the policy allows,
       reaches only the password-change page.
 
@@ -48,7 +55,14 @@ class SessionPolicyMiddleware:
 
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            request.session.set_expiry(policy_current().idle_minutes * 60)
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            if isinstance(last, int) and now - last > policy_current().idle_minutes * 60:
+                logout(request)  # audited as auth.logout by the signal handler
+                if not request.path.startswith(ALLOWED_PREFIXES):
+                    return redirect_to_login(request.get_full_path())
+                return self.get_response(request)
+            request.session[LAST_ACTIVITY_KEY] = now
             must_change = getattr(user, "must_change_password", False) or password_expired(user)
             if must_change and not request.path.startswith(ALLOWED_PREFIXES):
                 allowed = {

@@ -1,15 +1,25 @@
-"""Append-only, hash-chained audit trail. Every service write calls `audit_record`."""
+"""Append-only, hash-chained audit trail. Every service write calls `audit_record`.
+
+Each event is chained with HMAC-SHA256 under a key that lives outside the database
+(`ZJTX_AUDIT_HMAC_KEY`), so somebody who can rewrite the table cannot recompute the chain.
+`audit_anchor` writes a signed head outside the table; `audit_verify` checks the chain against
+those anchors, which catches a deleted tail, a reset head and a truncated table (ADR 0003).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -18,6 +28,16 @@ from . import context
 from .models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+HashAlg = AuditEvent.HashAlg
+
+anchor_logger = logging.getLogger("zjtx.audit.anchor")
+
+
+def _key() -> bytes:
+    key = getattr(settings, "ZJTX_AUDIT_HMAC_KEY", "")
+    if not key:
+        raise RuntimeError("ZJTX_AUDIT_HMAC_KEY is not set")
+    return str(key).encode()
 
 
 def _default(value: Any) -> Any:
@@ -37,9 +57,21 @@ def to_jsonable(data: Any) -> Any:
     return json.loads(json.dumps(data, default=_default, ensure_ascii=False))
 
 
-def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+def _digest(prev_hash: str, fields: dict[str, Any], alg: str = HashAlg.SHA256) -> str:
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+    message = (prev_hash + payload).encode()
+    if alg == HashAlg.HMAC_SHA256:
+        return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+    return hashlib.sha256(message).hexdigest()
+
+
+def event_digest(event: AuditEvent) -> str:
+    """The hash an event must carry: legacy rows plain SHA-256, newer rows keyed."""
+    fields = _hashed_fields(event)
+    if event.hash_alg == HashAlg.HMAC_SHA256:
+        # Binding the scheme into the keyed payload stops a row being relabelled.
+        fields["hash_alg"] = event.hash_alg
+    return _digest(event.prev_hash, fields, event.hash_alg)
 
 
 def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
@@ -96,8 +128,9 @@ def audit_record(
             ip=ctx.ip,
             request_id=ctx.request_id,
             prev_hash=head.last_hash,
+            hash_alg=HashAlg.HMAC_SHA256,
         )
-        event.hash = _digest(event.prev_hash, _hashed_fields(event))
+        event.hash = event_digest(event)
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash)
     return event
@@ -109,22 +142,129 @@ class ChainProblem:
     reason: str
 
 
-def audit_verify(events: Iterable[AuditEvent] | None = None) -> Iterator[ChainProblem]:
-    """Recompute every link; yields each event whose hash or predecessor does not match."""
+def audit_verify(
+    events: Iterable[AuditEvent] | None = None, *, anchor_path: Path | None = None
+) -> Iterator[ChainProblem]:
+    """Recompute every link, then hold the chain against the signed anchors.
+
+    Yields each event whose hash or predecessor does not match, a keyed chain that falls back to
+    plain SHA-256 (downgrade), and every anchored head the table no longer contains.
+    """
     qs = events if events is not None else AuditEvent.objects.order_by("id").iterator(2000)
     prev = GENESIS
     last_id = None
+    keyed_seen = False
     for event in qs:
         if event.prev_hash != prev:
             yield ChainProblem(event.id, "broken_link")
-        expected = _digest(event.prev_hash, _hashed_fields(event))
-        if expected != event.hash:
+        if event.hash_alg == HashAlg.HMAC_SHA256:
+            keyed_seen = True
+        elif keyed_seen:
+            yield ChainProblem(event.id, "downgrade")
+        if not hmac.compare_digest(event_digest(event), event.hash):
             yield ChainProblem(event.id, "hash_mismatch")
         prev = event.hash
         last_id = event.id
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
         yield ChainProblem(last_id or 0, "head_mismatch")
+    if events is None:
+        yield from _verify_anchors(anchor_path or anchor_file())
+
+
+# ---- Anchors: the signed head kept outside the table -------------------------------------
+
+
+def anchor_file() -> Path:
+    return Path(getattr(settings, "ZJTX_AUDIT_ANCHOR_PATH", "var/audit-anchors.jsonl"))
+
+
+def _anchor_signature(body: dict[str, Any]) -> str:
+    payload = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hmac.new(_key(), b"zjtx-audit-anchor:" + payload.encode(), hashlib.sha256).hexdigest()
+
+
+def audit_anchor(*, path: Path | None = None) -> dict[str, Any]:
+    """Append a signed head (last id, last hash, count) to the anchor file and to the log.
+
+    Run from cron and copy the file with every backup: a later table that lacks an anchored
+    event, holds fewer events, or carries another hash for it was cut or rewritten.
+    """
+    with transaction.atomic():
+        # Holding the head lock means no event is appended between the two reads.
+        AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        last = AuditEvent.objects.order_by("-id").only("id", "hash").first()
+        count = AuditEvent.objects.count()
+        first_keyed = (
+            AuditEvent.objects.filter(hash_alg=HashAlg.HMAC_SHA256)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+    body: dict[str, Any] = {
+        "at": timezone.now().isoformat(timespec="seconds"),
+        "last_id": last.id if last else 0,
+        "last_hash": last.hash if last else GENESIS,
+        "count": count,
+        "keyed_from": first_keyed,
+    }
+    anchor = {**body, "sig": _anchor_signature(body)}
+    line = json.dumps(anchor, sort_keys=True, separators=(",", ":"))
+    target = path or anchor_file()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    anchor_logger.info("audit anchor %s", line)
+    return anchor
+
+
+def anchors_read(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """The anchors whose signature holds, and how many lines did not."""
+    if not path.exists():
+        return [], 0
+    good: list[dict[str, Any]] = []
+    bad = 0
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        try:
+            anchor = json.loads(raw)
+            body = {k: v for k, v in anchor.items() if k != "sig"}
+            valid = hmac.compare_digest(_anchor_signature(body), str(anchor.get("sig", "")))
+        except (ValueError, AttributeError):
+            valid = False
+        if valid:
+            good.append(anchor)
+        else:
+            bad += 1
+    return good, bad
+
+
+def _verify_anchors(path: Path) -> Iterator[ChainProblem]:
+    anchors, bad = anchors_read(path)
+    if bad:
+        yield ChainProblem(0, "anchor_invalid")
+    anchors = [a for a in anchors if a["last_id"]]
+    if not anchors:
+        return
+    wanted = {a["last_id"]: a["last_hash"] for a in anchors}
+    found: dict[int, str] = {}
+    ids = sorted(wanted)
+    for start in range(0, len(ids), 1000):
+        found.update(
+            AuditEvent.objects.filter(id__in=ids[start : start + 1000]).values_list("id", "hash")
+        )
+    for event_id in ids:
+        if found.get(event_id) != wanted[event_id]:
+            yield ChainProblem(event_id, "anchor_mismatch")
+    newest = max(anchors, key=lambda a: a["last_id"])
+    if AuditEvent.objects.count() < newest["count"]:
+        yield ChainProblem(newest["last_id"], "anchor_count")
+    keyed_from = newest.get("keyed_from")
+    if keyed_from and AuditEvent.objects.filter(
+        id__gte=keyed_from, hash_alg=HashAlg.SHA256
+    ).exists():
+        yield ChainProblem(keyed_from, "downgrade")
 
 
 def model_snapshot(obj: Model, fields: Iterable[str]) -> dict[str, Any]:

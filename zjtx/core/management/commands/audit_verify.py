@@ -17,6 +17,18 @@ REASONS = {
     "head_mismatch": gettext_lazy(
         "the chain head does not match the last event (the newest events were deleted)"
     ),
+    "downgrade": gettext_lazy(
+        "the event is hashed without the audit key after keyed events (the chain was rewritten)"
+    ),
+    "anchor_mismatch": gettext_lazy(
+        "an anchored event is missing or carries another hash (events were deleted or rewritten)"
+    ),
+    "anchor_count": gettext_lazy(
+        "the table holds fewer events than anchored (events were deleted or the table truncated)"
+    ),
+    "anchor_invalid": gettext_lazy(
+        "the anchor file holds a line whose signature does not match (the file was edited)"
+    ),
 }
 
 
