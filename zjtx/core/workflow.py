@@ -260,7 +260,7 @@ def run(
             workflow,
             state=source,
             action=action,
-            role=role or getattr(actor, "role", ""),
+            role=role if role else str(getattr(actor, "role", "")),
             reason_code=reason_code,
             reason=reason,
         )

@@ -175,11 +175,11 @@ class ApplicationEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .workflow import TRANSITIONS
+        from .workflow import SUBSIDY_APPLICATION
 
         if self.action == "create":
             return str(_("Created"))
-        transition = TRANSITIONS.get(self.action)
+        transition = SUBSIDY_APPLICATION.transitions.get(self.action)
         return str(transition.label) if transition else self.action
 
     @property

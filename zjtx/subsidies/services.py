@@ -9,8 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
@@ -18,14 +17,15 @@ from zjtx.core.audit import audit_record, to_jsonable
 from zjtx.core.errors import Forbidden, NotFound
 from zjtx.core.files import sniff_document
 from zjtx.core.money import format_wan
+from zjtx.core.workflow import run
 from zjtx.policy import services as policy_services
 from zjtx.policy.facts_from_registry import enterprise_facts
 from zjtx.policy.selectors import facts_validate, package_for, program_get
 
 from .errors import SubsidyConflict, SubsidyError
 from .models import Application, ApplicationEvent, Budget, Evidence, Payout
-from .selectors import application_list_for, budget_remaining
-from .workflow import TRANSITIONS, allowed
+from .selectors import budget_remaining
+from .workflow import SUBSIDY_APPLICATION
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EDITABLE = frozenset({Application.Status.DRAFT, Application.Status.RETURNED})
@@ -59,7 +59,7 @@ def application_prefill(*, enterprise: Any, program_id: str, as_of: date) -> dic
     }
 
 
-def _recompute(application: Application, actor: Any) -> None:
+def application_evaluate(application: Application, actor: Any) -> None:
     """Evaluate the program on the application's facts; registry figures take precedence."""
     package = _award_package(application.program_id, application.as_of)
     sheet = enterprise_facts(
@@ -127,7 +127,7 @@ def application_create(
         facts=_clean_facts(program_id, as_of, facts),
         created_by=actor,
     )
-    _recompute(application, actor)
+    application_evaluate(application, actor)
     application.save()
     _event(application, "create", "", actor)
     audit_record(
@@ -166,7 +166,7 @@ def application_propose(
         status=Application.Status.FORWARDED,
         last_reason=source,
     )
-    _recompute(application, actor)
+    application_evaluate(application, actor)
     application.save()
     _event(application, "propose", "", actor, reason=source)
     audit_record(
@@ -193,7 +193,7 @@ def application_update(
         raise SubsidyConflict("not_editable", _("The application can no longer be changed."))
     before = application.facts
     application.facts = _clean_facts(application.program_id, application.as_of, facts)
-    _recompute(application, actor)
+    application_evaluate(application, actor)
     application.save()
     audit_record(
         actor=actor,
@@ -253,73 +253,16 @@ def evidence_add(*, application: Application, name: str, data: bytes, actor: Any
     return evidence
 
 
-def _locked_in_scope(application: Application, actor: Any) -> Application:
-    locked = Application.objects.select_for_update().filter(pk=application.pk).first()
-    if locked is None or not application_list_for(user=actor).filter(pk=application.pk).exists():
-        raise NotFound("not_found", _("Not found."))
-    return locked
-
-
-@transaction.atomic
 def application_transition(
     *, application: Application, action: str, actor: Any, reason: str = ""
 ) -> Application:
-    """Move an application along the workflow table; returns and rejections need a reason."""
+    """Move an application along its workflow table (zjtx/subsidies/workflow.py)."""
     if action == "approve":
         application_approve(application=application, actor=actor)
         return Application.objects.get(pk=application.pk)
-    application = _locked_in_scope(application, actor)
-    transition = TRANSITIONS.get(action)
-    if transition is None or not allowed(action, application.status, actor.role):
-        raise SubsidyConflict(
-            "transition_not_allowed",
-            _("This action is not allowed while the application is %(status)s.")
-            % {"status": application.get_status_display()},
-        )
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise SubsidyError("reason_required", _("Give a reason."), {"reason": _("Required.")})
-    if action == "submit":
-        _require_owner(application, actor)
-        _recompute(application, actor)
-        if application.computed_eligible is not True:
-            missing = (
-                ", ".join(application.evaluation.result.get("missing", []))
-                if application.evaluation
-                else ""
-            )
-            raise SubsidyError(
-                "not_eligible",
-                _("By the rules the enterprise is not eligible or data is missing: %(missing)s")
-                % {"missing": missing or "—"},
-            )
-        if not application.evidence.exists():
-            raise SubsidyError("evidence_required", _("Attach at least one evidence file."))
-        application.submitted_at = timezone.now()
-        policy_services.facts_declare(
-            enterprise=application.enterprise,
-            facts=application.facts,
-            source=_("subsidy application #%(id)s") % {"id": application.pk},
-            actor=actor,
-        )
-    before = application.status
-    application.status = transition.target
-    application.last_reason = reason
-    if transition.target == Application.Status.REJECTED:
-        application.decided_at = timezone.now()
-    application.save()
-    _event(application, action, before, actor, reason)
-    audit_record(
-        actor=actor,
-        action=f"subsidies.application_{action}",
-        obj=application,
-        before={"status": before},
-        after={"status": application.status, "reason": reason},
-    )
-    return application
+    return run(SUBSIDY_APPLICATION, application, action, actor=actor, reason=reason)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def application_approve(
     *,
     application: Application,
@@ -329,105 +272,14 @@ def application_approve(
 ) -> Payout:
     """City approval: the amount the rules computed (a different amount needs a reason), within
     the program's budget for the year, once only for a once-only award; recorded in the ledger."""
-    application = _locked_in_scope(application, actor)
-    if not allowed("approve", application.status, actor.role):
-        raise SubsidyConflict(
-            "transition_not_allowed",
-            _("This action is not allowed while the application is %(status)s.")
-            % {"status": application.get_status_display()},
-        )
-    computed = application.computed_amount_yuan
-    if application.computed_eligible is not True or computed is None:
-        raise SubsidyConflict("not_eligible", _("By the rules the enterprise is not eligible."))
-    amount = computed if amount_yuan is None else Decimal(amount_yuan)
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise SubsidyError(
-            "invalid_amount",
-            _("Enter a positive amount with at most 2 decimals."),
-            {"amount_yuan": _("Invalid amount.")},
-        )
-    override_reason = override_reason.strip()
-    if amount != computed and not override_reason:
-        raise SubsidyError(
-            "override_reason_required",
-            _("An amount different from the computed %(amount)s 10k yuan needs a reason.")
-            % {"amount": format_wan(computed)},
-            {"override_reason": _("Required.")},
-        )
-    package = package_for(program_get(program_id=application.program_id).current_version)  # type: ignore[arg-type]
-    year = timezone.localdate().year
-    budget = (
-        Budget.objects.select_for_update()
-        .filter(program_id=application.program_id, year=year)
-        .first()
-    )
-    if budget is None:
-        raise SubsidyError(
-            "no_budget",
-            _("No budget is set for %(program)s in %(year)s.")
-            % {"program": package.title, "year": year},
-        )
-    if (
-        package.once_only
-        and Payout.objects.filter(
-            enterprise_id=application.enterprise_id, program_id=application.program_id
-        ).exists()
-    ):
-        raise SubsidyConflict(
-            "already_awarded", _("This once-only award was already approved for the enterprise.")
-        )
-    remaining = budget_remaining(budget)
-    if amount > remaining:
-        raise SubsidyError(
-            "budget_exceeded",
-            _(
-                "Approving %(amount)s 10k yuan would exceed the %(year)s budget of %(program)s: "
-                "%(remaining)s 10k yuan remain."
-            )
-            % {
-                "amount": format_wan(amount),
-                "year": year,
-                "program": package.title,
-                "remaining": format_wan(remaining),
-            },
-        )
-    try:
-        with transaction.atomic():
-            payout = Payout.objects.create(
-                application=application,
-                enterprise_id=application.enterprise_id,
-                program_id=application.program_id,
-                budget=budget,
-                year=year,
-                amount_yuan=amount,
-                once_only=package.once_only,
-                recorded_by=actor,
-            )
-    except IntegrityError as exc:
-        raise SubsidyConflict(
-            "already_awarded", _("This once-only award was already approved for the enterprise.")
-        ) from exc
-    before = application.status
-    application.status = Application.Status.APPROVED
-    application.approved_amount_yuan = amount
-    application.override_reason = override_reason if amount != computed else ""
-    application.decided_at = timezone.now()
-    application.save()
-    _event(application, "approve", before, actor, application.override_reason)
-    audit_record(
+    run(
+        SUBSIDY_APPLICATION,
+        application,
+        "approve",
         actor=actor,
-        action="subsidies.application_approve",
-        obj=application,
-        before={"status": before, "computed_amount_yuan": computed},
-        after={
-            "status": application.status,
-            "approved_amount_yuan": amount,
-            "override_reason": application.override_reason,
-            "budget": budget.pk,
-            "payout": payout.pk,
-        },
+        data={"amount_yuan": amount_yuan, "override_reason": override_reason},
     )
-    return payout
+    return Payout.objects.get(application_id=application.pk)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.core.errors import DomainError
 from zjtx.core.money import wan_to_yuan, yuan_to_wan
+from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.policy.forms import FactsForm
@@ -24,7 +25,7 @@ from . import selectors, services
 from .forms import ApproveForm, BudgetForm, EvidenceForm, ReasonForm
 from .models import Application, Evidence
 from .permissions import can_apply, can_manage_budgets, can_see_ledger
-from .workflow import actions_for
+from .workflow import SUBSIDY_APPLICATION
 
 
 def _award_choices() -> list[tuple[str, str]]:
@@ -124,10 +125,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
     role = getattr(request.user, "role", "")
     result = application.evaluation.result if application.evaluation else {}
+    offered = actions_for(SUBSIDY_APPLICATION, state=application.status, role=role)
     context = {
         "application": application,
-        "actions": [(n, t) for n, t in actions_for(application.status, role) if n != "approve"],
-        "can_approve": any(n == "approve" for n, _t in actions_for(application.status, role)),
+        "actions": [(n, t) for n, t in offered if n != "approve"],
+        "can_approve": any(n == "approve" for n, _t in offered),
         "trace": result.get("trace", []),
         "missing": result.get("missing", []),
         "evidence": application.evidence.all(),
