@@ -1,13 +1,18 @@
 """The JSON API at /api/v1 (django-ninja). Errors are always {"code", "message", "fields"}."""
 
+import logging
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zjtx.accounts.auth import API_AUTH
-from zjtx.core.errors import DomainError
+from zjtx.core.edge import new_incident
+from zjtx.core.errors import DomainError, ErrorCode
 from zjtx.core.openapi import ContractNinjaAPI
+
+logger = logging.getLogger("zjtx.incident")
 
 api = ContractNinjaAPI(
     title="ZJTX API",
@@ -22,7 +27,7 @@ api = ContractNinjaAPI(
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):
     return api.create_response(
-        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+        request, {"code": str(code), "message": message, "fields": fields or {}}, status=status
     )
 
 
@@ -41,22 +46,35 @@ def validation_error(request, exc: NinjaValidationError):
     fields = {}
     for err in exc.errors:
         fields[_field_name(list(err.get("loc", [])))] = err.get("msg", "")
-    return _error(request, 400, "invalid_input", _("The request has invalid fields."), fields)
+    return _error(
+        request, 400, ErrorCode.INVALID_INPUT, _("The request has invalid fields."), fields
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return _error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
+    return _error(request, 401, ErrorCode.UNAUTHENTICATED, _("Log in or send a valid API token."))
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _error(request, 404, "not_found", _("Not found."))
+    return _error(request, 404, ErrorCode.NOT_FOUND, _("Not found."))
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "http_error", str(exc))
+    return _error(request, exc.status_code, ErrorCode.HTTP_ERROR, str(exc))
+
+
+@api.exception_handler(Exception)
+def internal_error(request, exc: Exception):
+    """Anything unexpected: logged under an incident id the caller can quote. None should occur."""
+    incident = getattr(request, "incident_id", None) or new_incident(request)
+    logger.exception("incident %s: %s %s", incident, request.method, request.path)
+    message = _(
+        "Internal system error. Contact the administrator and quote incident number %(incident)s."
+    ) % {"incident": incident}
+    return _error(request, 500, ErrorCode.INTERNAL_ERROR, message, {"incident": incident})
 
 
 def _register_routers() -> None:

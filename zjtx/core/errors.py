@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 
@@ -28,3 +29,19 @@ class Conflict(DomainError):
 
 class Forbidden(DomainError):
     status = 403
+
+
+class ErrorCode(StrEnum):
+    """Codes shared by every app: the edge, the API's catch-all handlers, scoping."""
+
+    INVALID_INPUT = "invalid_input"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    UNAUTHENTICATED = "unauthenticated"
+    HTTP_ERROR = "http_error"
+    INTERNAL_ERROR = "internal_error"
+    NUL_BYTE = "nul_byte"
+    BAD_MULTIPART = "bad_multipart"
+    FILE_NAME_TOO_LONG = "file_name_too_long"
+    INVALID_AMOUNT = "invalid_amount"
+    NUMBER_OUT_OF_RANGE = "number_out_of_range"

@@ -1,10 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import notifications, selectors
+from .edge import is_api, new_incident
+from .errors import ErrorCode
 
 
 @login_required
@@ -13,11 +18,33 @@ def home(request):  # type: ignore[no-untyped-def]
 
 
 def page_not_found(request, exception=None):  # type: ignore[no-untyped-def]
+    if is_api(request):
+        # An API client gets the API's error shape for a route that does not exist too.
+        return JsonResponse(
+            {"code": str(ErrorCode.NOT_FOUND), "message": _("Not found."), "fields": {}},
+            status=404,
+        )
     return render(request, "core/404.html", status=404)
 
 
 def server_error(request):  # type: ignore[no-untyped-def]
-    return render(request, "core/500.html", status=500)
+    incident = getattr(request, "incident_id", None) or new_incident(request)
+    if is_api(request):
+        message = _(
+            "Internal system error. Contact the administrator and quote incident number "
+            "%(incident)s."
+        ) % {"incident": incident}
+        return JsonResponse(
+            {
+                "code": str(ErrorCode.INTERNAL_ERROR),
+                "message": message,
+                "fields": {"incident": incident},
+            },
+            status=500,
+        )
+    # No context processors: the database or the session may be what failed.
+    html = render_to_string("core/500.html", {"incident": incident})
+    return HttpResponseServerError(html)
 
 
 @login_required

@@ -7,7 +7,7 @@ a stable code; anything outside the caller's jurisdiction is a 404.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -17,9 +17,11 @@ from ninja import Router, Schema
 
 from zjtx.core.errors import DomainError
 from zjtx.enterprises import selectors as enterprise_selectors
+from zjtx.core.money import MoneyError, parse_yuan
 
 from . import selectors, services
 from .models import Application, Payout
+from .errors import SubsidyErrorCode
 from .permissions import can_apply, can_see_ledger
 
 router = Router(tags=["subsidies"])
@@ -117,7 +119,9 @@ def _out(application: Application) -> dict[str, Any]:
 
 
 def _bad(field: str, message: str) -> DomainError:
-    return DomainError("invalid_input", _("The request has invalid fields."), {field: message})
+    return DomainError(
+        SubsidyErrorCode.INVALID_INPUT, _("The request has invalid fields."), {field: message}
+    )
 
 
 @router.get("/subsidies/applications", response=list[ApplicationOut], url_name="subsidy-list")
@@ -167,9 +171,9 @@ def application_transition(
         amount = None
         if payload.amount_yuan not in (None, ""):
             try:
-                amount = Decimal(str(payload.amount_yuan))
-            except InvalidOperation as exc:
-                raise _bad("amount_yuan", _("Invalid amount.")) from exc
+                amount = parse_yuan(payload.amount_yuan)
+            except MoneyError as exc:
+                raise _bad("amount_yuan", exc.message) from exc
         services.application_approve(
             application=application,
             actor=request.user,

@@ -1,6 +1,14 @@
 """Subsidy error codes (stable, snake_case); messages are translated."""
 
+from enum import StrEnum
+
 from zjtx.core.errors import DomainError
+
+
+class SubsidyErrorCode(StrEnum):
+    INVALID_INPUT = "invalid_input"
+    INVALID_AMOUNT = "invalid_amount"
+    BUDGET_BELOW_SPENT = "budget_below_spent"
 
 
 class SubsidyError(DomainError):

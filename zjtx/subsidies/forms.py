@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zjtx.core.money import wan_to_yuan
+from zjtx.core.money import WanAmountField, wan_to_yuan
 
 
 class EvidenceForm(forms.Form):
@@ -17,9 +17,7 @@ class ReasonForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    amount_wan = forms.DecimalField(
-        label=_("Approved amount (10k yuan)"), required=False, decimal_places=6, min_value=0
-    )
+    amount_wan = WanAmountField(label=_("Approved amount (10k yuan)"), required=False)
     override_reason = forms.CharField(
         label=_("Reason for a different amount"), max_length=500, required=False
     )
@@ -32,7 +30,7 @@ class ApproveForm(forms.Form):
 class BudgetForm(forms.Form):
     program = forms.ChoiceField(label=_("Program"))
     year = forms.IntegerField(label=_("Budget year"), min_value=2019, max_value=2100)
-    amount_wan = forms.DecimalField(label=_("Budget (10k yuan)"), min_value=0, decimal_places=6)
+    amount_wan = WanAmountField(label=_("Budget (10k yuan)"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, programs=(), **kwargs):  # type: ignore[no-untyped-def]

@@ -16,13 +16,13 @@ from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, to_jsonable
 from zjtx.core.errors import Forbidden, NotFound
 from zjtx.core.files import sniff_document
-from zjtx.core.money import format_wan
+from zjtx.core.money import MoneyError, format_wan, parse_yuan
 from zjtx.core.workflow import run
 from zjtx.policy import services as policy_services
 from zjtx.policy.facts_from_registry import enterprise_facts
 from zjtx.policy.selectors import facts_validate, package_for, program_get
 
-from .errors import SubsidyConflict, SubsidyError
+from .errors import SubsidyConflict, SubsidyError, SubsidyErrorCode
 from .models import Application, ApplicationEvent, Budget, Evidence, Payout
 from .selectors import budget_remaining
 from .workflow import SUBSIDY_APPLICATION
@@ -290,13 +290,12 @@ def budget_set(
     if getattr(actor, "role", None) != Role.CITY_OFFICER:
         raise Forbidden("forbidden", _("Only a city officer sets budgets."))
     program = program_get(program_id=program_id)
-    amount = Decimal(amount_yuan)
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    try:
+        amount = parse_yuan(amount_yuan)
+    except MoneyError as exc:
         raise SubsidyError(
-            "invalid_amount",
-            _("Enter a positive amount with at most 2 decimals."),
-            {"amount_yuan": _("Invalid amount.")},
-        )
+            SubsidyErrorCode.INVALID_AMOUNT, exc.message, {"amount_yuan": exc.message}
+        ) from exc
     budget = Budget.objects.select_for_update().filter(program=program, year=year).first()
     before = None
     if budget is None:
@@ -306,7 +305,7 @@ def budget_set(
         spent = budget.amount_yuan - budget_remaining(budget)
         if amount < spent:
             raise SubsidyError(
-                "budget_below_spent",
+                SubsidyErrorCode.BUDGET_BELOW_SPENT,
                 _("The budget cannot be below the %(spent)s 10k yuan already approved.")
                 % {"spent": format_wan(spent)},
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from zjtx.accounts.models import Role
 from zjtx.core import credit_code as uscc
 from zjtx.core.audit import model_snapshot
+from zjtx.core.money import MAX_YUAN
 from zjtx.reference.models import AssessmentUnit, IndustryCode
 
 from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseNotFound
@@ -73,7 +73,8 @@ MONEY_FIELDS = (
 # Net profit may be a loss; every other amount cannot be below zero.
 NON_NEGATIVE_MONEY = tuple(f for f in MONEY_FIELDS if f != "net_profit")
 FINANCIAL_FIELDS = ("year", *MONEY_FIELDS, "employees", "rd_staff")
-MAX_AMOUNT = Decimal("9999999999999999.99")
+# What every money column stores exactly on PostgreSQL and SQLite alike (zjtx.core.money).
+MAX_AMOUNT = MAX_YUAN
 FIRST_YEAR = 1949
 
 
