@@ -178,6 +178,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The site's own address, for links sent by e-mail (account activation).
+ZJTX_SITE_URL = os.environ.get("ZJTX_SITE_URL", "http://localhost:8000")
+# The interactive API docs at /api/v1/docs; production turns them off unless ZJTX_API_DOCS=1.
+ZJTX_API_DOCS = os.environ.get("ZJTX_API_DOCS", "1") == "1"
 
 # Audit chain (ADR 0003). The HMAC key must live outside the database: production reads it
 # from the environment and refuses to start without it; this value is for development only.

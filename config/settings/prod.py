@@ -29,6 +29,9 @@ ZJTX_TRUSTED_PROXIES = [
 ]
 ALLOWED_HOSTS = os.environ.get("ZJTX_ALLOWED_HOSTS", "zjtx.example.gov.cn").split(",")
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
+ZJTX_SITE_URL = os.environ.get("ZJTX_SITE_URL", f"https://{ALLOWED_HOSTS[0]}")
+# No interactive API docs in production unless asked for (the schema stays for clients).
+ZJTX_API_DOCS = os.environ.get("ZJTX_API_DOCS", "0") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000

@@ -1,6 +1,8 @@
 """Pages of the three administrators (三员分立, 等保2.0 8.1.5 / 8.1.7) and API tokens.
 
-System administrator: accounts. Security administrator: policy, lockouts, second factors.
+System administrator: accounts (privileged changes only proposed). Security administrator:
+policy, lockouts, second factors and the decision on proposed changes. No page ever shows a
+password: new accounts and resets get a one-time link mailed to the user.
 (The audit administrator's pages live in zjtx/core/audit_views.py.) Any other role gets 404.
 """
 
@@ -12,16 +14,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zjtx.core.errors import DomainError
+from zjtx.core.workflow import actions_for
 
 from . import selectors, services
 from .forms import SecurityPolicyForm, TokenForm, UserFilterForm, UserForm, UsernameForm
-from .models import Role, User
+from .models import Role, RoleGrantRequest, User
 from .permissions import TOKEN_ROLES, role_required
 from .policy import policy_current
+from .workflow import GRANT_WORKFLOW
 
 PAGE_SIZE = 20
 
@@ -57,12 +62,34 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report_change(request: HttpRequest, change: services.AccountChange) -> None:
+    """Say what happened: a link mailed (to a masked address), or requests awaiting approval."""
+    if change.sent_to:
+        messages.success(
+            request,
+            _(
+                "An activation link has been sent to %(email)s. The user sets the password "
+                "there; the link works once within 72 hours."
+            )
+            % {"email": change.sent_to},
+        )
+    for grant in change.grants:
+        messages.info(
+            request,
+            _(
+                "“%(kind)s” for %(username)s has been sent to the security administrator for "
+                "approval; it takes effect only when approved."
+            )
+            % {"kind": grant.get_kind_display(), "username": grant.username},
+        )
+
+
 @role_required(Role.SYSADMIN)
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, password = services.user_create(
+            change = services.user_create(
                 actor=request.user,  # type: ignore[arg-type]
                 username=form.cleaned_data["username"],
                 **form.service_kwargs(),
@@ -70,17 +97,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_service_errors(error.fields, error.message)
         else:
-            return _secret_page(
-                request,
-                title=_("Account created"),
-                label=_("Temporary password of %(username)s") % {"username": user.username},
-                secret=password,
-                note=_(
-                    "Give this password to the user in person or by a secure channel. It is "
-                    "shown only once; the user must change it at the first login."
-                ),
-                back="accounts:user-list",
-            )
+            _report_change(request, change)
+            if change.user is not None:
+                return redirect("accounts:user-edit", pk=change.user.pk)
+            return redirect("accounts:grant-list")
     return render(request, "accounts/user_form.html", {"form": form, "editing": False})
 
 
@@ -89,6 +109,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get_manageable(pk=pk)
     initial = {
         "username": user.username,
+        "email": user.email,
         "full_name": user.full_name,
         "phone": user.phone,
         "role": user.role,
@@ -100,7 +121,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(
+            change = services.user_update(
                 actor=request.user,  # type: ignore[arg-type]
                 user=user,
                 **form.service_kwargs(),
@@ -110,11 +131,18 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             user.refresh_from_db()
         else:
             messages.success(request, _("The account has been saved."))
+            _report_change(request, change)
             return redirect("accounts:user-list")
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "editing": True, "target": user, "is_self": user.pk == request.user.pk},
+        {
+            "form": form,
+            "editing": True,
+            "target": user,
+            "is_self": user.pk == request.user.pk,
+            "pending": selectors.grant_pending_for(user=user),
+        },
     )
 
 
@@ -140,21 +168,63 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get_manageable(pk=pk)
     try:
-        password = services.user_password_reset(actor=request.user, user=user)  # type: ignore[arg-type]
+        change = services.user_password_reset(actor=request.user, user=user)  # type: ignore[arg-type]
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("accounts:user-edit", pk=user.pk)
-    return _secret_page(
-        request,
-        title=_("Password reset"),
-        label=_("Temporary password of %(username)s") % {"username": user.username},
-        secret=password,
-        note=_(
-            "Give this password to the user in person or by a secure channel. It is shown "
-            "only once; the user must change it at the next login."
-        ),
-        back="accounts:user-list",
+    else:
+        _report_change(request, change)
+    return redirect("accounts:user-edit", pk=user.pk)
+
+
+# --- Both: requests the security administrator decides (maker-checker) -------------------
+
+
+@role_required(Role.SYSADMIN, Role.SECADMIN)
+def grant_list(request: HttpRequest) -> HttpResponse:
+    role = request.user.role  # type: ignore[union-attr]
+    status = request.GET.get("status", RoleGrantRequest.Status.PENDING)
+    if status not in RoleGrantRequest.Status.values:
+        status = ""
+    page = Paginator(selectors.grant_list(status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    rows = [
+        (grant, actions_for(GRANT_WORKFLOW, state=grant.status, role=role))
+        for grant in page.object_list
+    ]
+    return render(
+        request,
+        "accounts/grant_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": RoleGrantRequest.Status.choices,
+            "query": f"status={status}",
+        },
+    )
+
+
+@role_required(Role.SYSADMIN, Role.SECADMIN)
+@require_POST
+def grant_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    grant = selectors.grant_get(pk=pk)
+    try:
+        services.grant_decide(
+            actor=request.user,  # type: ignore[arg-type]
+            grant=grant,
+            action=action,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The request for %(username)s is now “%(status)s”.")
+            % {"username": grant.username, "status": grant.get_status_display()},
+        )
+    return redirect("accounts:grant-list")
 
 
 # --- Security administrator: policy, lockouts, second factors -----------------------------
@@ -256,7 +326,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": selectors.token_list_for(user=request.user)},
+        {
+            "form": form,
+            "tokens": selectors.token_list_for(user=request.user),
+            "now": timezone.now(),
+        },
     )
 
 

@@ -10,6 +10,7 @@ router = Router(tags=["accounts"])
 
 
 class MeOut(Schema):
+    id: int
     username: str
     full_name: str
     role: str
@@ -35,6 +36,7 @@ def _scope(user: Any) -> dict[str, Any] | None:
 def me(request: Any) -> dict[str, Any]:
     user = request.auth
     return {
+        "id": user.pk,
         "username": user.username,
         "full_name": user.full_name,
         "role": user.role,

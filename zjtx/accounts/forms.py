@@ -79,11 +79,25 @@ class UserForm(BootstrapMixin, forms.Form):
             "invalid": _("Use only letters, digits and the characters @ . + - _."),
         },
     )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_(
+            "The activation link is sent here; the user sets the password there. A change "
+            "of an existing account's e-mail needs the security administrator's approval."
+        ),
+    )
     full_name = forms.CharField(
         label=pgettext_lazy("person", "Full name"), max_length=50, required=False
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        help_text=_(
+            "City officers and the three administrators need the security administrator's approval."
+        ),
+    )
     unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Assessment unit"),
         queryset=None,
@@ -120,6 +134,8 @@ class UserForm(BootstrapMixin, forms.Form):
         self.editing = editing
         if editing:
             self.fields["username"].disabled = True
+            # Accounts made before e-mail was required may have none; the service decides.
+            self.fields["email"].required = False
         self.enterprise: Any = None
 
     def clean_enterprise_credit_code(self) -> str:
@@ -136,6 +152,7 @@ class UserForm(BootstrapMixin, forms.Form):
         data = self.cleaned_data
         return {
             "role": data["role"],
+            "email": data.get("email", ""),
             "full_name": data.get("full_name", ""),
             "phone": data.get("phone", ""),
             "unit": data.get("unit"),
@@ -197,6 +214,25 @@ class TokenForm(BootstrapMixin, forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. the system that uses it."),
     )
+
+
+class ActivationForm(BootstrapMixin, forms.Form):
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two passwords do not match."))
+        return data
 
 
 class UsernameForm(forms.Form):

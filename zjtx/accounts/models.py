@@ -1,8 +1,12 @@
-"""Users, roles and jurisdiction scopes; API tokens."""
+"""Users, roles and jurisdiction scopes; API tokens; activation links; role-grant requests."""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,6 +26,18 @@ class Role(models.TextChoices):
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 # 等保2.0 8.1.4.1 d: the three administrators and city officers need a second factor.
 SECOND_FACTOR_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR, Role.CITY_OFFICER})
+# 三员分立 (8.1.7): granting, removing or resetting these needs the security administrator.
+PRIVILEGED_ROLES = SECOND_FACTOR_ROLES
+API_TOKEN_DAYS = 365
+ACTIVATION_HOURS = 72
+
+
+def api_token_expiry() -> datetime:
+    return timezone.now() + timedelta(days=API_TOKEN_DAYS)
+
+
+def activation_expiry() -> datetime:
+    return timezone.now() + timedelta(hours=ACTIVATION_HOURS)
 
 
 class User(AbstractUser):
@@ -120,6 +136,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), default=api_token_expiry)
 
     class Meta:
         verbose_name = _("API token")
@@ -186,3 +203,116 @@ class SecurityPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Security policy"))
+
+
+class ActivationLink(models.Model):
+    """A one-time link that lets a user set their own password (new account or reset).
+
+    Only the SHA-256 of the token is stored; the link goes to the user's e-mail and to nobody
+    else, so no administrator ever holds a usable password (三员分立, 8.1.7).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_links")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=activation_expiry)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activation link")
+        verbose_name_plural = _("activation links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RoleGrantRequest(models.Model):
+    """A change the system administrator proposes and the security administrator decides.
+
+    Creating an account with a privileged role, changing a role to or from one, resetting the
+    password of a privileged account and changing any account's e-mail (the channel of its
+    activation links) take effect only on approval (maker-checker, 三员分立 8.1.7).
+    """
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Create a privileged account")
+        ROLE_CHANGE = "role_change", _("Change a privileged role")
+        PASSWORD_RESET = "password_reset", _("Reset the password of a privileged account")
+        EMAIL_CHANGE = "email_change", _("Change the e-mail address")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    target = models.ForeignKey(
+        User,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grant_requests",
+    )
+    username = models.CharField(_("username"), max_length=150)
+    role = models.CharField(_("requested role"), max_length=20, choices=Role.choices, blank=True)
+    previous_role = models.CharField(
+        _("previous role"), max_length=20, choices=Role.choices, blank=True
+    )
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    unit = models.ForeignKey(
+        "reference.AssessmentUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "partners.FinancialInstitution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    provider = models.ForeignKey(
+        "partners.ServiceProvider",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("account change request")
+        verbose_name_plural = _("account change requests")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username}"

@@ -10,7 +10,7 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ApiToken, User
+from .models import ApiToken, RoleGrantRequest, User
 from .policy import cooloff_time, failure_limit
 
 
@@ -113,3 +113,24 @@ def token_get_for(*, user: Any, pk: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def grant_list(*, status: str = "") -> QuerySet[RoleGrantRequest]:
+    """Account change requests for the system and security administrators, newest first."""
+    qs = RoleGrantRequest.objects.select_related("target", "requested_by", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-requested_at", "-pk")
+
+
+def grant_get(*, pk: int) -> RoleGrantRequest:
+    grant = RoleGrantRequest.objects.filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def grant_pending_for(*, user: Any) -> QuerySet[RoleGrantRequest]:
+    return RoleGrantRequest.objects.filter(
+        target=user, status=RoleGrantRequest.Status.PENDING
+    ).order_by("requested_at")

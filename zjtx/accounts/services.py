@@ -22,7 +22,18 @@ from zjtx.core.errors import Forbidden, NotFound
 
 from .auth import token_digest, token_generate
 from .errors import AccountError
-from .models import ADMIN_ROLES, ApiToken, Role, SecurityPolicy, User
+from .models import (
+    ACTIVATION_HOURS,
+    ADMIN_ROLES,
+    PRIVILEGED_ROLES,
+    SECOND_FACTOR_ROLES,
+    ActivationLink,
+    ApiToken,
+    Role,
+    RoleGrantRequest,
+    SecurityPolicy,
+    User,
+)
 from .policy import policy_invalidate
 
 # Which scope field each scoped role needs; every other role has no scope.
@@ -65,22 +76,9 @@ def user_snapshot(user: User) -> dict[str, Any]:
         "enterprise": _scope_repr(user.enterprise),
         "institution": _scope_repr(user.institution),
         "provider": _scope_repr(user.provider),
+        "email": user.email,
         "is_active": user.is_active,
     }
-
-
-def temporary_password_generate(length: int = 16) -> str:
-    """A random password with all four character classes, without look-alike characters."""
-    lower = "abcdefghjkmnpqrstuvwxyz"
-    upper = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-    digits = "23456789"
-    symbols = "#%+-=@_!"
-    pools = [lower, upper, digits, symbols]
-    chars = [secrets.choice(pool) for pool in pools]
-    alphabet = "".join(pools)
-    chars += [secrets.choice(alphabet) for _ in range(max(length, 12) - len(chars))]
-    secrets.SystemRandom().shuffle(chars)
-    return "".join(chars)
 
 
 def _scope_clean(role: str, scope: dict[str, Any]) -> dict[str, Any]:
@@ -109,51 +107,142 @@ def _integrity_error() -> AccountError:
     )
 
 
+def email_mask(email: str) -> str:
+    """z***@example.com: enough for the administrator to recognise, not to reuse."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def _email_clean(email: str) -> str:
+    from django.core.validators import validate_email
+
+    email = (email or "").strip()
+    message = _("Enter the user's e-mail address: the activation link is sent there.")
+    if not email:
+        raise AccountError("email_required", message, {"email": message})
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        bad = _("Enter a valid e-mail address.")
+        raise AccountError("email_invalid", bad, {"email": bad}) from error
+    return email
+
+
+def _username_free(username: str) -> None:
+    taken = User.objects.filter(username__iexact=username).exists() or (
+        RoleGrantRequest.objects.filter(
+            username__iexact=username,
+            kind=RoleGrantRequest.Kind.CREATE,
+            status=RoleGrantRequest.Status.PENDING,
+        ).exists()
+    )
+    if taken:
+        raise AccountError(
+            "username_taken",
+            _("This username is already taken."),
+            {"username": _("This username is already taken.")},
+        )
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """What an account service did: applied at once (`user`), proposed (`grants`), or both."""
+
+    user: User | None = None
+    grants: tuple[RoleGrantRequest, ...] = ()
+    sent_to: str = ""
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.grants)
+
+
 @transaction.atomic
 def user_create(
     *,
     actor: User,
     username: str,
     role: str,
+    email: str = "",
     full_name: str = "",
     phone: str = "",
     unit: Any = None,
     enterprise: Any = None,
     institution: Any = None,
     provider: Any = None,
-) -> tuple[User, str]:
-    """Create an account with a one-time temporary password; only the system administrator may."""
+) -> AccountChange:
+    """Create an account; the user sets the password through a link sent to their e-mail.
+
+    Only the system administrator may; a privileged role (city officer, administrators)
+    becomes a request the security administrator decides (三员分立, 等保2.0 8.1.7).
+    """
     _require_role(actor, Role.SYSADMIN)
     username = username.strip()
-    if User.objects.filter(username__iexact=username).exists():
-        raise AccountError(
-            "username_taken",
-            _("This username is already taken."),
-            {"username": _("This username is already taken.")},
-        )
+    _username_free(username)
+    email = _email_clean(email)
     scope = _scope_clean(
         role,
         {"unit": unit, "enterprise": enterprise, "institution": institution, "provider": provider},
     )
-    password = temporary_password_generate()
+    if role in PRIVILEGED_ROLES:
+        grant = _grant_propose(
+            actor=actor,
+            kind=RoleGrantRequest.Kind.CREATE,
+            username=username,
+            role=role,
+            email=email,
+            full_name=full_name.strip(),
+            phone=phone.strip(),
+        )
+        return AccountChange(grants=(grant,))
+    user = _user_make(
+        actor=actor,
+        username=username,
+        role=role,
+        email=email,
+        full_name=full_name,
+        phone=phone,
+        scope=scope,
+    )
+    return AccountChange(user=user, sent_to=email_mask(email))
+
+
+def _user_make(
+    *,
+    actor: User,
+    username: str,
+    role: str,
+    email: str,
+    full_name: str,
+    phone: str,
+    scope: dict[str, Any],
+    details: dict[str, Any] | None = None,
+) -> User:
     user = User(
         username=username,
         role=role,
+        email=email,
         full_name=full_name.strip(),
         phone=phone.strip(),
-        must_change_password=True,
         is_staff=False,
         is_superuser=False,
         **scope,
     )
-    user.set_password(password)
+    # Nobody knows a password of the new account until its user sets one by the link.
+    user.set_unusable_password()
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as error:
         raise _integrity_error() from error
-    audit_record(actor=actor, action="user.create", obj=user, after=user_snapshot(user))
-    return user, password
+    audit_record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        after={**user_snapshot(user), **(details or {})},
+    )
+    activation_link_send(user=user, actor=actor)
+    return user
 
 
 def _guard_target(actor: User, user: User) -> None:
@@ -170,14 +259,19 @@ def user_update(
     actor: User,
     user: User,
     role: str,
+    email: str | None = None,
     full_name: str = "",
     phone: str = "",
     unit: Any = None,
     enterprise: Any = None,
     institution: Any = None,
     provider: Any = None,
-) -> User:
-    """Change name, phone, role and scope; a system administrator never changes its own role."""
+) -> AccountChange:
+    """Change name, phone, role and scope; a system administrator never changes its own role.
+
+    A role change to or from a privileged role and any e-mail change (the channel of the
+    activation links) become requests for the security administrator (三员分立, 8.1.7).
+    """
     _require_role(actor, Role.SYSADMIN)
     _guard_target(actor, user)
     if user.pk == actor.pk and role != user.role:
@@ -190,12 +284,36 @@ def user_update(
         role,
         {"unit": unit, "enterprise": enterprise, "institution": institution, "provider": provider},
     )
+    grants: list[RoleGrantRequest] = []
+    if email is not None and email.strip() != user.email:
+        grants.append(
+            _grant_propose(
+                actor=actor,
+                kind=RoleGrantRequest.Kind.EMAIL_CHANGE,
+                target=user,
+                email=_email_clean(email),
+            )
+        )
     before = user_snapshot(user)
-    user.role = role
+    role_changes = role != user.role or any(
+        getattr(user, f"{f}_id") != getattr(scope[f], "pk", None) for f in SCOPE_FIELDS
+    )
+    if role_changes and (role in PRIVILEGED_ROLES or user.role in PRIVILEGED_ROLES):
+        grants.append(
+            _grant_propose(
+                actor=actor,
+                kind=RoleGrantRequest.Kind.ROLE_CHANGE,
+                target=user,
+                role=role,
+                **scope,
+            )
+        )
+    else:
+        user.role = role
+        for field, value in scope.items():
+            setattr(user, field, value)
     user.full_name = full_name.strip()
     user.phone = phone.strip()
-    for field, value in scope.items():
-        setattr(user, field, value)
     try:
         with transaction.atomic():
             user.save()
@@ -211,7 +329,7 @@ def user_update(
             before=before,
             after=after,
         )
-    return user
+    return AccountChange(user=user, grants=tuple(grants))
 
 
 @transaction.atomic
@@ -240,16 +358,257 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 
 
 @transaction.atomic
-def user_password_reset(*, actor: User, user: User) -> str:
-    """Issue a temporary password, shown once; the user must change it at next login."""
+def user_password_reset(*, actor: User, user: User) -> AccountChange:
+    """Send the user a one-time link to set a new password; nobody else sees a password.
+
+    For a privileged account this becomes a request the security administrator decides
+    (三员分立, 8.1.7): otherwise the system administrator could take over such an account.
+    """
     _require_role(actor, Role.SYSADMIN)
     _guard_target(actor, user)
-    password = temporary_password_generate()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
-    audit_record(actor=actor, action="user.password_reset", obj=user)
-    return password
+    if user.role in PRIVILEGED_ROLES:
+        grant = _grant_propose(actor=actor, kind=RoleGrantRequest.Kind.PASSWORD_RESET, target=user)
+        return AccountChange(user=user, grants=(grant,))
+    sent_to = activation_link_send(user=user, actor=actor)
+    audit_record(actor=actor, action="user.password_reset", obj=user, after={"sent_to": sent_to})
+    return AccountChange(user=user, sent_to=sent_to)
+
+
+# --- one-time activation links ---------------------------------------------------------
+
+
+def activation_url(raw: str) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    base = str(getattr(settings, "ZJTX_SITE_URL", "http://localhost:8000")).rstrip("/")
+    return base + reverse("accounts:activate", args=[raw])
+
+
+def activation_link_send(*, user: User, actor: User) -> str:
+    """Replace the user's open links with a new one, mailed to the user only; the masked address.
+
+    The raw token exists only in the e-mail: it is neither returned, stored nor audited.
+    """
+    from django.core.mail import send_mail
+
+    if not user.email:
+        message = _(
+            "The account has no e-mail address to send the activation link to. Ask the "
+            "security administrator to approve an e-mail address first."
+        )
+        raise AccountError("email_required", message, {"email": message})
+    now = timezone.now()
+    ActivationLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    raw = secrets.token_urlsafe(32)
+    link = ActivationLink.objects.create(user=user, digest=token_digest(raw))
+    sent_to = email_mask(user.email)
+    audit_record(
+        actor=actor,
+        action="user.activation_link",
+        obj=user,
+        after={"sent_to": sent_to, "expires_at": link.expires_at.isoformat()},
+    )
+    subject = _("Set your password for the ZJTX platform")
+    body = _(
+        "Hello %(name)s,\n\nOpen this link within %(hours)d hours to set the password of your "
+        "account %(username)s. It works once.\n\n%(url)s\n\nIf you did not expect this "
+        "message, tell the system administrator."
+    ) % {
+        "name": user.display_name,
+        "hours": ACTIVATION_HOURS,
+        "username": user.username,
+        "url": activation_url(raw),
+    }
+    address = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=False))
+    return sent_to
+
+
+def _link_error() -> AccountError:
+    return AccountError(
+        "link_invalid",
+        _(
+            "This link is not valid: it was already used, has expired, or was replaced by a "
+            "newer one. Ask the system administrator to send a new one."
+        ),
+    )
+
+
+def activation_link_get(*, raw: str) -> ActivationLink:
+    """The open link for `raw`, or AccountError link_invalid (unknown, used or expired)."""
+    link = (
+        ActivationLink.objects.select_related("user")
+        .filter(
+            digest=token_digest(raw),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
+        .first()
+    )
+    if link is None:
+        raise _link_error()
+    return link
+
+
+@transaction.atomic
+def activation_link_use(*, raw: str, new_password: str) -> User:
+    """Set the user's own password through an open link, once (8.1.4.1 a)."""
+    link = activation_link_get(raw=raw)
+    link = ActivationLink.objects.select_for_update().get(pk=link.pk)
+    if link.used_at is not None:
+        raise _link_error()
+    user = link.user
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise AccountError(
+            "password_invalid", " ".join(error.messages), {"new_password1": error.messages[0]}
+        ) from error
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    user.set_password(new_password)
+    user.password_changed_at = link.used_at
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    audit_record(actor=user, action="auth.activate", obj=user)
+    return user
+
+
+# --- maker-checker: requests the security administrator decides -------------------------
+
+
+def _grant_propose(
+    *,
+    actor: User,
+    kind: str,
+    target: User | None = None,
+    username: str = "",
+    role: str = "",
+    **values: Any,
+) -> RoleGrantRequest:
+    if (
+        target is not None
+        and RoleGrantRequest.objects.filter(
+            target=target, kind=kind, status=RoleGrantRequest.Status.PENDING
+        ).exists()
+    ):
+        raise AccountError(
+            "request_pending",
+            _("A request of this kind for this account is already waiting for approval."),
+        )
+    grant = RoleGrantRequest.objects.create(
+        kind=kind,
+        target=target,
+        username=target.username if target is not None else username,
+        role=role,
+        previous_role=target.role if target is not None else "",
+        requested_by=actor,
+        **values,
+    )
+    audit_record(
+        actor=actor,
+        action="role_grant.propose",
+        obj=grant,
+        after={
+            "kind": kind,
+            "username": grant.username,
+            "role": role,
+            "previous_role": grant.previous_role,
+            "email": email_mask(grant.email) if grant.email else "",
+        },
+    )
+    return grant
+
+
+def grant_decide(
+    *, actor: User, grant: RoleGrantRequest, action: str, reason: str = ""
+) -> RoleGrantRequest:
+    """Approve, reject or cancel a request, through the one workflow engine."""
+    from zjtx.core.workflow import run
+
+    from .workflow import GRANT_WORKFLOW
+
+    result: RoleGrantRequest = run(GRANT_WORKFLOW, grant, action, actor=actor, reason=reason)
+    return result
+
+
+def grant_apply(*, grant: RoleGrantRequest, actor: User) -> dict[str, Any]:
+    """Apply an approved request (called by the workflow's approve effect); audit details."""
+    kind = grant.kind
+    if kind == RoleGrantRequest.Kind.CREATE:
+        if User.objects.filter(username__iexact=grant.username).exists():
+            raise AccountError("username_taken", _("This username is already taken."))
+        user = _user_make(
+            actor=actor,
+            username=grant.username,
+            role=grant.role,
+            email=grant.email,
+            full_name=grant.full_name,
+            phone=grant.phone,
+            scope=dict.fromkeys(SCOPE_FIELDS),
+            details={"requested_by": grant.requested_by.username},
+        )
+        grant.target = user
+        return {"sent_to": email_mask(user.email)}
+    target = User.objects.select_for_update().filter(grant_requests=grant).first()
+    if target is None:
+        raise NotFound("not_found", _("Not found."))
+    if kind == RoleGrantRequest.Kind.ROLE_CHANGE:
+        if target.role != grant.previous_role:
+            raise AccountError(
+                "stale_request",
+                _("The account's role has changed since the request was made; reject it."),
+            )
+        before = user_snapshot(target)
+        target.role = grant.role
+        for field in SCOPE_FIELDS:
+            setattr(target, field, getattr(grant, field))
+        try:
+            with transaction.atomic():
+                target.save()
+        except IntegrityError as error:
+            raise _integrity_error() from error
+        if target.role in SECOND_FACTOR_ROLES:
+            # API tokens are not issued to second-factor roles; old ones stop now.
+            ApiToken.objects.filter(user=target, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        audit_record(
+            actor=actor,
+            action="user.role_change",
+            obj=target,
+            before=before,
+            after={**user_snapshot(target), "requested_by": grant.requested_by.username},
+        )
+        return {}
+    if kind == RoleGrantRequest.Kind.PASSWORD_RESET:
+        sent_to = activation_link_send(user=target, actor=actor)
+        audit_record(
+            actor=actor,
+            action="user.password_reset",
+            obj=target,
+            after={"sent_to": sent_to, "requested_by": grant.requested_by.username},
+        )
+        return {"sent_to": sent_to}
+    # E-mail change: links sent to the old address stop working.
+    before_email = email_mask(target.email) if target.email else ""
+    target.email = grant.email
+    target.save(update_fields=["email"])
+    ActivationLink.objects.filter(user=target, used_at__isnull=True).update(
+        expires_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="user.update",
+        obj=target,
+        before={"email": before_email},
+        after={"email": email_mask(target.email), "requested_by": grant.requested_by.username},
+    )
+    return {}
 
 
 @transaction.atomic
@@ -348,8 +707,12 @@ class NewToken:
 @transaction.atomic
 def token_create(*, user: User, name: str, actor: User | None = None) -> NewToken:
     """A new bearer token for `user`; the raw value exists only in the return value."""
-    if user.role == Role.AUDITOR:
-        raise Forbidden("forbidden", _("Audit administrators cannot hold API tokens."))
+    if user.role in SECOND_FACTOR_ROLES:
+        # A token would bypass the second factor these roles need (等保2.0 8.1.4.1 d).
+        raise Forbidden(
+            "token_not_allowed",
+            _("Roles that log in with a second factor cannot hold API tokens."),
+        )
     if not user.is_active:
         raise AccountError("inactive", _("The account is deactivated."))
     name = name.strip() or _("API token")
@@ -362,7 +725,12 @@ def token_create(*, user: User, name: str, actor: User | None = None) -> NewToke
         action="token.create",
         obj=token,
         object_repr=f"{user.username} {token.name} ({token.prefix}…)",
-        after={"user": user.username, "name": token.name, "prefix": token.prefix},
+        after={
+            "user": user.username,
+            "name": token.name,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat(),
+        },
         username="" if actor is not None else "manage.py",
     )
     return NewToken(token=token, raw=raw)

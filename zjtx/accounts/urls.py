@@ -19,6 +19,13 @@ urlpatterns = [
         admin_views.user_password_reset,
         name="user-password-reset",
     ),
+    path("activate/<str:token>/", views.activate, name="activate"),
+    path("requests/", admin_views.grant_list, name="grant-list"),
+    path(
+        "requests/<int:pk>/<str:action>/",
+        admin_views.grant_decide,
+        name="grant-decide",
+    ),
     path("security/", admin_views.security_policy, name="security"),
     path("lockouts/", admin_views.lockouts, name="lockouts"),
     path("lockouts/unlock/", admin_views.lockout_unlock, name="lockout-unlock"),

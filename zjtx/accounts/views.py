@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .errors import AccountError
-from .forms import LoginForm, OtpForm, PasswordChangeForm
+from .forms import ActivationForm, LoginForm, OtpForm, PasswordChangeForm
 from .policy import cooloff_time, password_expired, policy_current
 from .selectors import lockout_until
 
@@ -157,3 +157,32 @@ def password_change(request: HttpRequest) -> HttpResponse:
             "max_age": policy_current().password_max_age_days,
         },
     )
+
+
+def activate(request: HttpRequest, token: str) -> HttpResponse:
+    """Set the password by the one-time link from the e-mail (new account or reset)."""
+    form = ActivationForm(request.POST or None)
+    try:
+        link = services.activation_link_get(raw=token)
+    except AccountError as error:
+        response = render(request, "accounts/activate.html", {"invalid": error.message}, status=404)
+    else:
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.activation_link_use(
+                    raw=token, new_password=form.cleaned_data["new_password1"]
+                )
+            except AccountError as error:
+                form.add_error("new_password1" if error.fields else None, error.message)
+            else:
+                messages.success(request, _("Your password has been set. Log in with it now."))
+                return redirect("accounts:login")
+        response = render(
+            request,
+            "accounts/activate.html",
+            {"form": form, "target": link.user, "policy": policy_current()},
+        )
+    # The token is in the path: keep it out of caches and of Referer headers.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -108,13 +108,15 @@ NAVIGATION: tuple[NavSection, ...] = (
         _("Administration"),
         (
             _i(_("Users"), "accounts:user-list", {SYS}, "people"),
+            _i(_("Account change requests"), "accounts:grant-list", {SYS, SEC}, "hourglass-split"),
             _i(_("Security policy"), "accounts:security", {SEC}, "shield-lock"),
             _i(_("Locked accounts"), "accounts:lockouts", {SEC}, "lock"),
             _i(_("Audit log"), "audit:list", {AUD}, "journal-text"),
             _i(
                 _("API tokens"),
                 "accounts:tokens",
-                {CITY, UNIT, ENT, EXPERT, BANK, PROV, SYS, SEC},
+                # Not for second-factor roles: a token would bypass the second factor.
+                {UNIT, ENT, EXPERT, BANK, PROV},
                 "key",
             ),
         ),

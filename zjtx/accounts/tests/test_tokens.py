@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import NoReverseMatch, reverse
 
 from zjtx.accounts.auth import token_digest
-from zjtx.accounts.models import ApiToken
+from zjtx.accounts.models import ApiToken, User
 
 from .conftest import events
 
@@ -48,6 +49,7 @@ def test_create_api_token_command_token_authenticates(
     assert response.status_code == 200
     body = response.json()
     assert body["username"] == "api_user" and body["role"] == "unit_officer"
+    assert body["id"] == User.objects.get(username="api_user").pk
     assert body["scope"]["type"] == "unit" and body["scope"]["name"] == "无为市"
     assert events("token.create").get().actor_username == "manage.py"
 
@@ -98,3 +100,106 @@ def test_real_api_me_endpoint_when_registered(make_user: Any, client: Any) -> No
     raw = token_create(user=user, name="x", actor=user).raw
     assert client.get(url, **_bearer(raw)).json()["username"] == user.username
     assert client.get(url).json()["code"] == "unauthenticated"
+
+
+def _token(user: Any) -> Any:
+    from zjtx.accounts.services import token_create
+
+    return token_create(user=user, name="x", actor=user)
+
+
+@pytest.mark.urls("zjtx.accounts.tests.urls_api")
+def test_token_expires_after_a_year(make_user: Any, client: Any) -> None:
+    import time_machine
+
+    new = _token(make_user("expert"))
+    assert new.token.expires_at.date() == (new.token.created_at + timedelta(days=365)).date()
+    assert client.get("/api/test/me", **_bearer(new.raw)).status_code == 200
+    with time_machine.travel(new.token.expires_at + timedelta(seconds=1)):
+        response = client.get("/api/test/me", **_bearer(new.raw))
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+
+
+@pytest.mark.urls("zjtx.accounts.tests.urls_api")
+def test_token_is_refused_while_the_account_is_locked(make_user: Any, client: Any) -> None:
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    user = make_user("expert")
+    new = _token(user)
+    assert client.get("/api/test/me", **_bearer(new.raw)).status_code == 200
+    AccessAttempt.objects.create(
+        username=user.username,
+        ip_address="10.0.0.1",
+        user_agent="x",
+        failures_since_start=5,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+    )
+    assert client.get("/api/test/me", **_bearer(new.raw)).status_code == 401
+
+
+@pytest.mark.parametrize("role", ["city_officer", "sysadmin", "secadmin", "auditor"])
+def test_second_factor_roles_get_no_tokens(make_user: Any, login: Any, role: str) -> None:
+    from zjtx.core.errors import DomainError
+
+    user = make_user(role)
+    with pytest.raises(DomainError) as caught:
+        _token(user)
+    assert caught.value.code == "token_not_allowed"
+    with pytest.raises(CommandError):
+        call_command("create_api_token", user.username)
+    assert login(user).get(reverse("accounts:tokens")).status_code == 404
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.urls("zjtx.accounts.tests.urls_api")
+def test_bad_bearer_on_a_post_is_401_not_a_csrf_error(make_user: Any) -> None:
+    from django.test import Client
+
+    user = make_user("expert")
+    api = Client(enforce_csrf_checks=True)
+    response = api.post("/api/test/me", **_bearer("zjtx_forged"))
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+    # Even with a logged-in session: the token decides, not the cookie.
+    api.force_login(user)
+    response = api.post("/api/test/me", **_bearer("zjtx_forged"))
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+    new = _token(user)
+    assert api.post("/api/test/me", **_bearer(new.raw)).status_code == 200
+
+
+@pytest.mark.urls("zjtx.accounts.tests.urls_api")
+def test_anonymous_post_is_401(client: Any) -> None:
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/api/test/me")
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+
+
+@pytest.mark.urls("zjtx.accounts.tests.urls_api")
+def test_session_with_a_temporary_password_is_403_on_the_api(make_user: Any, client: Any) -> None:
+    user = make_user("expert")
+    client.force_login(user)
+    assert client.get("/api/test/me").json()["id"] == user.pk
+    user.must_change_password = True
+    user.save()
+    response = client.get("/api/test/me")
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_change_required"
+
+
+@pytest.mark.urls("zjtx.accounts.tests.urls_api")
+def test_session_with_an_expired_password_is_403_on_the_api(make_user: Any, client: Any) -> None:
+    from django.utils import timezone
+
+    user = make_user("expert")
+    user.password_changed_at = timezone.now() - timedelta(days=365)
+    user.save()
+    client.force_login(user)
+    response = client.get("/api/test/me")
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_change_required"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ NEW = reverse("accounts:user-create")
 def _form(**values: Any) -> dict[str, Any]:
     data = {
         "username": "newuser",
+        "email": "newuser@example.com",
         "full_name": "新用户",
         "phone": "",
         "role": "expert",
@@ -43,17 +45,31 @@ def test_user_list_filters_and_searches(
     assert "jh_officer" in page and "expert_a" not in page
 
 
-def test_create_user_shows_a_temporary_password_once(sysadmin: Any, login: Any, units: Any) -> None:
+def test_create_user_mails_an_activation_link_and_shows_no_password(
+    sysadmin: Any, login: Any, units: Any, mailoutbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     c = login(sysadmin)
-    response = c.post(NEW, _form(role="unit_officer", unit=units["无为市"].pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(NEW, _form(role="unit_officer", unit=units["无为市"].pk), follow=True)
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
     user = User.objects.get(username="newuser")
-    assert user.unit == units["无为市"] and user.must_change_password
-    password = response.context["secret"]
-    assert user.check_password(password)
+    assert user.unit == units["无为市"] and not user.has_usable_password()
+    assert "secret" not in response.context
+    page = response.content.decode()
+    assert "n***@example.com" in page
+    [mail] = mailoutbox
+    assert mail.to == ["newuser@example.com"]
+    raw = re.search(r"/activate/([^/\s]+)/", mail.body).group(1)  # type: ignore[union-attr]
+    assert raw not in page
     event = events("user.create").get()
     assert event.after["role"] == "unit_officer" and event.after["unit"] == "无为市"
+    assert raw not in str(events("user.activation_link").get().after)
+
+
+def test_create_user_needs_an_e_mail(sysadmin: Any, login: Any) -> None:
+    response = login(sysadmin).post(NEW, _form(email=""))
+    assert "email" in response.context["form"].errors
+    assert not User.objects.filter(username="newuser").exists()
 
 
 @pytest.mark.parametrize(
@@ -86,7 +102,7 @@ def test_enterprise_user_is_chosen_by_credit_code(
     ok = c.post(
         NEW, _form(role="enterprise", enterprise_credit_code=enterprise.credit_code.lower())
     )
-    assert ok.status_code == 200
+    assert ok.status_code == 302
     assert User.objects.get(username="newuser").enterprise == enterprise
 
 
@@ -107,15 +123,17 @@ def test_role_change_is_audited_with_before_and_after(
 ) -> None:
     user = make_user("unit_officer", username="moving", unit=units["镜湖区"])
     c = login(sysadmin)
+    user.email = "newuser@example.com"
+    user.save()
     response = c.post(
-        reverse("accounts:user-edit", args=[user.pk]), _form(username="moving", role="city_officer")
+        reverse("accounts:user-edit", args=[user.pk]), _form(username="moving", role="expert")
     )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert user.role == "city_officer" and user.unit is None
+    assert user.role == "expert" and user.unit is None
     event = events("user.role_change").get()
     assert event.before["role"] == "unit_officer" and event.before["unit"] == "镜湖区"
-    assert event.after["role"] == "city_officer" and event.after["unit"] is None
+    assert event.after["role"] == "expert" and event.after["unit"] is None
     assert event.actor_id == sysadmin.pk
 
 
@@ -167,15 +185,37 @@ def test_sysadmin_cannot_deactivate_itself(sysadmin: Any, login: Any) -> None:
     assert sysadmin.is_active
 
 
-def test_password_reset_issues_a_temporary_password(
-    sysadmin: Any, login: Any, make_user: Any
+def test_password_reset_mails_a_link_and_keeps_the_password_from_the_admin(
+    sysadmin: Any,
+    login: Any,
+    make_user: Any,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     user = make_user("expert")
-    response = login(sysadmin).post(reverse("accounts:user-password-reset", args=[user.pk]))
+    user.email = "expert@example.com"
+    user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(sysadmin).post(
+            reverse("accounts:user-password-reset", args=[user.pk]), follow=True
+        )
     assert response.status_code == 200
-    user.refresh_from_db()
-    assert user.check_password(response.context["secret"]) and user.must_change_password
+    assert "e***@example.com" in response.content.decode()
+    assert [m.to for m in mailoutbox] == [["expert@example.com"]]
     assert events("user.password_reset").get().object_id == str(user.pk)
+
+
+def test_password_reset_without_e_mail_is_refused(
+    sysadmin: Any, make_user: Any, mailoutbox: Any
+) -> None:
+    from zjtx.accounts.errors import AccountError
+    from zjtx.accounts.services import user_password_reset
+
+    user = make_user("expert")
+    with pytest.raises(AccountError) as caught:
+        user_password_reset(actor=sysadmin, user=user)
+    assert caught.value.code == "email_required"
+    assert not events("user.password_reset").exists() and not mailoutbox
 
 
 def test_integrity_error_becomes_a_form_error(sysadmin: Any, login: Any, monkeypatch: Any) -> None:

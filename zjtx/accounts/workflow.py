@@ -1,0 +1,96 @@
+"""Maker-checker for privileged account changes (三员分立, 等保2.0 8.1.7), on the one engine.
+
+The system administrator proposes; only the security administrator approves or rejects (with a
+reason) and never a request about their own account; the proposer may cancel while pending.
+Approval applies the change in the same transaction (`services.grant_apply`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from zjtx.core.workflow import GuardFailure, Step, Transition, Workflow
+
+from .models import Role, RoleGrantRequest
+
+Status = RoleGrantRequest.Status
+ADMINS = frozenset({Role.SYSADMIN, Role.SECADMIN})
+
+
+def _not_about_self(step: Step) -> GuardFailure | None:
+    obj = step.obj
+    if obj.target_id is not None and obj.target_id == step.actor.pk:
+        return GuardFailure(
+            "own_account",
+            _("You cannot decide a request about your own account."),
+        )
+    if obj.requested_by_id == step.actor.pk:
+        return GuardFailure("own_request", _("You cannot decide your own request."))
+    return None
+
+
+def _proposer_only(step: Step) -> GuardFailure | None:
+    if step.obj.requested_by_id != step.actor.pk:
+        return GuardFailure(
+            "not_proposer", _("Only the administrator who made the request can cancel it.")
+        )
+    return None
+
+
+def _apply(step: Step) -> None:
+    from .services import grant_apply
+
+    step.details.update(grant_apply(grant=step.obj, actor=step.actor))
+
+
+def _decided(step: Step) -> None:
+    step.obj.decided_by = step.actor
+    step.obj.decided_at = step.now
+    if step.reason:
+        step.obj.reason = step.reason
+
+
+def _in_scope(actor: Any, obj: Any) -> bool:
+    return bool(actor.has_role(*ADMINS))
+
+
+GRANT_WORKFLOW = Workflow(
+    name="role_grant",
+    model=RoleGrantRequest,
+    states={s.value: s.label for s in Status},
+    transitions={
+        "approve": Transition(
+            sources=frozenset({Status.PENDING}),
+            target=Status.APPROVED,
+            roles=frozenset({Role.SECADMIN}),
+            label=_("Approve"),
+            guards=(_not_about_self,),
+            effects=(_decided, _apply),
+            style="success",
+        ),
+        "reject": Transition(
+            sources=frozenset({Status.PENDING}),
+            target=Status.REJECTED,
+            roles=frozenset({Role.SECADMIN}),
+            label=_("Reject"),
+            needs_reason=True,
+            guards=(_not_about_self,),
+            effects=(_decided,),
+            style="danger",
+        ),
+        "cancel": Transition(
+            sources=frozenset({Status.PENDING}),
+            target=Status.CANCELLED,
+            roles=frozenset({Role.SYSADMIN}),
+            label=_("Cancel request"),
+            guards=(_proposer_only,),
+            effects=(_decided,),
+            style="secondary",
+        ),
+    },
+    waiting_for={Status.PENDING: Role.SECADMIN},
+    in_scope=_in_scope,
+    audited_fields=("kind", "username", "role", "previous_role", "target_id"),
+)
