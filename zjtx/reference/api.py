@@ -58,7 +58,7 @@ class TraceStepOut(Schema):
     source: str
 
 
-class SizeClassOut(Schema):
+class SizeClassificationOut(Schema):
     size: str
     size_name: str
     is_sme: bool
@@ -68,7 +68,7 @@ class SizeClassOut(Schema):
     trace: list[TraceStepOut]
 
 
-class UnitOut(Schema):
+class AssessmentUnitOut(Schema):
     code: str
     name: str
     short_name: str
@@ -142,7 +142,7 @@ def _parse_size_request(body: bytes) -> SizeClassIn:
 @router.post(
     "/reference/size-class",
     auth=None,
-    response=SizeClassOut,
+    response=SizeClassificationOut,
     url_name="reference-size-class",
     summary="Classify an enterprise size (工信部联企业〔2011〕300号)",
     openapi_extra={
@@ -177,7 +177,7 @@ def size_class(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/reference/units", response=list[UnitOut], url_name="reference-units")
+@router.get("/reference/units", response=list[AssessmentUnitOut], url_name="reference-units")
 def units(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
