@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import Conflict, DomainError, Forbidden
+from zjtx.core.errors import DomainError, Forbidden
+from zjtx.core.workflow import run
 from zjtx.enterprises.models import Enterprise
 
 from .engine import (
@@ -43,6 +44,7 @@ from .engine.yamlio import Case, parse_cases
 from .facts_from_registry import registry_facts
 from .models import ParameterChange, PolicyPackageVersion, PolicyProgram
 from .selectors import package_for, program_get
+from .workflow import PARAMETER_CHANGE
 
 WHATIF_LIST_LIMIT = 100
 
@@ -279,27 +281,18 @@ def change_propose(
     return change
 
 
-def _locked_proposal(change: ParameterChange) -> ParameterChange:
-    locked = ParameterChange.objects.select_for_update().get(pk=change.pk)
-    if locked.status != ParameterChange.Status.PROPOSED:
-        raise Conflict("already_decided", _("The change was already decided."))
-    return locked
-
-
-@transaction.atomic
-def change_approve(*, change: ParameterChange, actor: Any) -> PolicyPackageVersion:
-    """A second, different city officer approves: a new package version takes the value."""
-    _require_city(actor)
-    change = _locked_proposal(change)
-    if change.proposed_by_id == actor.pk:
-        raise Forbidden("same_officer", _("The officer who proposed a change cannot approve it."))
+def version_with_change(
+    change: ParameterChange, *, actor: Any
+) -> tuple[PolicyPackageVersion, PolicyPackageVersion]:
+    """Store the program's next package version carrying the change, refused unless every test
+    case still passes on the current rules (they may have moved since the proposal)."""
     program = PolicyProgram.objects.select_for_update().get(pk=change.program_id)
     current = program.current_version
     assert current is not None
     content, candidate = _candidate(
         current, change.parameter, change.value, change.effective_from, change.reason
     )
-    case_count = _check_cases(current, candidate)  # the rules may have moved since the proposal
+    case_count = _check_cases(current, candidate)
     number = (
         program.versions.order_by("-version").values_list("version", flat=True).first() or 0
     ) + 1
@@ -319,38 +312,19 @@ def change_approve(*, change: ParameterChange, actor: Any) -> PolicyPackageVersi
     )
     program.current_version = version
     program.save(update_fields=["current_version", "updated_at"])
-    change.status = ParameterChange.Status.APPROVED
-    change.decided_by = actor
-    change.decided_at = timezone.now()
-    change.new_version = version
-    change.save()
-    audit_record(
-        actor=actor,
-        action="policy.parameter_approve",
-        obj=change,
-        before={"version": current.version},
-        after={"version": number, "checksum": version.checksum, "cases": case_count},
-    )
-    return version
+    return version, current
 
 
-@transaction.atomic
+def change_approve(*, change: ParameterChange, actor: Any) -> PolicyPackageVersion:
+    """A second, different city officer approves: a new package version takes the value."""
+    decided = run(PARAMETER_CHANGE, change, "approve", actor=actor)
+    assert decided.new_version is not None
+    return decided.new_version  # type: ignore[no-any-return]
+
+
 def change_reject(*, change: ParameterChange, actor: Any, reason: str) -> ParameterChange:
     """The checker refuses a proposal, with a reason."""
-    _require_city(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("reason_required", _("Give a reason."), {"reason": _("Required.")})
-    change = _locked_proposal(change)
-    change.status = ParameterChange.Status.REJECTED
-    change.decided_by = actor
-    change.decided_at = timezone.now()
-    change.decision_reason = reason
-    change.save()
-    audit_record(
-        actor=actor, action="policy.parameter_reject", obj=change, after={"reason": reason}
-    )
-    return change
+    return run(PARAMETER_CHANGE, change, "reject", actor=actor, reason=reason)  # type: ignore[no-any-return]
 
 
 def change_list_for(*, user: Any) -> Any:

@@ -27,6 +27,7 @@ from .forms import FactsForm, tried_specs
 from .models import PolicyProgram
 from .permissions import can_scan, can_use_calculator
 from .selectors import fact_specs, package_for, packages_current
+from .workflow import can_decide
 
 
 def _as_of(request: HttpRequest) -> date:
@@ -337,7 +338,7 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "new_value": display_parameter(param.type if param else "", change.value),
             "whatif": whatif,
             "budget_effect": Decimal(whatif.get("budget_effect_yuan") or 0),
-            "can_decide": change.status == "proposed" and change.proposed_by_id != request.user.pk,
+            "can_decide": can_decide(change, request.user),
         },
     )
 

@@ -104,10 +104,10 @@ def test_maker_checker_creates_a_new_version_in_force_from_the_date(officers, fi
             "action", flat=True
         )
     )
-    assert actions == {"policy.parameter_propose", "policy.parameter_approve"}
+    assert actions == {"policy.parameter_propose", "policy.parameter_change.approve"}
     with pytest.raises(DomainError) as info:
         change_approve(change=change, actor=checker)
-    assert info.value.code == "already_decided"
+    assert info.value.code == "transition_not_allowed"
 
 
 def test_reject_needs_a_reason(officers):
