@@ -10,6 +10,7 @@ import qrcode
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from zjtx.core.files import SNIFF_BYTES, name_stem, sniff_stored, zip_member_part
 from zjtx.core.money import yuan_to_wan
 from zjtx.core.xlsx import build_table_xlsx
 
@@ -193,7 +194,12 @@ def provincial_recommendation_xlsx(applications: list[Application], unit_name: s
 
 
 def provincial_package_zip(applications: list[Application], unit_name: str, year: int) -> bytes:
-    """The recommendation package: the xlsx list plus each enterprise's uploaded materials."""
+    """The recommendation package: the xlsx list plus each enterprise's uploaded materials.
+
+    Members are `<number>-<credit code>/<kind>-<id>-<name>.<ext>`; every component built from
+    data goes through zip_member_part, and the extension comes from the sniffed content, so
+    no uploaded name can add a separator, a backslash or `..` (zip-slip).
+    """
     import zipfile
 
     buf = io.BytesIO()
@@ -202,11 +208,15 @@ def provincial_package_zip(applications: list[Application], unit_name: str, year
             f"recommendation-{year}.xlsx", provincial_recommendation_xlsx(applications, unit_name)
         )
         for app in applications:
-            folder = f"{app.certificate_number or app.pk}-{app.enterprise.credit_code}"
+            folder = zip_member_part(
+                f"{app.certificate_number or app.pk}-{app.enterprise.credit_code}",
+                fallback=str(app.pk),
+            )
             for material in app.materials.order_by("kind", "id"):
                 with material.file.open("rb") as handle:
-                    archive.writestr(
-                        f"{folder}/{material.kind}-{material.pk}-{material.original_name}",
-                        handle.read(),
-                    )
+                    content = handle.read()
+                _content_type, extension = sniff_stored(content[:SNIFF_BYTES])
+                stem = zip_member_part(name_stem(material.original_name))
+                kind = zip_member_part(material.kind, fallback="material")
+                archive.writestr(f"{folder}/{kind}-{material.pk}-{stem}.{extension}", content)
     return buf.getvalue()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zjtx.core.files import storage_path
 from zjtx.core.models import TimeStampedModel
 
 SCORE: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
@@ -322,7 +323,10 @@ class ChangeReport(models.Model):
 
 
 def material_path(instance: Material, filename: str) -> str:
-    return f"certification/{instance.application.round_id}/{instance.application_id}/{filename}"
+    """A generated name: the uploader's file name never shapes the stored path."""
+    return storage_path(
+        f"certification/{instance.application.round_id}/{instance.application_id}", filename
+    )
 
 
 class Material(models.Model):
@@ -544,7 +548,8 @@ class Notice(models.Model):
 
 
 def evidence_path(instance: Objection, filename: str) -> str:
-    return f"certification/objections/{instance.notice_id}/{filename}"
+    """A generated name: the objector's file name never shapes the stored path."""
+    return storage_path(f"certification/objections/{instance.notice_id}", filename)
 
 
 class Objection(models.Model):

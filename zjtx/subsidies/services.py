@@ -8,14 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, to_jsonable
 from zjtx.core.errors import Forbidden, NotFound
-from zjtx.core.files import sniff_document
+from zjtx.core.files import sniff_document, store_upload
 from zjtx.core.money import MoneyError, format_wan, parse_yuan
 from zjtx.core.workflow import run
 from zjtx.policy import services as policy_services
@@ -242,7 +241,7 @@ def evidence_add(*, application: Application, name: str, data: bytes, actor: Any
         uploaded_by=actor,
     )
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
-    evidence.file.save(f"{digest[:32]}.{extension}", ContentFile(data), save=False)
+    store_upload(evidence.file, data, extension)
     evidence.save()
     audit_record(
         actor=actor,

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zjtx.core.audit import audit_record
 from zjtx.core.errors import DomainError
+from zjtx.core.files import serve_upload
 from zjtx.core.money import wan_to_yuan, yuan_to_wan
 from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
@@ -189,11 +191,14 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
     evidence = Evidence.objects.filter(application=application, pk=evidence_id).first()
     if evidence is None:
         raise Http404
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    audit_record(
+        actor=request.user,
+        action="subsidies.evidence_download",
+        obj=evidence,
+        after={"application": application.pk, "sha256": evidence.sha256},
+    )
+    return serve_upload(
+        evidence.file, download_stem=f"subsidy-evidence-{application.pk}-{evidence.pk}"
     )
 
 

@@ -32,8 +32,9 @@ def public_objection(
     phone: Form[str],
     text: Form[str],
     organisation: Form[str] = "",
-    evidence: File[UploadedFile] | None = None,
+    evidence: UploadedFile | None = File(None),  # noqa: B008 (ninja's parameter marker)
 ) -> tuple[int, Any]:
+    """Lodge an objection; the optional evidence is checked and stored like the page form's."""
     found = selectors.notice_get_public(pk=notice)
     content = evidence.read(services.MATERIAL_MAX_BYTES + 1) if evidence is not None else None
     objection = services.objection_lodge(

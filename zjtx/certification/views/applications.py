@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
+from zjtx.core.audit import audit_record
 from zjtx.core.errors import DomainError, NotFound
+from zjtx.core.files import serve_upload
 
 from .. import permissions, selectors, services
 from ..models import (
@@ -164,13 +166,13 @@ def material_download(request: HttpRequest, pk: int, material_pk: int) -> FileRe
     material: Material | None = app.materials.filter(pk=material_pk).first()
     if material is None:
         raise Http404
-    response = FileResponse(
-        material.file.open("rb"),
-        content_type=material.content_type,
-        filename=material.original_name,
+    audit_record(
+        actor=request.user,
+        action="certification.material_download",
+        obj=material,
+        after={"application": app.pk, "kind": material.kind, "sha256": material.sha256},
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_upload(material.file, download_stem=f"material-{app.pk}-{material.pk}")
 
 
 @require_POST

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
 from zjtx.core import workdays
+from zjtx.core.audit import audit_record
 from zjtx.core.errors import DomainError
+from zjtx.core.files import serve_upload
 from zjtx.core.models import WorkingDayOverride
 
 from .. import documents, selectors, services
@@ -56,9 +58,13 @@ def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
     objection = _get_or_404(selectors.objection_get_for, user=request.user, pk=pk)
     if not objection.evidence:
         raise Http404
-    return FileResponse(
-        objection.evidence.open("rb"), filename=objection.evidence_name or "evidence"
+    audit_record(
+        actor=request.user,
+        action="certification.objection_evidence_download",
+        obj=objection,
+        after={"application": objection.application_id},
     )
+    return serve_upload(objection.evidence, download_stem=f"objection-evidence-{objection.pk}")
 
 
 def verify_url(request: HttpRequest, number: str) -> str:

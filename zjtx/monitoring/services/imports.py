@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record
+from zjtx.core.files import removed_on_error, store_upload
 
 from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden, MonitoringNotFound
 from ..imports.filecheck import FileProblem, check_xlsx
@@ -24,7 +25,7 @@ from ..imports.rows import RowOutcome, validate_rows
 from ..models import ImportRun, ReportingPeriod
 from ..rollups import rollup_apply_load
 from ..selectors import enterprise_index, enterprises_outside_scope, indicators_active
-from .periods import IMPORT_ROLES, parse_period, period_get_or_open, period_problem
+from .periods import IMPORT_ROLES, PeriodRef, parse_period, period_get_or_open, period_problem
 
 
 def _can_import(actor: Any) -> bool:
@@ -115,8 +116,34 @@ def import_upload(
         raise refuse_file(problem.code) from None
     if not original_name.lower().endswith((".xlsx", ".xltx")):
         run.original_name = (original_name + ".xlsx")[:255]
-    run.file.save(f"{run.sha256[:16]}.xlsx", ContentFile(data), save=False)
+    # Every path below either saves the run (which then references the file) or raises with
+    # the run unsaved or rolled back; the file goes with it (issue 16: no orphaned uploads).
+    store_upload(run.file, data, "xlsx")
+    with removed_on_error(run.file):
+        return _import_stored(
+            run=run,
+            actor=actor,
+            ref=ref,
+            rows=rows,
+            dry_run=dry_run,
+            accept_valid_rows=accept_valid_rows,
+            finish=finish,
+            started=started,
+        )
 
+
+def _import_stored(
+    *,
+    run: ImportRun,
+    actor: Any,
+    ref: PeriodRef,
+    rows: list[list[Any]],
+    dry_run: bool,
+    accept_valid_rows: bool,
+    finish: Callable[[str], ImportRun],
+    started: float,
+) -> ImportRun:
+    """The pipeline after the file check: period, headers, rows, then dry run or load."""
     blocked = period_problem(ref)
     period = None if blocked else period_get_or_open(ref=ref)
     if period is not None and period.is_locked:
@@ -148,7 +175,7 @@ def import_upload(
         in_scope=in_scope,
         classify_missing=lambda codes: enterprises_outside_scope(actor, codes),
     )
-    del rows
+    rows.clear()  # the caller still holds the list; free the cells before loading
     _count(run, outcome)
     if outcome.rows_total == 0:
         run.error_code = "no_data_rows"

@@ -3,6 +3,7 @@
 The child process runs against its own SQLite file, stores a first upload, then starts a
 correction whose value insert is held after the history rows are written and the old
 values deleted. The parent kills it there and reads the file: the first upload is intact.
+The killed run's stored workbook has no row; cleanup_orphan_uploads removes it (issue 16).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import os, sys, time
 sys.path.insert(0, os.environ["ZJTX_ROOT"])
 import django
 django.setup()
+from django.conf import settings
+settings.MEDIA_ROOT = os.environ["ZJTX_MEDIA"]
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from zjtx.accounts.models import Role, User
@@ -52,17 +55,30 @@ load._bulk_insert = held
 services.import_upload(actor=user, period_code="2026-09", data=X.workbook([X.row(c, 营业收入=1) for c in codes]), original_name="b.xlsx")
 """
 
+CLEANUP = r"""
+import os, sys
+sys.path.insert(0, os.environ["ZJTX_ROOT"])
+import django
+django.setup()
+from django.conf import settings
+settings.MEDIA_ROOT = os.environ["ZJTX_MEDIA"]
+from django.core.management import call_command
+call_command("cleanup_orphan_uploads", "--min-age-minutes", "0")
+"""
+
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_killed_import_leaves_the_stored_data_intact(tmp_path):
     db = tmp_path / "kill.sqlite3"
     marker = tmp_path / "marker"
+    media = tmp_path / "media"
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db}",
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "ZJTX_ROOT": str(ROOT),
         "ZJTX_MARKER": str(marker),
+        "ZJTX_MEDIA": str(media),
     }
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD], env=env, cwd=ROOT, stderr=subprocess.PIPE
@@ -97,3 +113,13 @@ def test_killed_import_leaves_the_stored_data_intact(tmp_path):
     assert revenue_sum == pytest.approx(50 * 10005000)  # the first upload's 1000.5 万元 each
     assert history == 0
     assert runs == [("committed",)]
+
+    stored = [p for p in media.rglob("*") if p.is_file()]
+    assert len(stored) == 2  # the first run's workbook and the killed run's orphan
+    subprocess.run([sys.executable, "-c", CLEANUP], env=env, cwd=ROOT, check=True, timeout=120)
+    con = sqlite3.connect(db)
+    try:
+        (kept,) = con.execute("SELECT file FROM monitoring_importrun").fetchone()
+    finally:
+        con.close()
+    assert [p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()] == [kept]
