@@ -128,6 +128,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = "zjtx.accounts.policy.failure_limit"
 AXES_COOLOFF_TIME = "zjtx.accounts.policy.cooloff_time"
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "zjtx.accounts.policy.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zjtx.accounts.views.lockout_response"
 AXES_ENABLE_ADMIN = False

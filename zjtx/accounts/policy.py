@@ -8,6 +8,7 @@ CACHE_SECONDS.
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -89,3 +90,20 @@ def password_expired(user: Any) -> bool:
         return False
     age = timezone.now() - changed
     return age > timedelta(days=policy_current().password_max_age_days)
+
+
+def lockout_key(username: Any) -> str:
+    """One failure count per account, whatever form of the name is typed (等保2.0 8.1.4.1 b).
+
+    NFKC folds full-width letters, surrounding blanks are dropped and case is folded, so
+    "ＡＤＭＩＮ ", "Admin" and "admin" count against the same lock.
+    """
+    return unicodedata.normalize("NFKC", str(username or "")).strip().casefold()[:150]
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None) -> str:
+    """django-axes' AXES_USERNAME_CALLABLE: the lockout key of the name tried."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None and hasattr(request, "POST"):
+        username = request.POST.get("username", "")
+    return lockout_key(username)

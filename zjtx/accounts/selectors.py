@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from .models import ApiToken, RoleGrantRequest, User
-from .policy import cooloff_time, failure_limit
+from .policy import cooloff_time, failure_limit, lockout_key
 
 
 def user_list(
@@ -98,8 +98,9 @@ def lockout_list() -> list[Lockout]:
 
 def lockout_until(username: str) -> datetime | None:
     """When the lock on `username` ends, or None when it is not locked."""
+    key = lockout_key(username)
     for lock in lockout_list():
-        if lock.username == username and lock.locked:
+        if lockout_key(lock.username) == key and lock.locked:
             return lock.unlocks_at
     return None
 

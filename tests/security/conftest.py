@@ -1,0 +1,125 @@
+"""The probe's world: objects of 镜湖区 in every workflow, and the people who must not reach them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from zjtx.accounts.auth import token_digest, token_generate
+from zjtx.accounts.models import ApiToken, Role
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def bearer(user: Any) -> dict[str, str]:
+    raw = token_generate()
+    ApiToken.objects.create(user=user, name="probe", prefix=raw[:8], digest=token_digest(raw))
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def world(make_user, make_enterprise, units) -> dict[str, Any]:
+    """Objects of 镜湖区 in every workflow, and the people who must not reach them."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from zjtx.certification import services as cert
+    from zjtx.enterprises.models import AnnualFinancial
+    from zjtx.monitoring.services.imports import import_upload
+    from zjtx.monitoring.tests import xlsx_files as X
+    from zjtx.partners.models import FinancialInstitution, ServiceProvider
+    from zjtx.policy.services import policies_load
+    from zjtx.subsidies.models import Budget
+    from zjtx.subsidies.services import application_create, evidence_add
+    from zjtx.subsidies.services import application_transition as subsidy_transition
+
+    policies_load()
+    today = timezone.localdate()
+    a, b = units["镜湖区"], units["无为市"]
+    city = make_user(Role.CITY_OFFICER)
+    unit_a = make_user(Role.UNIT_OFFICER, unit=a)
+    firm_a = make_enterprise("芜湖甲精密机械有限公司", a)
+    firm_b = make_enterprise("无为乙电缆有限公司", b)
+    for year in (today.year - 1, today.year - 2):
+        AnnualFinancial.objects.create(
+            enterprise=firm_a,
+            year=year,
+            operating_revenue=Decimal("50000000"),
+            main_business_revenue=Decimal("45000000"),
+            rd_expense=Decimal("2500000"),
+            total_assets=Decimal("30000000"),
+            total_liabilities=Decimal("12000000"),
+            employees=120,
+        )
+    ent_a = make_user(Role.ENTERPRISE, enterprise=firm_a)
+
+    rnd = cert.round_create(
+        actor=city,
+        year=today.year,
+        title=f"{today.year}年度市级专精特新中小企业认定",
+        program_id="miit2026.zjtx_sme",
+        opens_on=today - timedelta(days=10),
+        closes_on=today + timedelta(days=10),
+        required_materials=[{"code": "business_licence", "label": "营业执照", "required": True}],
+    )
+    rnd = cert.round_set_status(round=rnd, status="open", actor=city)
+    app = cert.application_create(round=rnd, actor=ent_a)
+    for m in app.form_schema["materials"]:
+        cert.material_upload(
+            application=app, kind=m["code"], name=f"{m['code']}.pdf", content=PDF, actor=ent_a
+        )
+    expert_user = make_user(Role.EXPERT)
+    expert = cert.expert_profile_save(user=expert_user, actor=city, unit=units["经济技术开发区"])
+
+    Budget.objects.create(
+        program_id="wuhu.municipal_zjtx", year=today.year, amount_yuan=Decimal("250000")
+    )
+    subsidy = application_create(
+        enterprise=firm_a,
+        program_id="wuhu.municipal_zjtx",
+        facts={"municipal_zjtx_newly_certified": True, "municipal_zjtx_award_received": False},
+        as_of=today,
+        actor=ent_a,
+    )
+    evidence_add(application=subsidy, name="证明.pdf", data=PDF, actor=ent_a)
+    subsidy_transition(application=subsidy, action="submit", actor=ent_a)
+
+    run = import_upload(
+        actor=unit_a,
+        period_code="2026-09",
+        data=X.workbook([X.row(firm_a.credit_code)]),
+        original_name="报表.xlsx",
+        dry_run=True,
+    )
+
+    outsiders = {
+        "unit_b": make_user(Role.UNIT_OFFICER, unit=b),
+        "ent_b": make_user(Role.ENTERPRISE, enterprise=firm_b),
+        "expert_x": make_user(Role.EXPERT),
+        "bank": make_user(
+            Role.BANK, institution=FinancialInstitution.objects.create(name="芜湖probe银行")
+        ),
+        "provider": make_user(
+            Role.PROVIDER,
+            provider=ServiceProvider.objects.create(name="芜湖probe服务中心", platform="tech"),
+        ),
+    }
+    return {
+        "params": {
+            "credit_code": firm_a.credit_code,
+            "year": str(today.year - 1),
+            "import_id": str(run.pk),
+            "round_id": str(rnd.pk),
+            "application_id": {"certification": str(app.pk), "subsidies": str(subsidy.pk)},
+            "expert_id": str(expert.pk),
+            "action": "submit",
+            "decision": "approve",
+        },
+        "outsiders": outsiders,
+        "city": city,
+        "unit_a": unit_a,
+        "ent_a": ent_a,
+    }
