@@ -148,6 +148,8 @@ class FinancialOut(Schema):
     export_value: MoneyOut | None
     employees: int | None
     rd_staff: int | None
+    declared_by_enterprise: bool = False
+    verified_at: datetime | None = None
 
 
 class FinancialUpsertIn(Schema):
@@ -160,6 +162,9 @@ class FinancialUpsertIn(Schema):
     export_value: Money | None = None
     employees: int | None = Field(None, ge=0)
     rd_staff: int | None = Field(None, ge=0)
+    confirm_clear: bool = Field(
+        False, description="needed when the body would blank figures on file (else 409)"
+    )
 
 
 class EnterpriseFilters(Schema):
@@ -307,3 +312,17 @@ def financial_upsert(
         actor=user, enterprise=enterprise, year=year, **payload.dict()
     )
     return _financial_out(financial)
+
+
+@router.post(
+    "/enterprises/{credit_code}/financials/{year}/verify",
+    response=FinancialOut,
+    url_name="enterprise-financial-verify",
+)
+def financial_verify(request: HttpRequest, credit_code: str, year: int) -> dict[str, Any]:
+    user = request.auth  # type: ignore[attr-defined]
+    enterprise = selectors.enterprise_get_for(user=user, credit_code=credit_code)
+    financial = selectors.financial_get(enterprise=enterprise, year=year)
+    if financial is None:
+        raise Http404
+    return _financial_out(services.financial_verify(actor=user, financial=financial))

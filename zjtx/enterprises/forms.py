@@ -244,10 +244,21 @@ class FinancialForm(BootstrapMixin, forms.Form):
         "export_value",
     )
 
-    def __init__(self, *args: Any, lock_year: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lock_year: bool = False, ask_clear: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if lock_year:
             self.fields["year"].disabled = True
+        if ask_clear:
+            # Shown only when the submission would blank figures on file (the view lists them).
+            self.fields["confirm_clear"] = forms.BooleanField(
+                label=_("Confirm clearing"),
+                required=True,
+                error_messages={
+                    "required": _("Tick Confirm clearing to blank the figures listed above.")
+                },
+            )
         self._style()
 
     @classmethod

@@ -164,6 +164,17 @@ class AnnualFinancial(TimeStampedModel):
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     rd_staff = models.PositiveIntegerField(_("R&D staff"), null=True, blank=True)
     export_value = models.DecimalField(_("exports"), **MONEY)
+    # Figures an enterprise user typed in are its own declaration until an officer checks them.
+    declared_by_enterprise = models.BooleanField(_("declared by the enterprise"), default=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("annual financial statement")

@@ -19,6 +19,11 @@ urlpatterns = [
     path("<str:credit_code>/financials/new/", views.financial_edit, name="financial-add"),
     path("<str:credit_code>/financials/<int:year>/", views.financial_edit, name="financial-edit"),
     path(
+        "<str:credit_code>/financials/<int:year>/verify/",
+        views.financial_verify,
+        name="financial-verify",
+    ),
+    path(
         "<str:credit_code>/financials/<int:year>/delete/",
         views.financial_delete,
         name="financial-delete",

@@ -217,6 +217,7 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, A
         "can_edit": staff or (own and enterprise.status == Enterprise.Status.VERIFIED),
         "can_assign": user.role == Role.CITY_OFFICER,
         "can_verify": staff and enterprise.status == Enterprise.Status.PENDING,
+        "can_verify_figures": staff,
         "is_own": own,
         "reject_form": RejectForm(),
     }
@@ -355,18 +356,37 @@ def financial_edit(request: HttpRequest, credit_code: str, year: int | None = No
     initial = (
         FinancialForm.initial_from(existing)
         if existing
-        else {"year": timezone.localdate().year - 1}
+        else {"year": services.financial_year_to_add(enterprise)}
     )
-    form = FinancialForm(request.POST or None, initial=initial, lock_year=existing is not None)
-    if request.method == "POST" and form.is_valid():
+    lock_year = existing is not None
+    # The confirmation box comes back with the list of figures it would clear.
+    asked = request.method == "POST" and "clear_asked" in request.POST
+    form = FinancialForm(
+        request.POST or None, initial=initial, lock_year=lock_year, ask_clear=asked
+    )
+    clearing: list[str] = []
+    if request.method == "POST" and (form.is_valid() or (asked and _only_confirm_missing(form))):
+        confirmed = bool(form.cleaned_data.get("confirm_clear"))
         try:
             services.financial_upsert(
-                actor=request.user, enterprise=enterprise, **form.service_kwargs()
+                actor=request.user,
+                enterprise=enterprise,
+                confirm_clear=confirmed,
+                create_only=existing is None,
+                **form.service_kwargs(),
             )
         except DomainError as error:
             if error.status == 404:
                 raise Http404 from error
-            _apply_error(form, error)
+            if error.code == "clear_needs_confirmation":
+                clearing = list(error.fields.values())
+                form = FinancialForm(
+                    request.POST, initial=initial, lock_year=lock_year, ask_clear=True
+                )
+                if not form.is_valid() and not asked:
+                    form.errors.pop("confirm_clear", None)  # first time: a question, no error
+            else:
+                _apply_error(form, error)
         else:
             messages.success(
                 request,
@@ -382,8 +402,34 @@ def financial_edit(request: HttpRequest, credit_code: str, year: int | None = No
             "enterprise": enterprise,
             "title": _("Annual financial figures"),
             "lead": _("Enter amounts in ten-thousand yuan (万元); leave unknown figures empty."),
+            "clearing": clearing,
         },
     )
+
+
+def _only_confirm_missing(form: FinancialForm) -> bool:
+    """The figures are valid and only the confirmation box is unticked: ask the service again,
+    which lists what would be cleared (or saves if nothing would be any more)."""
+    return set(form.errors) == {"confirm_clear"}
+
+
+@require_POST
+@login_required
+def financial_verify(request: HttpRequest, credit_code: str, year: int) -> HttpResponse:
+    _require_staff(request)
+    enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
+    financial = selectors.financial_get(enterprise=enterprise, year=year)
+    if financial is None:
+        raise Http404
+    try:
+        services.financial_verify(actor=request.user, financial=financial)
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404 from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The figures for %(year)s are verified.") % {"year": year})
+    return redirect(_detail_url(enterprise) + "#financials")
 
 
 @require_POST

@@ -104,11 +104,17 @@ class FactSheet:
     enterprise_id: int
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    # Facts taken from figures the enterprise declared and no officer has verified yet.
+    unverified: set[str] = field(default_factory=set)
 
-    def put(self, name: str, value: Any, source: str) -> None:
+    def put(self, name: str, value: Any, source: str, unverified: bool = False) -> None:
         if value is not None:
             self.values[name] = value
             self.sources[name] = source
+            if unverified:
+                self.unverified.add(name)
+            else:
+                self.unverified.discard(name)
 
 
 def _wanted(names: Collection[str] | None) -> frozenset[str]:
@@ -219,12 +225,20 @@ def _financial_facts(
         year: _("Registry: %(year)s annual financial statement") % {"year": year}
         for year in years.values()
     }
+    declared_labels = {
+        year: _("Declared by the enterprise (unverified): %(year)s annual financial statement")
+        % {"year": year}
+        for year in years.values()
+    }
     by_year: dict[int, dict[int, tuple[Any, ...]]] = {}
+    declared: set[tuple[int, int]] = set()
     rows = AnnualFinancial.objects.filter(
         enterprise_id__in=ids, year__in=list(years.values())
-    ).values_list("enterprise_id", "year", *_FIN_FIELDS)
+    ).values_list("enterprise_id", "year", "declared_by_enterprise", *_FIN_FIELDS)
     for row in rows:
-        by_year.setdefault(row[0], {})[row[1]] = row[2:]
+        by_year.setdefault(row[0], {})[row[1]] = row[3:]
+        if row[2]:
+            declared.add((row[0], row[1]))
     index = {name: i for i, name in enumerate(_FIN_FIELDS)}
     selected = [(n, index[f], years[k]) for n, (f, k) in FINANCIAL_FACTS.items() if n in wanted]
     ratio = "debt_asset_ratio_pct" in wanted
@@ -236,12 +250,16 @@ def _financial_facts(
         for name, position, year in selected:
             row = data.get(year)
             if row is not None and row[position] is not None:
-                sheet.put(name, row[position], labels[year])
+                own = (pk, year) in declared
+                label = declared_labels[year] if own else labels[year]
+                sheet.put(name, row[position], label, unverified=own)
         if ratio and y1 in data:
             assets = data[y1][index["total_assets"]]
             liabilities = data[y1][index["total_liabilities"]]
             if assets and liabilities is not None and assets > 0:
-                sheet.put("debt_asset_ratio_pct", liabilities * HUNDRED / assets, labels[y1])
+                own = (pk, y1) in declared
+                label = declared_labels[y1] if own else labels[y1]
+                sheet.put("debt_asset_ratio_pct", liabilities * HUNDRED / assets, label, own)
 
 
 def _ip_facts(sheets: dict[int, FactSheet], ids: Any, as_of: date) -> None:

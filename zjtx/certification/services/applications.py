@@ -100,6 +100,7 @@ def registry_prefill(
             "value": to_jsonable(value),
             "source": "registry" if name in registry.values else "enterprise",
             "detail": str(sheet.sources.get(name, "")),
+            **({"unverified": True} if name in sheet.unverified else {}),
         }
     return out
 

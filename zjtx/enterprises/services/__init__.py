@@ -10,7 +10,13 @@ from .enterprises import (
     enterprise_update,
     enterprise_verify,
 )
-from .financials import financial_delete, financial_upsert
+from .financials import (
+    financial_blanked,
+    financial_delete,
+    financial_upsert,
+    financial_verify,
+    financial_year_to_add,
+)
 from .holdings import honour_add, honour_delete, ip_asset_add, ip_asset_delete
 
 __all__ = [
@@ -21,8 +27,11 @@ __all__ = [
     "enterprise_reject",
     "enterprise_update",
     "enterprise_verify",
+    "financial_blanked",
     "financial_delete",
     "financial_upsert",
+    "financial_verify",
+    "financial_year_to_add",
     "honour_add",
     "honour_delete",
     "ip_asset_add",

@@ -9,18 +9,66 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, model_snapshot
+from zjtx.core.money import yuan_to_wan
 
-from ..errors import EnterpriseError
+from ..errors import EnterpriseConflict, EnterpriseError
 from ..models import AnnualFinancial, Enterprise
 from ._common import (
     FINANCIAL_FIELDS,
     FIRST_YEAR,
     MAX_AMOUNT,
+    MONEY_FIELDS,
     NON_NEGATIVE_MONEY,
     _refresh_size_class,
     _require_content_editor,
+    _require_staff_in_scope,
 )
+
+# The audit trail also shows who vouches for the figures.
+AUDIT_FIELDS = (*FINANCIAL_FIELDS, "declared_by_enterprise")
+COUNT_FIELDS = ("employees", "rd_staff")
+
+
+def _label(field: str) -> str:
+    return str(getattr(AnnualFinancial._meta.get_field(field), "verbose_name", field))
+
+
+def financial_year_to_add(enterprise: Enterprise) -> int:
+    """The year a new statement most likely is for: the latest complete year not yet on file."""
+    on_file = set(
+        AnnualFinancial.objects.filter(enterprise=enterprise).values_list("year", flat=True)
+    )
+    year = timezone.localdate().year - 1
+    while year in on_file and year > FIRST_YEAR:
+        year -= 1
+    return year
+
+
+def financial_blanked(existing: AnnualFinancial | None, values: dict[str, Any]) -> dict[str, str]:
+    """Stored figures the new values would turn into blanks: field -> what is lost, in 万元."""
+    if existing is None:
+        return {}
+    lost: dict[str, str] = {}
+    for field in (*MONEY_FIELDS, *COUNT_FIELDS):
+        old = getattr(existing, field)
+        if old is None or values.get(field) is not None:
+            continue
+        if field in COUNT_FIELDS:
+            lost[field] = _("%(field)s: %(old)s on file, now empty") % {
+                "field": _label(field),
+                "old": old,
+            }
+        else:
+            wan = yuan_to_wan(old, 6)
+            text = format(wan, "f").rstrip("0").rstrip(".") if wan is not None else ""
+            lost[field] = _("%(field)s: %(old)s (10k yuan) on file, now empty") % {
+                "field": _label(field),
+                "old": text,
+            }
+    return lost
+
 
 # ---------------------------------------------------------------- financials
 
@@ -61,8 +109,14 @@ def financial_upsert(
     export_value: Decimal | None = None,
     employees: int | None = None,
     rd_staff: int | None = None,
+    confirm_clear: bool = False,
+    create_only: bool = False,
 ) -> AnnualFinancial:
-    """Record one calendar year's figures in 元; unknown stays None (DOMAIN §9 amounts and years)."""
+    """Record one calendar year's figures in 元; unknown stays None (DOMAIN §9 amounts and years).
+
+    Adding a year that is on file is refused (create_only); a stored figure becomes blank only
+    with confirm_clear. Figures an enterprise user writes are marked as its own declaration.
+    """
     _require_content_editor(actor, enterprise)
     raw = {
         "operating_revenue": operating_revenue,
@@ -116,14 +170,31 @@ def financial_upsert(
     existing = (
         AnnualFinancial.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
     )
-    before = model_snapshot(existing, FINANCIAL_FIELDS) if existing else None
+    if existing is not None and create_only:
+        message = _(
+            "The figures for %(year)s are already on file; open that year to change them."
+        ) % {"year": year}
+        raise EnterpriseConflict("financial_year_exists", message, {"year": message})
+    new_values: dict[str, Any] = {**amounts, "employees": employees, "rd_staff": rd_staff}
+    lost = financial_blanked(existing, new_values)
+    if lost and not confirm_clear:
+        message = _(
+            "This would clear figures on file: %(fields)s. Confirm the clearing to proceed."
+        ) % {"fields": "、".join(_label(field) for field in lost)}
+        raise EnterpriseConflict("clear_needs_confirmation", message, lost)
+    before = model_snapshot(existing, AUDIT_FIELDS) if existing else None
     financial = existing or AnnualFinancial(enterprise=enterprise, year=year)
-    for field, value in amounts.items():
+    changed = existing is None or any(
+        getattr(existing, field) != value for field, value in new_values.items()
+    )
+    for field, value in new_values.items():
         setattr(financial, field, value)
-    financial.employees = employees
-    financial.rd_staff = rd_staff
+    if changed and getattr(actor, "role", None) == Role.ENTERPRISE:
+        financial.declared_by_enterprise = True
+        financial.verified_by = None
+        financial.verified_at = None
     financial.save()
-    after = model_snapshot(financial, FINANCIAL_FIELDS)
+    after = model_snapshot(financial, AUDIT_FIELDS)
     if after != before:
         audit_record(
             actor=actor,
@@ -133,6 +204,27 @@ def financial_upsert(
             after=after,
         )
     _refresh_size_class(enterprise)
+    return financial
+
+
+@transaction.atomic
+def financial_verify(*, actor: Any, financial: AnnualFinancial) -> AnnualFinancial:
+    """An officer in jurisdiction vouches for figures the enterprise declared itself."""
+    _require_staff_in_scope(actor, financial.enterprise)
+    before = model_snapshot(financial, ("declared_by_enterprise", "verified_at"))
+    financial.declared_by_enterprise = False
+    financial.verified_by = actor
+    financial.verified_at = timezone.now()
+    financial.save(
+        update_fields=["declared_by_enterprise", "verified_by", "verified_at", "updated_at"]
+    )
+    audit_record(
+        actor=actor,
+        action="enterprise.financial_verify",
+        obj=financial,
+        before=before,
+        after=model_snapshot(financial, ("declared_by_enterprise", "verified_at")),
+    )
     return financial
 
 

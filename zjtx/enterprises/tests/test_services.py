@@ -294,7 +294,11 @@ def test_financial_upsert_keeps_none_and_decimal(world):
     assert f.operating_revenue == Decimal("123456789.12")
     assert f.rd_expense is None
     services.financial_upsert(
-        actor=world.unit_a, enterprise=world.a, year=2024, operating_revenue=Decimal("1")
+        actor=world.unit_a,
+        enterprise=world.a,
+        year=2024,
+        operating_revenue=Decimal("1"),
+        confirm_clear=True,  # net profit and employees become blank on purpose
     )
     assert AnnualFinancial.objects.filter(enterprise=world.a).count() == 1
     event = AuditEvent.objects.filter(action="enterprise.financial_update").latest("id")
