@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record
+from zjtx.core.workflow import run
 
 from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden, MonitoringNotFound
 from ..imports.messages import file_message
 from ..models import Indicator, ReportingPeriod, UnitPeriodConfirmation
+from ..workflow import REPORTING_PERIOD
 
 IMPORT_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER})
 MONTHLY, QUARTERLY, ANNUAL = (
@@ -170,23 +172,7 @@ def unit_confirm(*, actor: Any, period: ReportingPeriod) -> UnitPeriodConfirmati
 
 def period_lock(*, actor: Any, period: ReportingPeriod) -> ReportingPeriod:
     """The city locks a period; afterwards no upload may change it (issue 5 §4)."""
-    if not actor.has_role(Role.CITY_OFFICER):
-        raise MonitoringForbidden("forbidden", _("Only a city officer can lock a period."))
-    with transaction.atomic():
-        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-        if period.is_locked:
-            return period
-        period.status = ReportingPeriod.Status.LOCKED
-        period.locked_at = timezone.now()
-        period.locked_by = actor
-        period.save(update_fields=["status", "locked_at", "locked_by"])
-        audit_record(
-            actor=actor,
-            action="monitoring.period.lock",
-            obj=period,
-            before={"status": "open"},
-            after={"status": "locked"},
-        )
+    period = run(REPORTING_PERIOD, period, "lock", actor=actor)
     from .warnings import warnings_run  # warnings import the calendar helpers from here
 
     warnings_run(actor=actor, period=period)  # the period's data is final: warn on it
@@ -195,32 +181,7 @@ def period_lock(*, actor: Any, period: ReportingPeriod) -> ReportingPeriod:
 
 def period_unlock(*, actor: Any, period: ReportingPeriod, reason: str) -> ReportingPeriod:
     """Unlocking needs a written reason and is audited (留痕, DOMAIN.md §9)."""
-    if not actor.has_role(Role.CITY_OFFICER):
-        raise MonitoringForbidden("forbidden", _("Only a city officer can unlock a period."))
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise MonitoringError(
-            "reason_required",
-            _("Give the reason for unlocking (at least 4 characters)."),
-            {"reason": _("This field is required.")},
-        )
-    with transaction.atomic():
-        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-        if not period.is_locked:
-            return period
-        period.status = ReportingPeriod.Status.OPEN
-        period.locked_at = None
-        period.locked_by = None
-        period.save(update_fields=["status", "locked_at", "locked_by"])
-        UnitPeriodConfirmation.objects.filter(period=period).delete()
-        audit_record(
-            actor=actor,
-            action="monitoring.period.unlock",
-            obj=period,
-            before={"status": "locked"},
-            after={"status": "open", "reason": reason[:500]},
-        )
-    return period
+    return run(REPORTING_PERIOD, period, "unlock", actor=actor, reason=reason)  # type: ignore[no-any-return]
 
 
 def period_open(*, actor: Any, code: str, combines_january: bool = False) -> ReportingPeriod:

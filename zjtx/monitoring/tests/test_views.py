@@ -112,7 +112,7 @@ def test_confirm_lock_unlock_flow(login, unit_officer, make_user, firms):
     response = city_client.post(
         reverse("monitoring:period-unlock", args=[PERIOD]), {"reason": ""}, follow=True
     )
-    assert "解锁原因" in response.content.decode()
+    assert "必须填写书面原因" in response.content.decode()
     assert ReportingPeriod.objects.get(code=PERIOD).is_locked
     city_client.post(
         reverse("monitoring:period-unlock", args=[PERIOD]), {"reason": "企业申请更正九月数据"}

@@ -1,0 +1,91 @@
+"""The reporting period workflow: its table (pure) and its run through the engine."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from zjtx.core.models import AuditEvent, Notification
+from zjtx.core.workflow import WorkflowError, WorkflowErrorCode, check
+from zjtx.monitoring import services
+from zjtx.monitoring.models import ReportingPeriod, UnitPeriodConfirmation
+from zjtx.monitoring.workflow import REPORTING_PERIOD
+
+from .conftest import PERIOD
+
+WF = REPORTING_PERIOD
+E = WorkflowErrorCode
+
+CASES = [
+    ("open", "lock", "city_officer", "", None),
+    ("open", "lock", "unit_officer", "", E.ROLE_NOT_ALLOWED),
+    ("locked", "lock", "city_officer", "", E.TRANSITION_NOT_ALLOWED),
+    ("locked", "unlock", "city_officer", "", E.REASON_REQUIRED),
+    ("locked", "unlock", "city_officer", "企业更正数据", None),
+    ("open", "unlock", "city_officer", "企业更正数据", E.TRANSITION_NOT_ALLOWED),
+    ("open", "confirm", "unit_officer", "", E.UNKNOWN_ACTION),
+]
+
+
+@pytest.mark.parametrize(("state", "action", "role", "reason", "expected"), CASES)
+def test_the_table_decides_who_moves_what_from_where(state, action, role, reason, expected):
+    if expected is None:
+        assert check(WF, state=state, action=action, role=role, reason=reason)
+    else:
+        with pytest.raises(WorkflowError) as err:
+            check(WF, state=state, action=action, role=role, reason=reason)
+        assert err.value.code == expected
+
+
+@pytest.fixture
+def city(make_user):
+    return make_user("city_officer")
+
+
+def test_lock_is_row_locked_audited_and_stamped(city):
+    period = services.period_open(actor=city, code=PERIOD)
+    manager = type(ReportingPeriod._default_manager)
+    with mock.patch.object(
+        manager, "select_for_update", autospec=True, side_effect=manager.select_for_update
+    ) as locked:
+        services.period_lock(actor=city, period=period)
+    assert locked.called
+    period.refresh_from_db()
+    assert period.is_locked and period.locked_by == city and period.locked_at
+    event = AuditEvent.objects.get(action="monitoring.period.lock")
+    assert event.before["status"] == "open" and event.after["status"] == "locked"
+    with pytest.raises(WorkflowError) as err:
+        services.period_lock(actor=city, period=period)
+    assert err.value.code == "transition_not_allowed" and err.value.status == 409
+
+
+def test_only_the_city_locks(city, unit_officer):
+    period = services.period_open(actor=city, code=PERIOD)
+    with pytest.raises(WorkflowError) as err:
+        services.period_lock(actor=unit_officer, period=period)
+    assert err.value.code == "role_not_allowed"
+
+
+def test_unlock_needs_a_real_reason_drops_confirmations_and_tells_the_units_after_commit(
+    city, unit_officer, django_capture_on_commit_callbacks
+):
+    period = services.period_open(actor=city, code=PERIOD)
+    services.unit_confirm(actor=unit_officer, period=period)
+    services.period_lock(actor=city, period=period)
+    for reason in ("", "改"):
+        with pytest.raises(WorkflowError) as err:
+            services.period_unlock(actor=city, period=period, reason=reason)
+        assert err.value.code == "reason_required"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.period_unlock(actor=city, period=period, reason="企业更正数据")
+    period.refresh_from_db()
+    assert not period.is_locked and period.locked_by is None
+    assert not UnitPeriodConfirmation.objects.filter(period=period).exists()
+    event = AuditEvent.objects.get(action="monitoring.period.unlock")
+    assert event.before["status"] == "locked"
+    assert event.after == {"status": "open", "reason": "企业更正数据", "confirmations_dropped": 1}
+    assert not Notification.objects.filter(recipient=unit_officer).exists()
+    for callback in callbacks:
+        callback()
+    assert Notification.objects.get(recipient=unit_officer).body == "企业更正数据"
