@@ -31,6 +31,15 @@ class ImportErrorOut(Schema):
     message: str
 
 
+class BlankCellOut(Schema):
+    row: int | None
+    enterprise: str
+    indicator: str
+    column: str
+    old: str
+    message: str
+
+
 class ImportRunOut(Schema):
     id: int
     status: str
@@ -47,6 +56,9 @@ class ImportRunOut(Schema):
     values_replaced: int
     values_removed: int
     values_unchanged: int
+    clear_blanks: bool = False
+    values_blank: int = 0
+    blank_cells: list[BlankCellOut] = []
     created_at: datetime
     duration_ms: int
     errors: list[ImportErrorOut]
@@ -87,6 +99,9 @@ def run_out(run: ImportRun) -> dict[str, Any]:
         "values_replaced": run.values_replaced,
         "values_removed": run.values_removed,
         "values_unchanged": run.values_unchanged,
+        "clear_blanks": run.clear_blanks,
+        "values_blank": run.values_blank,
+        "blank_cells": run.blank_cells,
         "created_at": run.created_at,
         "duration_ms": run.duration_ms,
         "errors": run.errors,
@@ -113,8 +128,12 @@ def import_create(
     period: Form[str],
     dry_run: Form[bool] = False,
     accept_valid_rows: Form[bool] = False,
+    clear_blanks: Form[bool] = False,
 ) -> dict[str, Any]:
-    """Upload a filled template: 400 for unusable files, else the run with every row error."""
+    """Upload a filled template: 400 for unusable files, else the run with every row error.
+
+    A blank cell over a stored value keeps it and is listed in `blank_cells`; with
+    `clear_blanks` the listed values are removed (kept in the value history)."""
     _require_import_role(request)
     if file.size is not None and file.size > MAX_UPLOAD_BYTES:
         raise MonitoringError("file_too_large", file_message("file_too_large"))
@@ -125,6 +144,7 @@ def import_create(
         original_name=file.name or "upload.xlsx",
         dry_run=dry_run,
         accept_valid_rows=accept_valid_rows,
+        clear_blanks=clear_blanks,
     )
     return run_out(run)
 
@@ -141,10 +161,11 @@ def import_get(request: Any, import_id: int) -> dict[str, Any]:
     response=ImportRunOut,
     url_name="monitoring-import-commit",
 )
-def import_commit(request: Any, import_id: int) -> dict[str, Any]:
-    """Store a validated dry run from its kept file, without uploading again."""
+def import_commit(request: Any, import_id: int, clear_blanks: bool | None = None) -> dict[str, Any]:
+    """Store a validated dry run from its kept file, without uploading again; `clear_blanks`
+    (default: as the dry run) removes the stored values its blank cells listed."""
     run = selectors.import_run_get(pk=import_id, user=request.user)
-    return run_out(services.import_confirm(actor=request.user, run=run))
+    return run_out(services.import_confirm(actor=request.user, run=run, clear_blanks=clear_blanks))
 
 
 @router.get("/monitoring/values", response=ValuesOut, url_name="monitoring-values")

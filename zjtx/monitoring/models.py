@@ -262,6 +262,10 @@ class ImportRun(models.Model):
     values_replaced = models.PositiveIntegerField(_("values replaced"), default=0)
     values_removed = models.PositiveIntegerField(_("values removed"), default=0)
     values_unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    # A blank cell means "not reported": it clears a stored value only when asked to.
+    clear_blanks = models.BooleanField(_("clear stored values left blank"), default=False)
+    values_blank = models.PositiveIntegerField(_("blank cells over stored values"), default=0)
+    blank_cells = models.JSONField(_("blank cells over stored values"), default=list, blank=True)
     error_code = models.CharField(_("file error"), max_length=40, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)

@@ -85,12 +85,14 @@ def upload(request: HttpRequest) -> HttpResponse:
         "period": str(request.POST.get("period") or request.GET.get("period") or last_month()),
         "dry_run": True,
         "accept_valid_rows": False,
+        "clear_blanks": False,
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
     }
     context["period_choices"] = selectors.period_choices(context["period"])
     if request.method == "POST":
         context["dry_run"] = request.POST.get("dry_run") == "on"
         context["accept_valid_rows"] = request.POST.get("accept_valid_rows") == "on"
+        context["clear_blanks"] = request.POST.get("clear_blanks") == "on"
         upload_file = request.FILES.get("file")
         if upload_file is None:
             messages.error(request, _("Choose the filled template to upload."))
@@ -105,6 +107,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                     original_name=upload_file.name or "upload.xlsx",
                     dry_run=context["dry_run"],
                     accept_valid_rows=context["accept_valid_rows"],
+                    clear_blanks=context["clear_blanks"],
                 )
             except DomainError as error:
                 messages.error(request, error.message)
@@ -141,7 +144,9 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         raise Http404 from exc
     try:
-        committed = services.import_confirm(actor=request.user, run=run)
+        committed = services.import_confirm(
+            actor=request.user, run=run, clear_blanks=request.POST.get("clear_blanks") == "on"
+        )
     except DomainError as error:
         if error.status == 404:
             raise Http404 from error

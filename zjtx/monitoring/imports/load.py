@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from itertools import chain
@@ -47,6 +47,10 @@ class Diff:
     replaced: int
     removed: int
     unchanged: int
+    # Stored values of the file's enterprises and columns whose cell is blank this time.
+    blanks: list[tuple[int, int]] = field(default_factory=list)
+    # Stored values of the file's enterprises that stay: blanks not cleared, columns not in it.
+    kept: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def new_count(self) -> int:
@@ -123,8 +127,20 @@ def _same(new: Decimal | None, old: Any) -> bool:
     return bool(new == old)
 
 
-def diff_values(new: ValueRows, enterprise_ids: set[int], old: Existing) -> Diff:
-    """What to insert and what to move to history; a value equal to the stored one stays."""
+def diff_values(
+    new: ValueRows,
+    enterprise_ids: set[int],
+    old: Existing,
+    *,
+    clear_blanks: bool = True,
+    indicator_ids: set[int] | None = None,
+) -> Diff:
+    """What to insert and what to move to history; a value equal to the stored one stays.
+
+    A stored value of a listed enterprise with no new value is a blank: removed only with
+    `clear_blanks` (the online form), else kept and listed. Indicators outside
+    `indicator_ids` (columns the file does not have) are never touched.
+    """
     if not old:
         return Diff(new, [], 0, 0, 0)
     inserts: ValueRows = []
@@ -142,12 +158,20 @@ def diff_values(new: ValueRows, enterprise_ids: set[int], old: Existing) -> Diff
             moved.append(key)
             replaced += 1
         inserts.append(row)
-    removed = 0
+    blanks: list[tuple[int, int]] = []
+    kept: list[tuple[int, int]] = []
     for key in old:
         if key not in seen and key[0] in enterprise_ids:
-            moved.append(key)
-            removed += 1
-    return Diff(inserts, moved, replaced, removed, unchanged)
+            if indicator_ids is not None and key[1] not in indicator_ids:
+                kept.append(key)
+            else:
+                blanks.append(key)
+    if clear_blanks:
+        moved.extend(blanks)
+    else:
+        kept.extend(blanks)
+    removed = len(blanks) if clear_blanks else 0
+    return Diff(inserts, moved, replaced, removed, unchanged, blanks, kept)
 
 
 def _table(model: Any) -> str:

@@ -45,6 +45,7 @@ class RowOutcome:
     values: ValueRows = field(default_factory=list)
     enterprise_ids: set[int] = field(default_factory=set)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    row_of: dict[int, int] = field(default_factory=dict)  # enterprise id -> Excel row
 
 
 def _shown(value: Any) -> str:
@@ -285,6 +286,7 @@ def validate_rows(
             continue
         out.rows_accepted += 1
         out.enterprise_ids.add(enterprise_id)
+        out.row_of[enterprise_id] = excel_row
         values.extend(row_values)
     if pending:
         outside = classify_missing({code for _, code in pending})

@@ -16,6 +16,7 @@ from zjtx.core.audit import audit_record
 from zjtx.core.files import removed_on_error, store_upload
 
 from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden, MonitoringNotFound
+from ..imports.blanks import blank_cells
 from ..imports.filecheck import FileProblem, check_xlsx
 from ..imports.headers import map_headers
 from ..imports.load import diff_values, existing_values, gc_paused, write_diff
@@ -51,6 +52,8 @@ def _audit_run(actor: Any, run: ImportRun) -> None:
             "values_replaced": run.values_replaced,
             "values_removed": run.values_removed,
             "values_unchanged": run.values_unchanged,
+            "clear_blanks": run.clear_blanks,
+            "values_blank": run.values_blank,
             "error_code": run.error_code,
         },
         success=run.status != ImportRun.Status.REJECTED,
@@ -71,12 +74,14 @@ def import_upload(
     dry_run: bool = False,
     accept_valid_rows: bool = False,
     source_run: ImportRun | None = None,
+    clear_blanks: bool = False,
 ) -> ImportRun:
     """Check, validate and (unless dry_run) store one monthly template upload (issue 5 §3).
 
     File-level problems raise MonitoringError (HTTP 400) after the run is recorded; header
     and row problems come back as a rejected run listing every error. With any row error
-    nothing is stored unless accept_valid_rows.
+    nothing is stored unless accept_valid_rows. A blank cell over a stored value keeps it
+    ("not reported") and is listed; only clear_blanks removes such values.
     """
     started = time.perf_counter()
     if not _can_import(actor):
@@ -91,6 +96,7 @@ def import_upload(
         size=len(data),
         dry_run=dry_run,
         accept_valid_rows=accept_valid_rows,
+        clear_blanks=clear_blanks,
     )
 
     def finish(status: str) -> ImportRun:
@@ -188,13 +194,18 @@ def _import_stored(
         _audit_run(actor, run)
         return run
 
+    in_file = {c.indicator.pk for c in columns.columns}
     if dry_run:
+        old = existing_values(period.pk, outcome.enterprise_ids)
         diff = diff_values(
             outcome.values,
             outcome.enterprise_ids,
-            existing_values(period.pk, outcome.enterprise_ids),
+            old,
+            clear_blanks=run.clear_blanks,
+            indicator_ids=in_file,
         )
         _count_diff(run, diff)
+        run.blank_cells = blank_cells(diff.blanks, old, outcome.row_of, columns)
         finish(ImportRun.Status.VALIDATED).save()
         _audit_run(actor, run)
         return run
@@ -207,8 +218,15 @@ def _import_stored(
                     "period_locked", file_message("period_locked", period=ref.code)
                 )
             old = existing_values(period.pk, outcome.enterprise_ids)
-            diff = diff_values(outcome.values, outcome.enterprise_ids, old)
+            diff = diff_values(
+                outcome.values,
+                outcome.enterprise_ids,
+                old,
+                clear_blanks=run.clear_blanks,
+                indicator_ids=in_file,
+            )
             _count_diff(run, diff)
+            run.blank_cells = blank_cells(diff.blanks, old, outcome.row_of, columns)
             finish(ImportRun.Status.COMMITTED).save()
             write_diff(diff=diff, period_id=period.pk, run_id=run.pk, now=timezone.now())
             rollup_apply_load(
@@ -216,7 +234,10 @@ def _import_stored(
                 unit_of={ref.id: ref.unit_id for ref in in_scope.values()},
                 enterprise_ids=outcome.enterprise_ids,
                 old=old,
-                new_rows=outcome.values,
+                # Kept values still count as reported (only the enterprise id is read).
+                new_rows=[*outcome.values, *((e, i, None, "") for e, i in diff.kept)]
+                if diff.kept
+                else outcome.values,
                 inserted=diff.inserts,
                 moved=diff.moved,
             )
@@ -248,10 +269,13 @@ def _count_diff(run: ImportRun, diff: Any) -> None:
     run.values_replaced = diff.replaced
     run.values_removed = diff.removed
     run.values_unchanged = diff.unchanged
+    run.values_blank = len(diff.blanks)
 
 
-def import_confirm(*, actor: Any, run: ImportRun) -> ImportRun:
-    """Commit a validated dry run from its stored file, so the officer need not upload again."""
+def import_confirm(*, actor: Any, run: ImportRun, clear_blanks: bool | None = None) -> ImportRun:
+    """Commit a validated dry run from its stored file, so the officer need not upload again.
+
+    clear_blanks (default: as the dry run was asked) removes the stored values it listed."""
     if run.uploader_id != actor.pk:
         raise MonitoringNotFound("not_found", _("Not found."))
     if run.status != ImportRun.Status.VALIDATED or not run.dry_run or not run.file:
@@ -272,4 +296,5 @@ def import_confirm(*, actor: Any, run: ImportRun) -> ImportRun:
         dry_run=False,
         accept_valid_rows=run.accept_valid_rows,
         source_run=run,
+        clear_blanks=run.clear_blanks if clear_blanks is None else clear_blanks,
     )

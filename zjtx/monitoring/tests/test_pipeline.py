@@ -75,7 +75,9 @@ def test_reupload_identical_changes_nothing(unit_officer, firms):
 def test_correction_replaces_and_keeps_history(unit_officer, firms):
     first = upload(unit_officer, X.workbook([X.row(firms["a"].credit_code)]))
     second = upload(
-        unit_officer, X.workbook([X.row(firms["a"].credit_code, 营业收入=1200, 利润总额="")])
+        unit_officer,
+        X.workbook([X.row(firms["a"].credit_code, 营业收入=1200, 利润总额="")]),
+        clear_blanks=True,  # the blank clears the stored profit only when asked to
     )
     assert (second.values_replaced, second.values_removed, second.values_unchanged) == (1, 1, 11)
     revenue = MonitoringValue.objects.get(

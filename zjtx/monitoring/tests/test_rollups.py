@@ -40,7 +40,11 @@ def test_deltas_match_a_rebuild(city_officer, firms):
     period = None
     for rows in steps:
         run = services.import_upload(
-            actor=city_officer, period_code=PERIOD, data=X.workbook(rows), original_name="x.xlsx"
+            actor=city_officer,
+            period_code=PERIOD,
+            data=X.workbook(rows),
+            original_name="x.xlsx",
+            clear_blanks=True,  # blanks here are meant as removals
         )
         assert run.status == "committed", run.errors
         period = ReportingPeriod.objects.get(code=PERIOD)
