@@ -98,7 +98,8 @@ def test_real_api_me_endpoint_when_registered(make_user: Any, client: Any) -> No
         pytest.skip("zjtx.accounts.api.router is not registered in config/api.py yet")
     user = make_user("expert")
     raw = token_create(user=user, name="x", actor=user).raw
-    assert client.get(url, **_bearer(raw)).json()["username"] == user.username
+    body = client.get(url, **_bearer(raw)).json()
+    assert body["username"] == user.username and body["id"] == user.pk
     assert client.get(url).json()["code"] == "unauthenticated"
 
 
