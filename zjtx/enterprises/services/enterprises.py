@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role, User
 from zjtx.core.audit import audit_record
+from zjtx.core.workflow import run
 from zjtx.reference.models import AssessmentUnit, IndustryCode
 
 from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseNotFound
 from ..models import Enterprise, UnitAssignment
 from ..pinyin import pinyin_for
+from ..workflow import ENTERPRISE_VERIFICATION
 from ._common import (
     SELF_EDITABLE_FIELDS,
     STAFF_EDITABLE_FIELDS,
@@ -32,7 +34,6 @@ from ._common import (
     _refresh_size_class,
     _require_content_editor,
     _require_name,
-    _require_staff_in_scope,
     _resolve_industry,
     _resolve_unit,
     _snapshot,
@@ -335,58 +336,16 @@ def enterprise_register(
     return enterprise, user
 
 
-def _require_pending(enterprise: Enterprise) -> None:
-    if enterprise.status != Enterprise.Status.PENDING:
-        raise EnterpriseError(
-            "not_pending", _("Only enterprises awaiting verification can be verified or rejected.")
-        )
-
-
-@transaction.atomic
 def enterprise_verify(*, actor: Any, enterprise: Enterprise) -> Enterprise:
     """A unit officer of the enterprise's unit, or a city officer, confirms a self-registration."""
-    _require_staff_in_scope(actor, enterprise)
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    _require_pending(enterprise)
-    before = {"status": enterprise.status}
-    enterprise.status = Enterprise.Status.VERIFIED
-    enterprise.status_reason = ""
-    enterprise.verified_at = timezone.now()
-    enterprise.verified_by = actor
-    enterprise.save()
-    audit_record(
-        actor=actor,
-        action="enterprise.verify",
-        obj=enterprise,
-        before=before,
-        after={"status": enterprise.status},
-    )
-    return enterprise
+    return run(ENTERPRISE_VERIFICATION, enterprise, "verify", actor=actor)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def enterprise_reject(*, actor: Any, enterprise: Enterprise, reason: str) -> Enterprise:
     """Refuse a self-registration; every return carries a written reason (DOMAIN §9)."""
-    _require_staff_in_scope(actor, enterprise)
-    reason = _clean_text(reason)
-    if not reason:
-        message = _("Give the reason for rejecting the registration.")
-        raise EnterpriseError("reason_required", message, {"reason": message})
-    _check_lengths(Enterprise, {"status_reason": reason})
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    _require_pending(enterprise)
-    before = {"status": enterprise.status}
-    enterprise.status = Enterprise.Status.REJECTED
-    enterprise.status_reason = reason
-    enterprise.save()
-    audit_record(
-        actor=actor,
-        action="enterprise.reject",
-        obj=enterprise,
-        before=before,
-        after={"status": enterprise.status, "reason": enterprise.status_reason},
+    return run(  # type: ignore[no-any-return]
+        ENTERPRISE_VERIFICATION, enterprise, "reject", actor=actor, reason=_clean_text(reason)
     )
-    return enterprise
 
 
 def enterprise_export_record(*, actor: Any, filters: Mapping[str, Any], count: int) -> None:

@@ -255,7 +255,7 @@ def test_verify_by_own_unit_officer(world):
     assert e.status == Enterprise.Status.VERIFIED and e.verified_by == world.unit_a
     with pytest.raises(DomainError) as exc:
         services.enterprise_verify(actor=world.city, enterprise=e)
-    assert exc.value.code == "not_pending"
+    assert exc.value.code == "transition_not_allowed" and exc.value.status == 409
     assert AuditEvent.objects.filter(action="enterprise.verify").count() == 1
 
 
