@@ -15,12 +15,16 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import ConfigDict
 
 from zjtx.core.errors import DomainError
 
 from . import selectors
+from .errors import PolicyErrorCode
 
 router = Router(tags=["policy"])
+# Input bodies name every field they take; an unknown one is a 400 naming it.
+FORBID_EXTRA = ConfigDict(extra="forbid")
 
 
 class SourceOut(Schema):
@@ -90,6 +94,8 @@ class ProgramDetailOut(ProgramOut):
 
 
 class EvaluateIn(Schema):
+    model_config = FORBID_EXTRA
+
     as_of: str
     programs: list[str] | None = None
     facts: dict[str, Any] = {}
@@ -133,7 +139,7 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except (TypeError, ValueError) as exc:
         raise DomainError(
-            "invalid_input",
+            PolicyErrorCode.INVALID_INPUT,
             _("The request has invalid fields."),
             {"as_of": _("Expected a date in the form YYYY-MM-DD.")},
         ) from exc
@@ -171,6 +177,8 @@ class FactSourceOut(Schema):
 
 
 class CalculatorIn(Schema):
+    model_config = FORBID_EXTRA
+
     as_of: str | None = None
     facts: dict[str, Any] = {}
 
@@ -240,6 +248,8 @@ def calculator_try(request: HttpRequest, credit_code: str, payload: CalculatorIn
 
 
 class ScanIn(Schema):
+    model_config = FORBID_EXTRA
+
     as_of: str
     programs: list[str] | None = None
 
@@ -329,6 +339,8 @@ def scan_notify(request: HttpRequest, scan_id: int) -> dict[str, Any]:
 
 
 class ChangeIn(Schema):
+    model_config = FORBID_EXTRA
+
     program: str
     parameter: str
     value: Any
@@ -338,6 +350,8 @@ class ChangeIn(Schema):
 
 
 class ChangeDecisionIn(Schema):
+    model_config = FORBID_EXTRA
+
     reason: str = ""
 
 
@@ -379,7 +393,7 @@ def change_propose(request: HttpRequest, payload: ChangeIn) -> tuple[int, dict[s
     param = selectors.package_for(program.current_version).parameters.get(payload.parameter)
     if param is None:
         raise DomainError(
-            "unknown_parameter",
+            PolicyErrorCode.UNKNOWN_PARAMETER,
             _("The program has no such parameter."),
             {"parameter": payload.parameter},
         )

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from zjtx.core.money import format_wan, yuan_to_wan
 from zjtx.enterprises.models import Enterprise
 
-from .engine import FactSpec, Package, Result, evaluate, prepare_facts
+from .engine import FactSpec, Package, Result, prepare_facts
 from .facts_from_registry import FactSheet, enterprise_facts
-from .selectors import fact_specs, facts_validate, packages_current
+from .selectors import evaluate_checked, fact_specs, facts_validate, packages_current
 
 STATUS_ELIGIBLE, STATUS_NOT_ELIGIBLE, STATUS_INSUFFICIENT = (
     "eligible",
@@ -167,7 +167,7 @@ def calculator_run(
     for package in sorted(packages.values(), key=lambda p: (p.kind != "award", p.id)):
         if package.kind == "parameters" or not package.in_force(as_of):
             continue  # a parameter set decides nothing for an enterprise
-        result = evaluate(package, prepared, as_of)
+        result = evaluate_checked(package, prepared, as_of)
         facts = [
             FactRow(
                 spec,

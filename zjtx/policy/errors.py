@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from zjtx.core.errors import DomainError
 
-from .engine import FactError
+from .engine import ExpressionError, FactError
+
+
+class PolicyErrorCode(StrEnum):
+    INVALID_INPUT = "invalid_input"
+    INVALID_FACTS = "invalid_facts"
+    UNKNOWN_PROGRAM = "unknown_program"
+    UNKNOWN_PARAMETER = "unknown_parameter"
+    INVALID_VALUE = "invalid_value"
+    # The engine could not compute a rule with these facts (codes of ExpressionError).
+    ARITHMETIC_ERROR = "arithmetic_error"
+    EVALUATION_FAILED = "evaluation_failed"
+    # The computed amount is beyond what a money column stores.
+    AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
+
+
+class PolicyEvaluationError(DomainError):
+    """A program could not be evaluated with the given facts (HTTP 422)."""
+
+    status = 422
+
+
+def evaluation_failed(error: ExpressionError, program_id: str) -> PolicyEvaluationError:
+    code = (
+        PolicyErrorCode.ARITHMETIC_ERROR
+        if error.code == PolicyErrorCode.ARITHMETIC_ERROR
+        else PolicyErrorCode.EVALUATION_FAILED
+    )
+    message = _(
+        "The program %(program)s cannot be computed with these facts; check the figures."
+    ) % {"program": program_id}
+    return PolicyEvaluationError(code, message, {"programs": message})
 
 
 class PolicyLoadError(Exception):
@@ -32,6 +64,8 @@ def fact_error_message(error: FactError, choices: list[str] | None = None) -> st
         "bad_year": _("Expected a year such as 2025."),
         "too_many_decimals": _("Amounts in yuan have at most 2 decimal places."),
         "negative": _("Must not be negative."),
+        "out_of_range": _("The number is out of range."),
+        "too_precise": _("At most 12 decimal places."),
         "unknown_fact": _("No program uses this fact."),
     }
     if error.code == "bad_choice":
@@ -40,4 +74,4 @@ def fact_error_message(error: FactError, choices: list[str] | None = None) -> st
 
 
 def invalid_facts(fields: dict[str, str]) -> DomainError:
-    return DomainError("invalid_facts", _("Some facts are invalid."), fields)
+    return DomainError(PolicyErrorCode.INVALID_FACTS, _("Some facts are invalid."), fields)

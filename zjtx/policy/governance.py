@@ -34,7 +34,6 @@ from .engine import (
     PackageError,
     PreparedFacts,
     checksum,
-    evaluate,
     load_yaml,
     package_from_dict,
     run_cases,
@@ -43,7 +42,7 @@ from .engine.facts import coerce_fact
 from .engine.yamlio import Case, parse_cases
 from .facts_from_registry import registry_facts
 from .models import ParameterChange, PolicyPackageVersion, PolicyProgram
-from .selectors import package_for, program_get
+from .selectors import evaluate_checked, package_for, program_get
 from .workflow import PARAMETER_CHANGE
 
 WHATIF_LIST_LIMIT = 100
@@ -75,7 +74,7 @@ def cases_for(version: PolicyPackageVersion) -> list[Case]:
             raw += list(data.get("cases") or [])
     tests = Path(POLICIES_DIR) / "tests" / f"{version.program_id}.yaml"
     if tests.exists():
-        raw += list(load_yaml(tests.read_text(encoding="utf-8")) or [])
+        raw += list(load_yaml(tests.read_text(encoding="utf-8"), cases=True) or [])
     return parse_cases(raw, version.program_id)
 
 
@@ -182,8 +181,8 @@ def whatif_run(*, old: Package, new: Package, as_of: date) -> dict[str, Any]:
         pair = cache.get(key)
         if pair is None:
             pair = cache[key] = (
-                evaluate(old, prepared, as_of, explain=False),
-                evaluate(new, prepared, as_of, explain=False),
+                evaluate_checked(old, prepared, as_of, explain=False),
+                evaluate_checked(new, prepared, as_of, explain=False),
             )
         before, after = pair
         a = before.amount_yuan if before.eligible and before.amount_yuan is not None else Decimal(0)

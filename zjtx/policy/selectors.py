@@ -9,8 +9,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from zjtx.core.errors import DomainError, NotFound
+from zjtx.core.money import MAX_YUAN
 
 from .engine import (
+    ExpressionError,
     FactError,
     FactSpec,
     Package,
@@ -20,7 +22,13 @@ from .engine import (
     package_from_text,
 )
 from .engine.facts import coerce_fact
-from .errors import fact_error_message, invalid_facts
+from .errors import (
+    PolicyErrorCode,
+    PolicyEvaluationError,
+    evaluation_failed,
+    fact_error_message,
+    invalid_facts,
+)
 from .models import Evaluation, PolicyPackageVersion, PolicyProgram
 
 # Versions are immutable rows, so a compiled package can be cached by primary key and
@@ -99,13 +107,32 @@ def programs_evaluate(
         unknown = [pid for pid in program_ids if pid not in packages]
         if unknown:
             raise DomainError(
-                "unknown_program",
+                PolicyErrorCode.UNKNOWN_PROGRAM,
                 _("Unknown policy program."),
                 {"programs": _("Unknown: %(ids)s") % {"ids": ", ".join(unknown)}},
             )
         selected = [packages[pid] for pid in dict.fromkeys(program_ids)]
     facts_validate(facts, fact_specs(packages))
-    return [evaluate(package, facts, as_of) for package in selected]
+    return [evaluate_checked(package, facts, as_of) for package in selected]
+
+
+def evaluate_checked(
+    package: Package, facts: Mapping[str, Any], as_of: date, *, explain: bool = True
+) -> Result:
+    """`evaluate`, with a rule that cannot be computed (overflow, division by zero, a table
+    without the key) and an amount no money column stores reported as a PolicyEvaluationError."""
+    try:
+        result = evaluate(package, facts, as_of, explain=explain)
+    except ExpressionError as exc:
+        raise evaluation_failed(exc, package.id) from exc
+    if result.amount_yuan is not None and abs(result.amount_yuan) > MAX_YUAN:
+        raise PolicyEvaluationError(
+            PolicyErrorCode.AMOUNT_OUT_OF_RANGE,
+            _("The computed amount of %(program)s is out of range; check the figures.")
+            % {"program": package.id},
+            {"programs": package.id},
+        )
+    return result
 
 
 def evaluation_list_for_enterprise(*, enterprise_id: int) -> list[Evaluation]:

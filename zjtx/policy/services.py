@@ -17,13 +17,19 @@ from .engine import (
     PackageError,
     PackageFile,
     checksum,
-    evaluate,
     read_package_file,
     run_cases,
 )
 from .errors import PolicyLoadError
 from .models import Evaluation, PolicyPackageVersion, PolicyProgram
-from .selectors import fact_specs, facts_validate, package_for, packages_current, program_get
+from .selectors import (
+    evaluate_checked,
+    fact_specs,
+    facts_validate,
+    package_for,
+    packages_current,
+    program_get,
+)
 
 POLICIES_DIR = Path(settings.BASE_DIR) / "policies"
 
@@ -160,7 +166,7 @@ def evaluation_record(
     assert version is not None
     package = package_for(version)
     facts_validate(facts, fact_specs(packages_current()))
-    result = evaluate(package, facts, as_of)
+    result = evaluate_checked(package, facts, as_of)
     # Keep the inputs this package reads (an enterprise's full fact sheet may be passed).
     inputs = {name: facts[name] for name in package.facts if name in facts}
     evaluation = Evaluation.objects.create(

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .expr import Compiled, ExpressionError, Template, compile_expression
-from .facts import DEFAULT_UNITS, FACT_TYPES, FactSpec, to_decimal
+from .facts import DEFAULT_UNITS, FACT_TYPES, MAX_NUMBER, FactSpec, to_decimal
 from .package import (
     BUILTIN_NAMES,
     ID_RE,
@@ -69,10 +69,34 @@ class _Builder:
 
     def number(self, value: Any, path: str) -> Decimal:
         try:
-            return to_decimal(value)
+            number = to_decimal(value)
         except ValueError:
             self.problem(path, "must be a number")
             return Decimal(0)
+        if abs(number) >= MAX_NUMBER:
+            self.problem(path, "is out of range")
+            return Decimal(0)
+        return number
+
+    def same_keys(self, items: list[ParameterValue], path: str) -> None:
+        """Every dated value of a table names the same keys: a rule looks keys up, and a key
+        missing from a later value would fail at evaluation instead of at load."""
+        if not items or not isinstance(items[0].value, Mapping):
+            return
+        first = set(items[0].value)
+        for item in items[1:]:
+            keys = set(item.value) if isinstance(item.value, Mapping) else set()
+            missing, extra = sorted(first - keys), sorted(keys - first)
+            if missing or extra:
+                parts = []
+                if missing:
+                    parts.append("missing keys: " + ", ".join(missing))
+                if extra:
+                    parts.append("unexpected keys: " + ", ".join(extra))
+                self.problem(
+                    f"{path}[{item.effective_from.isoformat()}]",
+                    "; ".join(parts) + " (every value of a table has the same keys)",
+                )
 
     def compile(self, source: Any, names: set[str], path: str) -> Compiled:
         try:
@@ -328,6 +352,8 @@ class _Builder:
                         )
                     )
             items.sort(key=lambda v: v.effective_from)
+            if kind == "table":
+                self.same_keys(items, path + "values")
             days = [v.effective_from for v in items]
             if len(set(days)) != len(days):
                 self.problem(path + "values", "two values start on the same date")

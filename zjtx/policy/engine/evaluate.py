@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .expr import kleene_and, kleene_or
+from .expr import ARITHMETIC, EVALUATION, kleene_and, kleene_or
 from .facts import FactError, FactSpec, coerce_fact
 from .package import Band, Indicator, Package, jsonable
 from .values import (
@@ -268,12 +268,28 @@ def _parameters(package: Package, as_of: date) -> dict[str, Any]:
 def evaluate(
     package: Package, facts: Mapping[str, Any], as_of: date, *, explain: bool = True
 ) -> Result:
-    """Evaluate `package` on `as_of`. Raises FactError for a badly typed fact value.
+    """Evaluate `package` on `as_of`. Raises FactError for a badly typed fact value and
+    ExpressionError (with a code) when a rule cannot be computed; never anything else.
 
     `explain=False` skips rendering the Chinese trace and stops at the first condition that
     fails (a bulk scan decides first and explains only the hits); the decision, amount, value,
     points and missing facts are identical, but `conditions` then lists only those evaluated.
     """
+    try:
+        return _evaluate(package, facts, as_of, explain)
+    except FactError:
+        raise
+    except ExpressionError as exc:
+        if exc.code == "expression_invalid":
+            exc.code = EVALUATION  # raised while running, not while loading
+        raise
+    except ArithmeticError as exc:  # overflow, division by zero, too many digits to round
+        raise ExpressionError(f"{package.id}: arithmetic failed: {exc!r}", ARITHMETIC) from exc
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        raise ExpressionError(f"{package.id}: evaluation failed: {exc!r}", EVALUATION) from exc
+
+
+def _evaluate(package: Package, facts: Mapping[str, Any], as_of: date, explain: bool) -> Result:
     env: dict[str, Any] = _fact_env(package, facts)
     in_force = package.in_force(as_of)
     result = Result(package.id, package.version, in_force, None)

@@ -81,16 +81,19 @@ def _arith(op: ast.operator, a: Value, b: Value) -> Value:
             return x * y
         if isinstance(op, ast.Div):
             return x / y
-    except (ZeroDivisionError, InvalidOperation) as exc:
-        raise ExpressionError(f"division by zero ({x} / {y})") from exc
+    except ArithmeticError as exc:  # division by zero, overflow
+        raise ExpressionError(f"arithmetic failed ({x}, {y}): {exc!r}", ARITHMETIC) from exc
     raise ExpressionError(f"operator {type(op).__name__} is not allowed")
 
 
 def _compare(op: ast.cmpop, a: Value, b: Value) -> Value:
     if isinstance(op, ast.In | ast.NotIn):
-        unknown = merge_unknown(a)
+        # A missing fact on either side makes the membership unknown.
+        unknown = merge_unknown(a, b)
         if unknown:
             return unknown
+        if not isinstance(b, tuple | list | dict | str | frozenset | set):
+            raise ExpressionError(f"'in' needs a list on the right, got {b!r}", EVALUATION)
         found = a in b
         return found if isinstance(op, ast.In) else not found
     if a.__class__ is Unknown or b.__class__ is Unknown:
@@ -128,6 +131,27 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
 }
 
 
+# Caps checked when a package is loaded, so that compiling and evaluating stay bounded.
+MAX_EXPRESSION_LENGTH = 2000
+MAX_EXPRESSION_DEPTH = 40
+MAX_LITERAL = Decimal(10) ** 18
+ARITHMETIC = "arithmetic_error"
+EVALUATION = "evaluation_failed"
+
+
+def _depth(node: ast.AST) -> int:
+    """The nesting depth of an expression tree, without recursion."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_EXPRESSION_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(current))
+    return deepest
+
+
 class Compiler:
     """Turns expression source into a closure; `names` is everything the expression may read."""
 
@@ -137,11 +161,22 @@ class Compiler:
         self.used: set[str] = set()
 
     def compile(self) -> Compiled:
+        text = self.source.strip()
+        if len(text) > MAX_EXPRESSION_LENGTH:
+            raise ExpressionError(
+                f"an expression is at most {MAX_EXPRESSION_LENGTH} characters long"
+            )
         try:
-            tree = ast.parse(self.source.strip(), mode="eval")
+            tree = ast.parse(text, mode="eval")
         except SyntaxError as exc:
             raise ExpressionError(f"syntax error in {self.source!r}: {exc.msg}") from exc
-        self.text = self.source.strip()
+        except (RecursionError, MemoryError, ValueError) as exc:
+            raise ExpressionError(f"expression {self.source[:80]!r}… is too complex") from exc
+        if _depth(tree.body) > MAX_EXPRESSION_DEPTH:
+            raise ExpressionError(
+                f"expression {self.source[:80]!r} nests deeper than {MAX_EXPRESSION_DEPTH} levels"
+            )
+        self.text = text
         return self._node(tree.body)
 
     def _node(self, node: ast.AST) -> Compiled:
@@ -157,7 +192,12 @@ class Compiler:
             return lambda env: value
         if isinstance(value, int | float):
             text = ast.get_source_segment(self.text, node) or str(value)
-            number = Decimal(text.replace("_", ""))
+            try:
+                number = Decimal(text.replace("_", ""))
+            except InvalidOperation as exc:
+                raise ExpressionError(f"number {text!r} is not allowed") from exc
+            if not number.is_finite() or abs(number) >= MAX_LITERAL:
+                raise ExpressionError(f"number {text!r} is out of range")
             return lambda env: number
         raise ExpressionError(f"literal {value!r} is not allowed")
 
@@ -322,8 +362,10 @@ class Compiler:
                         return merge_unknown(*values)
             try:
                 return fn(*values)
-            except TypeError as exc:
-                raise ExpressionError(f"{name}(): {exc}") from exc
+            except ArithmeticError as exc:
+                raise ExpressionError(f"{name}(): {exc!r}", ARITHMETIC) from exc
+            except (TypeError, ValueError) as exc:
+                raise ExpressionError(f"{name}(): {exc}", EVALUATION) from exc
 
         return call
 

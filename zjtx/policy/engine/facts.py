@@ -14,6 +14,11 @@ from typing import Any
 
 FACT_TYPES = ("decimal_yuan", "int", "bool", "enum", "date", "year", "percent", "decimal")
 DEFAULT_UNITS = {"decimal_yuan": "元", "percent": "%", "year": "年"}
+# Bounds on a numeric fact, so that any rule's arithmetic stays far inside Decimal's range.
+MAX_NUMBER = Decimal(10) ** 18
+MAX_PLACES = 12
+# A numeric fact's text is at most this long (refused before it is parsed).
+MAX_NUMBER_TEXT = 100
 
 
 class FactError(Exception):
@@ -63,6 +68,8 @@ def to_decimal(raw: Any) -> Decimal:
     elif isinstance(raw, float):
         number = Decimal(repr(raw))
     elif isinstance(raw, str):
+        if len(raw) > MAX_NUMBER_TEXT:
+            raise ValueError("too long")
         try:
             number = Decimal(raw.strip().replace(",", ""))
         except InvalidOperation as exc:
@@ -101,6 +108,10 @@ def coerce_fact(spec: FactSpec, raw: Any) -> Any:
         number = to_decimal(raw)
     except ValueError as exc:
         raise FactError(name, "expected_number", "expected a number") from exc
+    if abs(number) >= MAX_NUMBER:
+        raise FactError(name, "out_of_range", "the number is out of range")
+    if number and number.normalize().as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
+        raise FactError(name, "too_precise", f"at most {MAX_PLACES} decimal places")
     if kind in ("int", "year"):
         if number != number.to_integral_value():
             raise FactError(name, "expected_integer", "expected a whole number")

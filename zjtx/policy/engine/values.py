@@ -9,7 +9,13 @@ from typing import Any, TypeAlias
 
 
 class ExpressionError(Exception):
-    """A rule expression is malformed, or failed at run time (a package bug, not bad input)."""
+    """A rule expression is malformed, or failed at run time. `code` is stable:
+    `expression_invalid` at load, `arithmetic_error` (overflow, division by zero) and
+    `evaluation_failed` (anything else) at run time."""
+
+    def __init__(self, message: str, code: str = "expression_invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Unknown:

@@ -20,7 +20,36 @@ from .package import Package, PackageError, jsonable
 
 
 class _DecimalLoader(yaml.SafeLoader):
-    """SafeLoader whose floats are Decimal read from the source text."""
+    """SafeLoader whose floats are Decimal read from the source text, refusing anchors and
+    aliases: package text comes from people, and aliases nest into exponential documents."""
+
+    max_aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self.alias_count = getattr(self, "alias_count", 0) + 1
+            if not self.max_aliases:
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases (*name) are not allowed here", event.start_mark
+                )
+            if self.alias_count > self.max_aliases:
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {self.max_aliases} YAML aliases", event.start_mark
+                )
+        elif getattr(event, "anchor", None) is not None and not self.max_aliases:
+            raise yaml.composer.ComposerError(
+                None, None, "YAML anchors (&name) are not allowed here", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+class _CaseLoader(_DecimalLoader):
+    """Test-case files may share facts with `*anchor` and `<<: *anchor`, a bounded number of
+    times, and the document they describe is bounded once aliases are expanded (see
+    `_expanded_size`), so nested aliases cannot blow up into an exponential document."""
+
+    max_aliases = 200
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
@@ -28,6 +57,7 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_CaseLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
 def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -50,10 +80,42 @@ def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any,
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:map", _no_duplicates)
+_CaseLoader.add_constructor("tag:yaml.org,2002:map", _no_duplicates)
 
 
-def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_DecimalLoader)
+MAX_EXPANDED_NODES = 100_000
+
+
+def _expanded_size(data: Any) -> int:
+    """How many values the document holds with every alias expanded (shared values are
+    counted once per use, computed once per object)."""
+    sizes: dict[int, int] = {}
+
+    def size(value: Any, depth: int) -> int:
+        if depth > 100:
+            raise yaml.YAMLError("the YAML document nests too deeply")
+        if not isinstance(value, dict | list):
+            return 1
+        key = id(value)
+        if key not in sizes:
+            items = value.values() if isinstance(value, dict) else value
+            sizes[key] = 1 + sum(size(item, depth + 1) for item in items)
+            if sizes[key] > MAX_EXPANDED_NODES:
+                raise yaml.YAMLError("the YAML document is too large once aliases are expanded")
+        return sizes[key]
+
+    return size(data, 0)
+
+
+def load_yaml(text: str, *, cases: bool = False) -> Any:
+    """Parse package text (no anchors or aliases) or, with `cases`, a test-case file."""
+    try:
+        data = yaml.load(text, Loader=_CaseLoader if cases else _DecimalLoader)
+    except RecursionError as exc:
+        raise yaml.YAMLError("the YAML document nests too deeply") from exc
+    if cases:
+        _expanded_size(data)
+    return data
 
 
 def canonical_json(data: Any) -> str:
@@ -128,7 +190,7 @@ def read_package_file(path: Path, tests_dir: Path | None = None) -> PackageFile:
     raw_cases = list(data.get("cases") or [])
     tests_path = (tests_dir or path.parent / "tests") / path.name
     if tests_path.exists():
-        raw_cases += list(load_yaml(tests_path.read_text(encoding="utf-8")) or [])
+        raw_cases += list(load_yaml(tests_path.read_text(encoding="utf-8"), cases=True) or [])
     return PackageFile(path, package, parse_cases(raw_cases, package.id), text)
 
 
