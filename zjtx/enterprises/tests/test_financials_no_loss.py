@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -155,7 +154,3 @@ def test_certification_prefill_labels_declared_figures(world):
     )
     entry = registry_prefill(world.a, LAST + 1, schema)["operating_revenue_y1_yuan"]
     assert "unverified" not in entry and entry["detail"].startswith("企业库")
-
-
-def test_as_of_years_are_calendar_years():
-    assert date(LAST + 1, 1, 1).year - 1 == LAST
