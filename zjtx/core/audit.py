@@ -136,6 +136,22 @@ def audit_record(
     return event
 
 
+def audit_export(
+    *,
+    actor: Any,
+    action: str,
+    count: int,
+    object_type: str = "",
+    obj: Model | None = None,
+    filters: Any = None,
+) -> AuditEvent:
+    """Exports and bulk reads leave a trace (留痕): who took which slice, and how many rows."""
+    after: dict[str, Any] = {"rows": count}
+    if filters:
+        after["filters"] = {k: v for k, v in dict(filters).items() if v not in (None, "")}
+    return audit_record(actor=actor, action=action, obj=obj, object_type=object_type, after=after)
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     event_id: int
@@ -261,9 +277,10 @@ def _verify_anchors(path: Path) -> Iterator[ChainProblem]:
     if AuditEvent.objects.count() < newest["count"]:
         yield ChainProblem(newest["last_id"], "anchor_count")
     keyed_from = newest.get("keyed_from")
-    if keyed_from and AuditEvent.objects.filter(
-        id__gte=keyed_from, hash_alg=HashAlg.SHA256
-    ).exists():
+    if (
+        keyed_from
+        and AuditEvent.objects.filter(id__gte=keyed_from, hash_alg=HashAlg.SHA256).exists()
+    ):
         yield ChainProblem(keyed_from, "downgrade")
 
 

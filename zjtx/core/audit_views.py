@@ -57,6 +57,29 @@ ACTION_LABELS: dict[str, Any] = {
     "token.revoke": gettext_lazy("API token revoked"),
     "audit.export": gettext_lazy("Audit log exported"),
     "audit.verify": gettext_lazy("Audit chain verified"),
+    # Exports and bulk reads (issue 16): who took which slice of the data.
+    "subsidies.ledger_export": gettext_lazy("Subsidy payout ledger exported"),
+    "subsidies.budget_export": gettext_lazy("Subsidy budgets exported"),
+    "certification.round_export": gettext_lazy("Recommendation list exported"),
+    "certification.round_export_zip": gettext_lazy(
+        "Recommendation package with all materials exported"
+    ),
+    "certification.approval_form": gettext_lazy("Approval form opened"),
+    "monitoring.catalogue_export": gettext_lazy("Indicator catalogue exported"),
+    "monitoring.template_download": gettext_lazy("Monitoring template downloaded"),
+    "enterprise.api_list": gettext_lazy("Enterprise list read through the API"),
+    "subsidies.api_application_list": gettext_lazy("Subsidy applications read through the API"),
+    "subsidies.api_ledger": gettext_lazy("Subsidy ledger read through the API"),
+    "subsidies.api_budgets": gettext_lazy("Subsidy budgets read through the API"),
+    "certification.api_application_list": gettext_lazy(
+        "Certification applications read through the API"
+    ),
+    "certification.api_expert_list": gettext_lazy("Expert pool read through the API"),
+    "certification.api_expert_user_list": gettext_lazy("Expert users read through the API"),
+    "certification.api_ranking": gettext_lazy("Round ranking read through the API"),
+    "certification.api_objection_list": gettext_lazy("Objections read through the API"),
+    "certification.api_change_report_list": gettext_lazy("Change reports read through the API"),
+    "monitoring.api_warning_list": gettext_lazy("Monitoring warnings read through the API"),
 }
 
 

@@ -10,6 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import BeforeValidator, PlainSerializer
 
 from zjtx.core import credit_code as uscc
+from zjtx.core.audit import audit_export
 
 from . import selectors, services
 from .models import AnnualFinancial, Enterprise
@@ -253,13 +254,21 @@ def credit_code_check(request: HttpRequest, code: str = "") -> dict[str, Any]:
 @paginate(PageNumberPagination, page_size=50)
 def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> Any:
     _require_business_role(request)
-    return selectors.enterprise_list_for(
+    qs = selectors.enterprise_list_for(
         user=request.auth,  # type: ignore[attr-defined]
         q=filters.q,
         unit=filters.unit,
         industry=filters.industry,
         size=filters.size,
     )
+    audit_export(
+        actor=request.auth,  # type: ignore[attr-defined]
+        action="enterprise.api_list",
+        object_type="enterprises.enterprise",
+        count=qs.count(),
+        filters=filters.dict(),
+    )
+    return qs
 
 
 @router.post("/enterprises", response={201: EnterpriseOut}, url_name="enterprise-create")

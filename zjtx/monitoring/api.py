@@ -12,6 +12,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from zjtx.accounts.models import Role
+from zjtx.core.audit import audit_export
 
 from . import selectors, services
 from .errors import MonitoringError, MonitoringForbidden
@@ -216,7 +217,7 @@ def warnings(request: Any, period: str, level: str = "", status: str = "") -> li
     found = selectors.period_list().filter(code=ref.code).first()
     if found is None:
         return []
-    return [
+    out = [
         {
             "id": w.pk,
             "period": w.period.code,
@@ -234,6 +235,14 @@ def warnings(request: Any, period: str, level: str = "", status: str = "") -> li
             :5000
         ]
     ]
+    audit_export(
+        actor=request.user,
+        action="monitoring.api_warning_list",
+        object_type="monitoring.monitoringwarning",
+        count=len(out),
+        filters={"period": ref.code, "level": level, "status": status},
+    )
+    return out
 
 
 # --- Indicator catalogue ---------------------------------------------------------------------

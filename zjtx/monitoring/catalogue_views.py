@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
+from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 
@@ -164,6 +165,12 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
         pgettext("indicator", "Stored values"),
     ]
     today = timezone.localdate()
+    audit_export(
+        actor=request.user,
+        action="monitoring.catalogue_export",
+        object_type="monitoring.indicator",
+        count=len(rows),
+    )
     content = build_table_xlsx(
         title=_("Monitoring indicator catalogue"),
         unit_note=_("Ranges in each indicator's unit"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
+from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 
@@ -56,12 +57,20 @@ def template_response(user: Any, period_code: str) -> HttpResponse:
     unit_name = (
         user.unit.name if user.role == UNIT and user.unit_id else str(settings.ZJTX_DEPARTMENT_NAME)
     )
+    enterprises = list(selectors.enterprise_list_for_template(user))
     data = build_template(
         period_label=ref.label,
         period_code=ref.code,
         reporting_unit=unit_name,
         indicators=selectors.indicators_active(ref.frequency),
-        enterprises=selectors.enterprise_list_for_template(user),
+        enterprises=enterprises,
+    )
+    audit_export(
+        actor=user,
+        action="monitoring.template_download",
+        object_type="enterprises.enterprise",
+        count=len(enterprises),
+        filters={"period": ref.code},
     )
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     filename = _("monitoring-template-%(period)s.xlsx") % {"period": ref.code}

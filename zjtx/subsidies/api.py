@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
-from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.core.money import MoneyError, parse_yuan
+from zjtx.enterprises import selectors as enterprise_selectors
 
 from . import selectors, services
-from .models import Application, Payout
 from .errors import SubsidyErrorCode
+from .models import Application, Payout
 from .permissions import can_apply, can_see_ledger
 
 router = Router(tags=["subsidies"])
@@ -127,7 +128,15 @@ def _bad(field: str, message: str) -> DomainError:
 @router.get("/subsidies/applications", response=list[ApplicationOut], url_name="subsidy-list")
 def application_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     apps = selectors.application_list_for(user=request.user, status=status or None)
-    return [_out(a) for a in apps.prefetch_related("events").select_related("evaluation")[:500]]
+    out = [_out(a) for a in apps.prefetch_related("events").select_related("evaluation")[:500]]
+    audit_export(
+        actor=request.user,
+        action="subsidies.api_application_list",
+        object_type="subsidies.application",
+        count=len(out),
+        filters={"status": status},
+    )
+    return out
 
 
 @router.get(
@@ -204,7 +213,15 @@ def _payout_out(p: Payout) -> dict[str, Any]:
 def ledger(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     if not can_see_ledger(request.user):
         raise Http404
-    return [_payout_out(p) for p in selectors.ledger_for(user=request.user, year=year)]
+    out = [_payout_out(p) for p in selectors.ledger_for(user=request.user, year=year)]
+    audit_export(
+        actor=request.user,
+        action="subsidies.api_ledger",
+        object_type="subsidies.payout",
+        count=len(out),
+        filters={"year": year},
+    )
+    return out
 
 
 @router.get("/subsidies/budgets", response=list[BudgetOut], url_name="subsidy-budgets")
@@ -223,4 +240,10 @@ def budgets(request: HttpRequest) -> list[dict[str, Any]]:
                 "remaining_yuan": str(b.amount_yuan - spent),
             }
         )
+    audit_export(
+        actor=request.user,
+        action="subsidies.api_budgets",
+        object_type="subsidies.budget",
+        count=len(out),
+    )
     return out

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zjtx.core.audit import audit_record
+from zjtx.core.audit import audit_export, audit_record
 from zjtx.core.errors import DomainError
 from zjtx.core.files import serve_upload
 from zjtx.core.money import wan_to_yuan, yuan_to_wan
@@ -283,6 +283,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
             ),
             sheet_name=_("Ledger"),
         )
+        audit_export(
+            actor=request.user,
+            action="subsidies.ledger_export",
+            object_type="subsidies.payout",
+            count=len(rows),
+            filters={"year": year},
+        )
         response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="ledger-{year}.xlsx"'
         return response
@@ -332,6 +339,12 @@ def budgets(request: HttpRequest) -> HttpResponse:
                 for b in rows
             ),
             sheet_name=_("Budgets"),
+        )
+        audit_export(
+            actor=request.user,
+            action="subsidies.budget_export",
+            object_type="subsidies.budget",
+            count=len(rows),
         )
         response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="budgets.xlsx"'

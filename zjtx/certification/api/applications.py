@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form
 from ninja.files import UploadedFile
 
+from zjtx.core.audit import audit_export
 from zjtx.core.errors import NotFound
 
 from .. import permissions, selectors, services
@@ -70,7 +71,15 @@ def applications_list(
     request: HttpRequest, round_id: int | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:
     qs = selectors.application_list_for(user=request.user, round_id=round_id, status=status)
-    return [_application_out(a) for a in qs[:500]]
+    out = [_application_out(a) for a in qs[:500]]
+    audit_export(
+        actor=request.user,
+        action="certification.api_application_list",
+        object_type="certification.application",
+        count=len(out),
+        filters={"round_id": round_id, "status": status},
+    )
+    return out
 
 
 @router.get("/certification/applications/{application_id}", response=ApplicationOut)

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from zjtx.core.audit import audit_export
 from zjtx.core.errors import NotFound
 
 from .. import permissions, selectors, services
@@ -30,7 +31,14 @@ from .steps import (
 def experts_list(request: HttpRequest) -> list[dict[str, Any]]:
     if not permissions.is_city(request.user):
         raise NotFound("not_found", _("Not found."))
-    return [_expert_out(e) for e in selectors.expert_pool()]
+    out = [_expert_out(e) for e in selectors.expert_pool()]
+    audit_export(
+        actor=request.user,
+        action="certification.api_expert_list",
+        object_type="certification.expertprofile",
+        count=len(out),
+    )
+    return out
 
 
 @router.post("/certification/experts", response={201: ExpertOut})

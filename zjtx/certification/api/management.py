@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
 
+from zjtx.core.audit import audit_export
 from zjtx.core.errors import NotFound
 
 from .. import selectors, services
@@ -71,7 +72,14 @@ def change_reports_create(
 
 @router.get("/certification/change-reports", response=list[ChangeReportOut])
 def change_reports_list(request: HttpRequest) -> Any:
-    return list(selectors.change_reports_for(user=request.user)[:500])
+    out = list(selectors.change_reports_for(user=request.user)[:500])
+    audit_export(
+        actor=request.user,
+        action="certification.api_change_report_list",
+        object_type="certification.changereport",
+        count=len(out),
+    )
+    return out
 
 
 @router.post("/certification/change-reports/{report_id}/outcome", response=ChangeReportOut)

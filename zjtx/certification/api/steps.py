@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
 
+from zjtx.core.audit import audit_export
 from zjtx.core.errors import NotFound
 
 from .. import permissions, selectors, services
@@ -180,7 +181,7 @@ def rounds_copy(request: HttpRequest, round_id: int) -> tuple[int, dict[str, Any
 @router.get("/certification/rounds/{round_id}/ranking", response=list[RankRowOut])
 def rounds_ranking(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
     rnd = _city_round(request, round_id)
-    return [
+    out = [
         {
             "position": r.position,
             "application_id": r.application.pk,
@@ -194,6 +195,14 @@ def rounds_ranking(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
         }
         for r in selectors.round_ranking(round=rnd)
     ]
+    audit_export(
+        actor=request.user,
+        action="certification.api_ranking",
+        obj=rnd,
+        object_type="certification.round",
+        count=len(out),
+    )
+    return out
 
 
 @router.post("/certification/rounds/{round_id}/assign-experts", response=AssignOut)
@@ -273,7 +282,14 @@ def rounds_certify(
 
 @router.get("/certification/objections", response=list[ObjectionFullOut])
 def objections_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_objection_out(o) for o in selectors.objection_list_for(user=request.user)]
+    out = [_objection_out(o) for o in selectors.objection_list_for(user=request.user)]
+    audit_export(
+        actor=request.user,
+        action="certification.api_objection_list",
+        object_type="certification.objection",
+        count=len(out),
+    )
+    return out
 
 
 def _objection_out(o: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
-from zjtx.core.audit import audit_record
+from zjtx.core.audit import audit_export, audit_record
 from zjtx.core.errors import DomainError, NotFound
 from zjtx.core.files import serve_upload
 
@@ -215,6 +215,7 @@ def approval_form(request: HttpRequest, pk: int) -> HttpResponse:
         (f["label"], (app.data.get(f["name"]) or {}).get("value"), f.get("unit", ""))
         for f in app.form_schema.get("fields", [])
     ]
+    audit_export(actor=request.user, action="certification.approval_form", obj=app, count=1)
     return render(
         request,
         "certification/approval_form.html",

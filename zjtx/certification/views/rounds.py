@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
+from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 from zjtx.enterprises.models import Enterprise
@@ -259,7 +260,16 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     unit_name = user.unit.name if user.unit_id else str(_("City bureau"))
     applications = list(qs)
-    if request.GET.get("format") == "zip":
+    as_zip = request.GET.get("format") == "zip"
+    audit_export(
+        actor=request.user,
+        action="certification.round_export_zip" if as_zip else "certification.round_export",
+        object_type="certification.round",
+        obj=rnd,
+        count=len(applications),
+        filters={"ids": ids},
+    )
+    if as_zip:
         response = HttpResponse(
             documents.provincial_package_zip(applications, unit_name, rnd.year),
             content_type="application/zip",
