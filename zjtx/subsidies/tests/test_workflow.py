@@ -74,7 +74,7 @@ def test_a_transition_is_audited_with_before_and_after(people, make_application)
     assert event.object_id == str(app.pk)
 
 
-def test_the_row_is_locked_before_it_is_checked(people, make_application):
+def test_the_row_is_locked_for_the_step(people, make_application):
     app = make_application()
     manager = type(Application._default_manager)
     original = manager.select_for_update
