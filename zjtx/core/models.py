@@ -218,3 +218,84 @@ class WorkflowClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow}:{self.object_id}:{self.clock}"
+
+
+class NotificationPreference(models.Model):
+    """Whether one kind of notice also reaches a person by e-mail or SMS (in-app is always on).
+
+    No row means the kind's default (zjtx/core/notifications.py KINDS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind of notice"), max_length=40)
+    email = models.BooleanField(_("by e-mail"), default=False)
+    sms = models.BooleanField(_("by SMS"), default=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_user_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}"
+
+
+class OutboundMessage(models.Model):
+    """One e-mail or SMS attempt after a notice: sent, logged by the logging SMS sender, or failed.
+
+    The outbox lets operators see who was told outside the application and why a send failed."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        LOGGED = "logged", _("Logged (no gateway)")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    address = models.CharField(_("address"), max_length=254)
+    kind = models.CharField(_("kind of notice"), max_length=40, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["channel", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.address}:{self.status}"
+
+
+class ReminderSent(models.Model):
+    """One deadline reminder already sent, so the daily job sends each reminder once."""
+
+    key = models.CharField(_("reminder"), max_length=200, unique=True)
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self) -> str:
+        return self.key
