@@ -6,33 +6,28 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
-from pydantic import BeforeValidator, PlainSerializer
+from ninja.pagination import paginate
+from pydantic import ConfigDict, PlainSerializer
 
 from zjtx.core import credit_code as uscc
 from zjtx.core.audit import audit_export
+from zjtx.core.money import SignedMoneyYuan
+from zjtx.core.pagination import BoundedPageNumberPagination
 
 from . import selectors, services
 from .models import AnnualFinancial, Enterprise
 
 router = Router(tags=["enterprises"])
 
-
-def _exact_decimal(value: Any) -> Any:
-    # Floats lose cents; amounts must come as strings or integers.
-    if isinstance(value, float):
-        raise ValueError("send amounts as a decimal string or an integer, not a float")
-    if isinstance(value, bool):
-        raise ValueError("not an amount")
-    return value
+MAX_HEADCOUNT = 2147483647
+FORBID_EXTRA = ConfigDict(extra="forbid")
 
 
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_exact_decimal),
-    Field(max_digits=18, decimal_places=2),
-    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
-]
+# Amounts: decimal strings or integers in 元, finite and storable (zjtx.core.money); the
+# service refuses negatives field by field (net profit may be a loss).
+Money = SignedMoneyYuan
+# Headcounts: the PositiveIntegerField column's range.
+Headcount = Annotated[int, Field(ge=0, le=MAX_HEADCOUNT)]
 MoneyOut = Annotated[
     Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="always")
 ]
@@ -110,6 +105,8 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseCreateIn(Schema):
+    model_config = FORBID_EXTRA
+
     credit_code: str
     name: str
     unit: str = Field(description="assessment unit code, e.g. 340202 or ZONE-JK")
@@ -125,6 +122,8 @@ class EnterpriseCreateIn(Schema):
 
 
 class EnterpriseUpdateIn(Schema):
+    model_config = FORBID_EXTRA
+
     credit_code: str | None = None
     checksum_override_reason: str | None = None
     name: str | None = None
@@ -154,6 +153,8 @@ class FinancialOut(Schema):
 
 
 class FinancialUpsertIn(Schema):
+    model_config = FORBID_EXTRA
+
     operating_revenue: Money | None = None
     main_business_revenue: Money | None = None
     rd_expense: Money | None = None
@@ -161,8 +162,8 @@ class FinancialUpsertIn(Schema):
     total_assets: Money | None = None
     total_liabilities: Money | None = None
     export_value: Money | None = None
-    employees: int | None = Field(None, ge=0)
-    rd_staff: int | None = Field(None, ge=0)
+    employees: Headcount | None = None
+    rd_staff: Headcount | None = None
     confirm_clear: bool = Field(
         False, description="needed when the body would blank figures on file (else 409)"
     )
@@ -251,7 +252,7 @@ def credit_code_check(request: HttpRequest, code: str = "") -> dict[str, Any]:
 
 
 @router.get("/enterprises", response=list[EnterpriseListOut], url_name="enterprise-list")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> Any:
     _require_business_role(request)
     qs = selectors.enterprise_list_for(

@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zjtx.core import credit_code as uscc
-from zjtx.core.money import wan_to_yuan, yuan_to_wan
+from zjtx.core.money import WanAmountField, wan_to_yuan, yuan_to_wan
 from zjtx.reference.models import AssessmentUnit, IndustryCode
 
 from .models import AnnualFinancial, Enterprise, Honour, IPAsset
+
+# The PositiveIntegerField columns' range.
+MAX_HEADCOUNT = 2147483647
 
 
 class BootstrapMixin:
@@ -183,22 +186,13 @@ class EnterpriseContactForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class WanField(forms.DecimalField):
-    """An amount typed in 万元 (up to 6 decimals, so a yuan figure survives exactly)."""
+class WanField(WanAmountField):
+    """An amount typed in 万元 (up to 6 decimals, so a yuan figure survives exactly), within what
+    the money columns store (zjtx.core.money); the service refuses negatives field by field."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_digits", 18)
-        kwargs.setdefault("decimal_places", 6)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid": _("Enter a number in ten-thousand yuan."),
-                "max_decimal_places": _("At most 6 decimal places (one fen is 0.000001)."),
-                "max_digits": _("The amount is too large."),
-                "max_whole_digits": _("The amount is too large."),
-            },
-        )
+        kwargs.setdefault("allow_negative", True)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("step", "0.01")
         self.widget.attrs.setdefault("inputmode", "decimal")
@@ -225,13 +219,21 @@ class FinancialForm(BootstrapMixin, forms.Form):
         label=_("Employees"),
         required=False,
         min_value=0,
-        error_messages={"min_value": _("A headcount cannot be negative.")},
+        max_value=MAX_HEADCOUNT,
+        error_messages={
+            "min_value": _("A headcount cannot be negative."),
+            "max_value": _("The headcount is too large."),
+        },
     )
     rd_staff = forms.IntegerField(
         label=_("R&D staff"),
         required=False,
         min_value=0,
-        error_messages={"min_value": _("A headcount cannot be negative.")},
+        max_value=MAX_HEADCOUNT,
+        error_messages={
+            "min_value": _("A headcount cannot be negative."),
+            "max_value": _("The headcount is too large."),
+        },
     )
 
     MONEY = (

@@ -10,18 +10,21 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import ConfigDict
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_export
 
 from . import selectors, services
-from .errors import MonitoringError, MonitoringForbidden
+from .errors import MonitoringError, MonitoringErrorCode, MonitoringForbidden
 from .imports.filecheck import MAX_UPLOAD_BYTES
 from .imports.messages import file_message
 from .models import ImportRun
 from .views import template_response
 
 router = Router(tags=["monitoring"])
+# Input bodies name every field they take; an unknown one is a 400 naming it.
+FORBID_EXTRA = ConfigDict(extra="forbid")
 
 
 class ImportErrorOut(Schema):
@@ -111,7 +114,9 @@ def run_out(run: ImportRun) -> dict[str, Any]:
 
 def _require_import_role(request: Any) -> None:
     if not request.user.has_role(Role.CITY_OFFICER, Role.UNIT_OFFICER):
-        raise MonitoringForbidden("forbidden", _("Only city and unit officers can import reports."))
+        raise MonitoringForbidden(
+            MonitoringErrorCode.FORBIDDEN, _("Only city and unit officers can import reports.")
+        )
 
 
 @router.get("/monitoring/template", url_name="monitoring-template")
@@ -137,7 +142,9 @@ def import_create(
     `clear_blanks` the listed values are removed (kept in the value history)."""
     _require_import_role(request)
     if file.size is not None and file.size > MAX_UPLOAD_BYTES:
-        raise MonitoringError("file_too_large", file_message("file_too_large"))
+        raise MonitoringError(
+            MonitoringErrorCode.FILE_TOO_LARGE, file_message(MonitoringErrorCode.FILE_TOO_LARGE)
+        )
     run = services.import_upload(
         actor=request.user,
         period_code=period,
@@ -272,6 +279,8 @@ class IndicatorOut(Schema):
 
 
 class IndicatorCreateIn(Schema):
+    model_config = FORBID_EXTRA
+
     code: str
     name: str
     unit: str = ""
@@ -287,6 +296,8 @@ class IndicatorCreateIn(Schema):
 
 
 class IndicatorUpdateIn(Schema):
+    model_config = FORBID_EXTRA
+
     code: str | None = None
     name: str | None = None
     unit: str | None = None
@@ -347,7 +358,8 @@ def indicator_update(request: Any, indicator_id: int, payload: IndicatorUpdateIn
     """Change the fields sent (city officer); `"active": false` deactivates."""
     if not catalogue_selectors.can_maintain_catalogue(request.user):
         raise MonitoringForbidden(
-            "forbidden", _("Only the city officer can maintain the indicator catalogue.")
+            MonitoringErrorCode.FORBIDDEN,
+            _("Only the city officer can maintain the indicator catalogue."),
         )
     indicator = catalogue_selectors.indicator_get(pk=indicator_id)
     changes = payload.dict(exclude_unset=True)

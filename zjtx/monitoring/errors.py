@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from zjtx.core.errors import Conflict, DomainError, Forbidden, NotFound
+
+
+class MonitoringErrorCode(StrEnum):
+    """The codes the monitoring API answers with itself (the import pipeline's row and file
+    codes are listed in its own modules)."""
+
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    FILE_TOO_LARGE = "file_too_large"
+    INVALID_PERIOD = "invalid_period"
 
 
 class MonitoringError(DomainError):

@@ -171,3 +171,60 @@ def test_nul_bytes_inside_an_uploaded_file_are_not_inspected(client_raising):
 @pytest.mark.django_db
 def test_edge_runs_right_after_the_security_middleware(settings):
     assert settings.MIDDLEWARE[1] == "zjtx.core.edge.EdgeMiddleware"
+
+
+@pytest.mark.django_db
+def test_unknown_api_route_answers_the_json_error_shape(client):
+    r = client.get(f"{API}/no/such/route")
+    assert r.status_code == 404
+    assert r.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_unexpected_api_error_is_json_with_a_logged_incident(
+    client_raising, make_user, login, monkeypatch, caplog
+):
+    from zjtx.policy import selectors
+
+    def boom():
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(selectors, "packages_current", boom)
+    login(make_user(Role.CITY_OFFICER))
+    r = client_raising.get(f"{API}/policy/programs")
+    assert r.status_code == 500
+    body = r.json()
+    assert body["code"] == "internal_error"
+    incident = body["fields"]["incident"]
+    assert len(incident) == 32 and incident in body["message"]
+    assert any(incident in rec.getMessage() for rec in caplog.records)
+
+
+@pytest.mark.django_db
+def test_unexpected_page_error_shows_the_incident_number(
+    client_raising, make_user, login, monkeypatch, caplog
+):
+    from zjtx.core import selectors
+
+    def boom(user):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(selectors, "home_for", boom)
+    login(make_user(Role.CITY_OFFICER))
+    r = client_raising.get("/")
+    assert r.status_code == 500
+    logged = [rec.getMessage() for rec in caplog.records if rec.name == "zjtx.incident"]
+    assert logged
+    incident = logged[0].split()[1].rstrip(":")
+    assert incident in r.content.decode()
+
+
+def test_wan_filter_never_fails_on_an_unreadable_stored_value():
+    from decimal import Decimal
+
+    from zjtx.core.money import format_wan
+
+    assert format_wan(Decimal("NaN")) == "—"
+    assert format_wan(Decimal("Infinity")) == "—"
+    assert format_wan(Decimal("1e24")) == "100,000,000,000,000,000,000.00"
+    assert format_wan(Decimal("1e999999")) == "—"
