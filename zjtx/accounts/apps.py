@@ -11,3 +11,7 @@ class AccountsConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        from . import worklist
+
+        worklist.register()

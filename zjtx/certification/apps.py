@@ -6,3 +6,8 @@ class CertificationConfig(AppConfig):
     name = "zjtx.certification"
     label = "certification"
     verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        from . import worklist
+
+        worklist.register()

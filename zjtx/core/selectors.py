@@ -1,32 +1,16 @@
-"""Home-page figures for each role, always within the user's jurisdiction."""
+"""Home-page reads: the user's work list, assembled from every app's registered providers.
+
+Each provider scopes to the user itself (zjtx/<app>/worklist.py); core adds nothing domain-specific.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from .worklist import HomeWork, home_work_for
 
 
-def home_cards_for(user: Any) -> list[dict[str, Any]]:
-    from zjtx.accounts.models import Role
-    from zjtx.accounts.scoping import scope_enterprise_qs
-    from zjtx.enterprises.models import Enterprise
-
-    cards: list[dict[str, Any]] = []
-    if user.role in (Role.CITY_OFFICER, Role.UNIT_OFFICER):
-        qs = scope_enterprise_qs(Enterprise.objects.all(), user)
-        cards.append(
-            {
-                "label": _("Enterprises in scope"),
-                "value": qs.count(),
-                "url_name": "enterprises:list",
-            }
-        )
-        cards.append(
-            {
-                "label": _("Awaiting verification"),
-                "value": qs.filter(status=Enterprise.Status.PENDING).count(),
-                "url_name": "enterprises:pending",
-            }
-        )
-    return cards
+def home_for(user: Any, today: date | None = None) -> HomeWork:
+    """What waits for the user, what they submitted, dates ahead and (city) the overview."""
+    return home_work_for(user, today)

@@ -10,11 +10,22 @@ from django.views.decorators.http import require_POST
 from . import notifications, selectors
 from .edge import is_api, new_incident
 from .errors import ErrorCode
+from .nav import navigation_for
+
+HOME_LINKS = 8
 
 
 @login_required
 def home(request):  # type: ignore[no-untyped-def]
-    return render(request, "core/home.html", {"cards": selectors.home_cards_for(request.user)})
+    links = [
+        item
+        for section in navigation_for(request.user, request.path)
+        for item in section["items"]
+        if not item["active"]
+    ][:HOME_LINKS]
+    return render(
+        request, "core/home.html", {"work": selectors.home_for(request.user), "links": links}
+    )
 
 
 def page_not_found(request, exception=None):  # type: ignore[no-untyped-def]

@@ -6,3 +6,8 @@ class EnterprisesConfig(AppConfig):
     name = "zjtx.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from . import worklist
+
+        worklist.register()

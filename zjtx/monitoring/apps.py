@@ -13,3 +13,7 @@ class MonitoringConfig(AppConfig):
         from .services.warnings import THRESHOLDS_PROGRAM, thresholds_whatif
 
         whatif_provider_register(THRESHOLDS_PROGRAM, thresholds_whatif)
+
+        from . import worklist
+
+        worklist.register()

@@ -7,6 +7,11 @@ class PolicyConfig(AppConfig):
     label = "policy"
     verbose_name = _("Policy rules")
 
+    def ready(self) -> None:
+        from . import worklist
+
+        worklist.register()
+
 
 # Sidebar labels (zjtx/core/nav.py) whose Chinese lives in this app's catalogue.
 NAV_LABELS = (

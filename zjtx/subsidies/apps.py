@@ -7,6 +7,11 @@ class SubsidiesConfig(AppConfig):
     label = "subsidies"
     verbose_name = _("Subsidies")
 
+    def ready(self) -> None:
+        from . import worklist
+
+        worklist.register()
+
 
 # Sidebar labels (zjtx/core/nav.py) whose Chinese lives in this app's catalogue.
 NAV_LABELS = (
