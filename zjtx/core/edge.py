@@ -115,7 +115,7 @@ def _form_fields(request: HttpRequest) -> tuple[list[str], list[str]]:
     """(fields holding a NUL, file fields whose file name is too long). Parses the form."""
     names = _FileNameCheck(request)
     if request.content_type == "multipart/form-data":
-        request.upload_handlers.insert(0, names)
+        request.upload_handlers = [names, *request.upload_handlers]
     nul: list[str] = []
     for key, values in request.POST.lists():
         if NUL in key or any(NUL in v for v in values):

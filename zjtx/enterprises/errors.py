@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from zjtx.core.errors import Conflict, DomainError, NotFound
+
+
+class EnterpriseErrorCode(StrEnum):
+    """Registry codes, one per meaning (the services still spell most of them literally)."""
+
+    NOT_FOUND = "not_found"
+    AMOUNT_INVALID = "amount_invalid"
+    NEGATIVE_AMOUNT = "negative_amount"
+    NEGATIVE_COUNT = "negative_count"
+    YEAR_INVALID = "year_invalid"
+    YEAR_IN_FUTURE = "year_in_future"
+    MAIN_REVENUE_EXCEEDS_OPERATING = "main_revenue_exceeds_operating"
+    RD_STAFF_EXCEEDS_EMPLOYEES = "rd_staff_exceeds_employees"
+    CHECKSUM_MISMATCH = "checksum_mismatch"
+    DUPLICATE_CREDIT_CODE = "duplicate_credit_code"
+    FIELD_NOT_EDITABLE = "field_not_editable"
+    ENTERPRISE_NOT_VERIFIED = "enterprise_not_verified"
 
 
 class EnterpriseError(DomainError):
@@ -19,4 +38,4 @@ class EnterpriseNotFound(NotFound):
     def __init__(self) -> None:
         from django.utils.translation import gettext
 
-        super().__init__("not_found", gettext("Not found."))
+        super().__init__(EnterpriseErrorCode.NOT_FOUND, gettext("Not found."))

@@ -27,19 +27,20 @@ class _DecimalLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
+        mark = event.start_mark if isinstance(event.start_mark, yaml.error.Mark) else None
         if isinstance(event, yaml.AliasEvent):
             self.alias_count = getattr(self, "alias_count", 0) + 1
             if not self.max_aliases:
                 raise yaml.composer.ComposerError(
-                    None, None, "YAML aliases (*name) are not allowed here", event.start_mark
+                    None, None, "YAML aliases (*name) are not allowed here", mark
                 )
             if self.alias_count > self.max_aliases:
                 raise yaml.composer.ComposerError(
-                    None, None, f"more than {self.max_aliases} YAML aliases", event.start_mark
+                    None, None, f"more than {self.max_aliases} YAML aliases", mark
                 )
         elif getattr(event, "anchor", None) is not None and not self.max_aliases:
             raise yaml.composer.ComposerError(
-                None, None, "YAML anchors (&name) are not allowed here", event.start_mark
+                None, None, "YAML anchors (&name) are not allowed here", mark
             )
         return super().compose_node(parent, index)
 
