@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "zjtx.monitoring",
     "zjtx.certification",
     "zjtx.subsidies",
-    "zjtx.financing",
 ]
 
 MIDDLEWARE = [

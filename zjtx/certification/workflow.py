@@ -8,7 +8,8 @@ application's status. Batch steps (publish the 公示, certify) use the same tab
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from zjtx.accounts.models import Role
 
 from .models import Application
+
+if TYPE_CHECKING:
+    from .models import Notice
 
 Status = Application.Status
 StrOrPromise = str | Promise
@@ -239,8 +243,82 @@ def guard(application: Application, action: str, today: date) -> GuardFailure | 
             )
     if action == "certify":
         notice = application.notice
-        if notice is None or today <= notice.ends_on:
+        if notice is None or not notice_has_ended(notice, today):
             return GuardFailure("notice_not_ended", str(_("The public notice has not ended.")))
         if application.objections.filter(status=Objection.Status.PENDING).exists():
             return GuardFailure("objections_pending", str(_("Objections are still pending.")))
     return None
+
+
+# ------------------------------------------------------------------ 公示 guards
+# `today` is always the server's timezone.localdate(); no caller passes a date from a client.
+
+NOTICE_MAX_LEAD_DAYS = 30
+NOTICE_WORKING_DAYS_MAX = 30
+
+# The approvals that occupy a place in the round's quota.
+QUOTA_STATES = frozenset({Status.APPROVED, Status.IN_NOTICE, Status.CERTIFIED})
+
+
+def notice_has_started(notice: Notice, today: date) -> bool:
+    """A 公示 is visible from its first day, never before."""
+    return notice.starts_on <= today
+
+
+def notice_accepts_objections(notice: Notice, today: date) -> bool:
+    """Objections are taken from the first day to the last working day, inclusive."""
+    return notice.starts_on <= today <= notice.ends_on
+
+
+def notice_has_ended(notice: Notice, today: date) -> bool:
+    """Ended once its last day is over by the server's clock."""
+    return today > notice.ends_on
+
+
+def notice_start_failure(starts_on: date, today: date) -> GuardFailure | None:
+    """A 公示 starts on its publication date or later (within a month), never in the past."""
+    if starts_on > today + timedelta(days=NOTICE_MAX_LEAD_DAYS):
+        return GuardFailure(
+            "notice_starts_too_late",
+            str(
+                _("The public notice must start within %(days)s days of publication.")
+                % {"days": NOTICE_MAX_LEAD_DAYS}
+            ),
+        )
+    if starts_on < today:
+        return GuardFailure(
+            "notice_starts_in_past",
+            str(
+                _("The public notice cannot start before today (%(today)s).")
+                % {"today": today.isoformat()}
+            ),
+        )
+    return None
+
+
+def issue_date_failure(
+    issued_on: date, today: date, notice_ends_on: date | None = None
+) -> GuardFailure | None:
+    """The decision is dated after the 公示 ended and not after today."""
+    if issued_on > today:
+        return GuardFailure(
+            "issued_on_in_future",
+            str(
+                _("The issue date cannot be later than today (%(today)s).")
+                % {"today": today.isoformat()}
+            ),
+        )
+    if notice_ends_on is not None and issued_on <= notice_ends_on:
+        return GuardFailure(
+            "issued_on_before_notice_end",
+            str(
+                _("The issue date must be after the public notice ended on %(date)s.")
+                % {"date": notice_ends_on.isoformat()}
+            ),
+        )
+    return None
+
+
+def over_quota(taken: int, quota: int) -> bool:
+    """Whether one more approval goes beyond the round's quota."""
+    return taken >= quota

@@ -10,21 +10,25 @@ from django.utils.translation import gettext as _
 from ninja import File, Form
 from ninja.files import UploadedFile
 
+from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import NotFound
 
 from .. import permissions, selectors, services
+from ..errors import CertificationError
 from ..models import Round
 from ._router import router
 from .schemas import (
     ActionOut,
-    ApplicationOut,
-    ApplicationPatchIn,
     AssignmentOut,
+    CertificationApplicationOut,
+    CertificationApplicationPatchIn,
+    Id,
     MaterialOut,
     RoundIn,
     RoundOut,
     ScoresIn,
+    Status,
     TransitionIn,
     _application_out,
     _assignment_out,
@@ -32,12 +36,12 @@ from .schemas import (
 )
 
 
-@router.get("/certification/rounds", response=list[RoundOut])
+@router.get("/certification/rounds", response={200: list[RoundOut], **ERRORS})
 def rounds_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_round_out(r) for r in selectors.round_list_for(user=request.user)]
 
 
-@router.post("/certification/rounds", response={201: RoundOut})
+@router.post("/certification/rounds", response={201: RoundOut, **ERRORS})
 def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
     values = payload.model_dump(exclude={"open"})
     for key in ("required_materials", "rubric"):
@@ -54,21 +58,26 @@ def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str
     return 201, _round_out(rnd)
 
 
-@router.get("/certification/rounds/{round_id}", response=RoundOut)
-def rounds_get(request: HttpRequest, round_id: int) -> dict[str, Any]:
+@router.get("/certification/rounds/{round_id}", response={200: RoundOut, **ERRORS})
+def rounds_get(request: HttpRequest, round_id: Id) -> dict[str, Any]:
     return _round_out(selectors.round_get(pk=round_id, user=request.user))
 
 
-@router.post("/certification/rounds/{round_id}/applications", response={201: ApplicationOut})
-def applications_create(request: HttpRequest, round_id: int) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/certification/rounds/{round_id}/applications",
+    response={201: CertificationApplicationOut, **ERRORS},
+)
+def applications_create(request: HttpRequest, round_id: Id) -> tuple[int, dict[str, Any]]:
     rnd = selectors.round_get(pk=round_id, user=request.user)
     app = services.application_create(round=rnd, actor=request.user)
     return 201, _application_out(selectors.application_get(pk=app.pk, user=request.user))
 
 
-@router.get("/certification/applications", response=list[ApplicationOut])
+@router.get(
+    "/certification/applications", response={200: list[CertificationApplicationOut], **ERRORS}
+)
 def applications_list(
-    request: HttpRequest, round_id: int | None = None, status: str | None = None
+    request: HttpRequest, round_id: Id | None = None, status: Status | None = None
 ) -> list[dict[str, Any]]:
     qs = selectors.application_list_for(user=request.user, round_id=round_id, status=status)
     out = [_application_out(a) for a in qs[:500]]
@@ -82,24 +91,38 @@ def applications_list(
     return out
 
 
-@router.get("/certification/applications/{application_id}", response=ApplicationOut)
-def applications_get(request: HttpRequest, application_id: int) -> dict[str, Any]:
+@router.get(
+    "/certification/applications/{application_id}",
+    response={200: CertificationApplicationOut, **ERRORS},
+)
+def applications_get(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     return _application_out(selectors.application_get(pk=application_id, user=request.user))
 
 
-@router.patch("/certification/applications/{application_id}", response=ApplicationOut)
+@router.patch(
+    "/certification/applications/{application_id}",
+    response={200: CertificationApplicationOut, **ERRORS},
+)
 def applications_patch(
-    request: HttpRequest, application_id: int, payload: ApplicationPatchIn
+    request: HttpRequest, application_id: Id, payload: CertificationApplicationPatchIn
 ) -> dict[str, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
-    services.application_update_data(application=app, values=payload.data, actor=request.user)
+    try:
+        services.application_update_data(application=app, values=payload.data, actor=request.user)
+    except CertificationError as exc:
+        # The form's fields travel under `data` in this payload; name them as sent.
+        if exc.code == "invalid_fields":
+            exc.fields = {f"data.{k}": v for k, v in exc.fields.items()}
+        raise
     return _application_out(selectors.application_get(pk=application_id, user=request.user))
 
 
-@router.post("/certification/applications/{application_id}/materials", response={201: MaterialOut})
+@router.post(
+    "/certification/applications/{application_id}/materials", response={201: MaterialOut, **ERRORS}
+)
 def materials_upload(
     request: HttpRequest,
-    application_id: int,
+    application_id: Id,
     kind: Form[str],
     file: File[UploadedFile],
 ) -> tuple[int, Any]:
@@ -111,32 +134,41 @@ def materials_upload(
     return 201, material
 
 
-@router.get("/certification/applications/{application_id}/actions", response=list[ActionOut])
-def applications_actions(request: HttpRequest, application_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/certification/applications/{application_id}/actions",
+    response={200: list[ActionOut], **ERRORS},
+)
+def applications_actions(request: HttpRequest, application_id: Id) -> list[dict[str, Any]]:
     app = selectors.application_get(pk=application_id, user=request.user)
     return [a.as_dict() for a in selectors.actions_for(user=request.user, application=app)]
 
 
-@router.post("/certification/applications/{application_id}/transitions", response=ApplicationOut)
+@router.post(
+    "/certification/applications/{application_id}/transitions",
+    response={200: CertificationApplicationOut, **ERRORS},
+)
 def applications_transition(
-    request: HttpRequest, application_id: int, payload: TransitionIn
+    request: HttpRequest, application_id: Id, payload: TransitionIn
 ) -> dict[str, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     services.application_transition(
         application=app,
         action=payload.action,
         actor=request.user,
-        reason_code=payload.reason_code,
-        reason=payload.reason,
-        rank=payload.rank,
-        opinion=payload.opinion,
+        reason_code=getattr(payload, "reason_code", ""),
+        reason=getattr(payload, "reason", ""),
+        rank=getattr(payload, "rank", None),
+        opinion=getattr(payload, "opinion", ""),
     )
     return _application_out(selectors.application_get(pk=application_id, user=request.user))
 
 
-@router.post("/certification/applications/{application_id}/scores", response={201: AssignmentOut})
+@router.post(
+    "/certification/applications/{application_id}/scores",
+    response={201: AssignmentOut, **ERRORS},
+)
 def applications_scores(
-    request: HttpRequest, application_id: int, payload: ScoresIn
+    request: HttpRequest, application_id: Id, payload: ScoresIn
 ) -> tuple[int, dict[str, Any]]:
     app = selectors.application_get(pk=application_id, user=request.user)
     assignment = selectors.assignment_for(user=request.user, application=app)

@@ -7,7 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
+from zjtx.core.credit_code import normalize as normalize_credit_code
 from zjtx.core.errors import NotFound
 
 from .. import permissions, selectors, services
@@ -15,6 +17,7 @@ from ..models import ExpertProfile
 from ._router import router
 from .schemas import (
     AssignmentOut,
+    Id,
     _assignment_out,
 )
 from .steps import (
@@ -22,12 +25,13 @@ from .steps import (
     DeclineIn,
     ExpertIn,
     ExpertOut,
+    ExpertUserOut,
     RelationIn,
     _expert_out,
 )
 
 
-@router.get("/certification/experts", response=list[ExpertOut])
+@router.get("/certification/experts", response={200: list[ExpertOut], **ERRORS})
 def experts_list(request: HttpRequest) -> list[dict[str, Any]]:
     if not permissions.is_city(request.user):
         raise NotFound("not_found", _("Not found."))
@@ -41,7 +45,34 @@ def experts_list(request: HttpRequest) -> list[dict[str, Any]]:
     return out
 
 
-@router.post("/certification/experts", response={201: ExpertOut})
+@router.get("/certification/expert-users", response={200: list[ExpertUserOut], **ERRORS})
+def expert_users_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The users with the expert role (city officer only), to register them in the pool."""
+    if not permissions.is_city(request.user):
+        raise NotFound("not_found", _("Not found."))
+    out = [_expert_user_out(u) for u in selectors.expert_users()]
+    audit_export(
+        actor=request.user,
+        action="certification.api_expert_user_list",
+        object_type="accounts.user",
+        count=len(out),
+    )
+    return out
+
+
+def _expert_user_out(user: Any) -> dict[str, Any]:
+    profile = getattr(user, "expert_profile", None)
+    return {
+        "user_id": user.pk,
+        "username": user.username,
+        "name": str(user),
+        "active": user.is_active,
+        "profile_id": profile.pk if profile else None,
+        "fields": list(profile.fields or []) if profile else [],
+    }
+
+
+@router.post("/certification/experts", response={201: ExpertOut, **ERRORS})
 def experts_save(request: HttpRequest, payload: ExpertIn) -> tuple[int, dict[str, Any]]:
     from zjtx.accounts.models import User
     from zjtx.reference.models import AssessmentUnit
@@ -65,9 +96,11 @@ def experts_save(request: HttpRequest, payload: ExpertIn) -> tuple[int, dict[str
     return 201, _expert_out(profile)
 
 
-@router.post("/certification/experts/{expert_id}/relations", response={201: dict[str, Any]})
+@router.post(
+    "/certification/experts/{expert_id}/relations", response={201: dict[str, Any], **ERRORS}
+)
 def experts_relation(
-    request: HttpRequest, expert_id: int, payload: RelationIn
+    request: HttpRequest, expert_id: Id, payload: RelationIn
 ) -> tuple[int, dict[str, Any]]:
     """The expert (for themselves) or the city officer declares a relation with an enterprise."""
     from zjtx.enterprises.models import Enterprise
@@ -77,7 +110,9 @@ def experts_relation(
         permissions.is_city(request.user) or expert.user_id == request.user.pk
     ):
         raise NotFound("not_found", _("Not found."))
-    enterprise = Enterprise.objects.filter(credit_code=payload.credit_code.strip().upper()).first()
+    enterprise = Enterprise.objects.filter(
+        credit_code=normalize_credit_code(payload.credit_code)
+    ).first()
     if enterprise is None:
         raise NotFound("not_found", _("Not found."))
     relation = services.expert_relation_declare(
@@ -90,9 +125,11 @@ def experts_relation(
     return 201, {"id": relation.pk, "kind": relation.kind, "enterprise": enterprise.credit_code}
 
 
-@router.post("/certification/applications/{application_id}/experts", response={201: AssignmentOut})
+@router.post(
+    "/certification/applications/{application_id}/experts", response={201: AssignmentOut, **ERRORS}
+)
 def applications_assign(
-    request: HttpRequest, application_id: int, payload: AssignExpertIn
+    request: HttpRequest, application_id: Id, payload: AssignExpertIn
 ) -> tuple[int, dict[str, Any]]:
     if not permissions.is_city(request.user):
         raise NotFound("not_found", _("Not found."))
@@ -104,9 +141,11 @@ def applications_assign(
     return 201, _assignment_out(assignment)
 
 
-@router.post("/certification/applications/{application_id}/decline", response=AssignmentOut)
+@router.post(
+    "/certification/applications/{application_id}/decline", response={200: AssignmentOut, **ERRORS}
+)
 def applications_decline(
-    request: HttpRequest, application_id: int, payload: DeclineIn
+    request: HttpRequest, application_id: Id, payload: DeclineIn
 ) -> dict[str, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     assignment = selectors.assignment_for(user=request.user, application=app)

@@ -8,12 +8,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import Field
 
+from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import NotFound
 
 from .. import selectors, services
 from ._router import router
+from .schemas import Id
 
 
 class AnnualUpdateOut(Schema):
@@ -24,14 +27,14 @@ class AnnualUpdateOut(Schema):
 
 
 class ChangeReportIn(Schema):
-    kind: str
+    kind: str = Field(max_length=10)
     occurred_on: date
-    description: str
+    description: str = Field(min_length=1, max_length=5000)
 
 
 class ChangeReportOut(Schema):
     id: int
-    application_id: int
+    application_id: Id
     kind: str
     occurred_on: date
     description: str
@@ -42,13 +45,13 @@ class ChangeReportOut(Schema):
 
 class ChangeOutcomeIn(Schema):
     needs_review: bool
-    outcome: str
+    outcome: str = Field(min_length=1, max_length=5000)
 
 
 @router.post(
     "/certification/applications/{application_id}/annual-updates", response={201: AnnualUpdateOut}
 )
-def annual_updates_create(request: HttpRequest, application_id: int) -> tuple[int, Any]:
+def annual_updates_create(request: HttpRequest, application_id: Id) -> tuple[int, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     return 201, services.annual_update_submit(application=app, actor=request.user)
 
@@ -57,7 +60,7 @@ def annual_updates_create(request: HttpRequest, application_id: int) -> tuple[in
     "/certification/applications/{application_id}/change-reports", response={201: ChangeReportOut}
 )
 def change_reports_create(
-    request: HttpRequest, application_id: int, payload: ChangeReportIn
+    request: HttpRequest, application_id: Id, payload: ChangeReportIn
 ) -> tuple[int, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     report = services.change_report_submit(
@@ -70,7 +73,7 @@ def change_reports_create(
     return 201, report
 
 
-@router.get("/certification/change-reports", response=list[ChangeReportOut])
+@router.get("/certification/change-reports", response={200: list[ChangeReportOut], **ERRORS})
 def change_reports_list(request: HttpRequest) -> Any:
     out = list(selectors.change_reports_for(user=request.user)[:500])
     audit_export(
@@ -82,8 +85,10 @@ def change_reports_list(request: HttpRequest) -> Any:
     return out
 
 
-@router.post("/certification/change-reports/{report_id}/outcome", response=ChangeReportOut)
-def change_reports_outcome(request: HttpRequest, report_id: int, payload: ChangeOutcomeIn) -> Any:
+@router.post(
+    "/certification/change-reports/{report_id}/outcome", response={200: ChangeReportOut, **ERRORS}
+)
+def change_reports_outcome(request: HttpRequest, report_id: Id, payload: ChangeOutcomeIn) -> Any:
     report = selectors.change_reports_for(user=request.user).filter(pk=report_id).first()
     if report is None:
         raise NotFound("not_found", _("Not found."))

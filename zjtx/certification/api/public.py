@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from ninja import File, Form
 from ninja.files import UploadedFile
 
+from zjtx.core.api_schemas import ERRORS
+
 from .. import selectors, services
 from ._router import router
 from .schemas import (
@@ -18,7 +20,7 @@ from .schemas import (
 )
 
 
-@router.get("/public/notices", response=list[NoticeOut], auth=None)
+@router.get("/public/notices", response={200: list[NoticeOut], **ERRORS}, auth=None)
 def public_notices(request: HttpRequest) -> list[dict[str, Any]]:
     return [_notice_out(n) for n in selectors.notice_list_public()[:50]]
 
@@ -50,9 +52,12 @@ def public_objection(
     return 201, objection
 
 
-@router.get("/public/certificates/{number}", response=CertificateOut, auth=None)
+# `path:` so a number with an (encoded) slash still reaches the handler and gets the JSON 404.
+@router.get(
+    "/public/certificates/{path:number}", response={200: CertificateOut, **ERRORS}, auth=None
+)
 def public_certificate(request: HttpRequest, number: str) -> dict[str, Any]:
-    app = selectors.certificate_get_public(number=number)
+    app = selectors.certificate_get_public(number=number[:100])
     return {
         "number": app.certificate_number,
         "enterprise_name": app.enterprise.name,

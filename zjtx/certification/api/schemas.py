@@ -4,42 +4,54 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Schema
+from pydantic import Field
 
 from .. import selectors
 from ..models import Application, ExpertAssignment, Notice, Round
 
+# Bounds carried from the models (field lengths, positive small integers) and the domain, so a
+# bad value fails validation with a field name instead of failing the INSERT.
+YEAR = Field(ge=2000, le=2100)
+QUOTA_MAX = 100_000
+Count = Annotated[int, Field(ge=0, le=QUOTA_MAX)]
+UnitCode = Annotated[str, Field(min_length=1, max_length=20)]
+# Database ids in paths and queries: a 64-bit key at most (10^23 is a 400, not a 500).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Status = Annotated[str, Field(max_length=15)]
+
 
 class MaterialSpec(Schema):
-    code: str
-    label: str
+    code: str = Field(min_length=1, max_length=40)
+    label: str = Field(min_length=1, max_length=200)
     required: bool = False
 
 
 class RubricItem(Schema):
-    id: str
-    title: str
-    max_points: Decimal
+    id: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1, max_length=200)
+    max_points: Decimal = Field(gt=0, le=1000, max_digits=6, decimal_places=2)
 
 
 class RoundIn(Schema):
-    year: int
-    title: str
-    program_id: str
-    quota: int = 50
-    unit_quotas: dict[str, int] = {}
+    year: int = YEAR
+    title: str = Field(min_length=1, max_length=200)
+    program_id: str = Field(min_length=1, max_length=64)
+    quota: int = Field(50, ge=0, le=QUOTA_MAX)
+    unit_quotas: dict[UnitCode, Count] = Field(default_factory=dict, max_length=200)
     opens_on: date
     closes_on: date
-    required_materials: list[MaterialSpec] | None = None
-    announcement: str = ""
-    rubric: list[RubricItem] | None = None
-    experts_per_application: int = 3
-    aggregation: str = "mean"
-    notice_working_days: int = 5
-    issuer_code: str = "芜经信"
+    required_materials: list[MaterialSpec] | None = Field(None, max_length=50)
+    announcement: str = Field("", max_length=20_000)
+    # 50 indicators of at most 1000 points keep every total within the score column.
+    rubric: list[RubricItem] | None = Field(None, min_length=1, max_length=50)
+    experts_per_application: int = Field(3, ge=1, le=15)
+    aggregation: Literal["mean", "trimmed_mean"] = "mean"
+    notice_working_days: int = Field(5, ge=1, le=30)
+    issuer_code: str = Field("芜经信", min_length=1, max_length=20)
     open: bool = False
 
 
@@ -72,7 +84,7 @@ class MaterialOut(Schema):
     uploaded_at: datetime
 
 
-class EventOut(Schema):
+class CertificationEventOut(Schema):
     action: str
     source: str
     target: str
@@ -81,7 +93,7 @@ class EventOut(Schema):
     created_at: datetime
 
 
-class ApplicationOut(Schema):
+class CertificationApplicationOut(Schema):
     id: int
     round_id: int
     enterprise: dict[str, str]
@@ -98,11 +110,11 @@ class ApplicationOut(Schema):
     certificate_number: str | None
     valid_until: date | None
     materials: list[MaterialOut]
-    events: list[EventOut]
+    events: list[CertificationEventOut]
 
 
-class ApplicationPatchIn(Schema):
-    data: dict[str, Any]
+class CertificationApplicationPatchIn(Schema):
+    data: dict[Annotated[str, Field(max_length=100)], Any] = Field(max_length=200)
 
 
 class ActionOut(Schema):
@@ -113,24 +125,56 @@ class ActionOut(Schema):
     reasons: dict[str, str]
 
 
-class TransitionIn(Schema):
-    action: str
-    reason_code: str = ""
-    reason: str = ""
-    rank: int | None = None
-    opinion: str = ""
+ReasonCode = Annotated[str, Field(min_length=1, max_length=30)]
+Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class ReasonedTransitionIn(Schema):
+    """Return, reject, revoke or remove: a reason from the action's list and an explanation."""
+
+    action: Literal["return", "reject", "revoke", "remove"]
+    reason_code: ReasonCode
+    reason: Reason
+
+
+class RecommendIn(Schema):
+    """The unit's recommendation with its ranking among the unit's applications."""
+
+    action: Literal["recommend"]
+    rank: int = Field(ge=1, le=32767)
+    opinion: str = Field("", max_length=5000)
+
+
+class ApproveIn(Schema):
+    """Approval; beyond the round's quota `reason` (the over-quota reason) is required."""
+
+    action: Literal["approve"]
+    reason: str = Field("", max_length=2000)
+
+
+class PlainTransitionIn(Schema):
+    action: Literal[
+        "submit", "resubmit", "start_review", "complete_review", "publish", "certify", "renew"
+    ]
+
+
+TransitionIn = Annotated[
+    ReasonedTransitionIn | RecommendIn | ApproveIn | PlainTransitionIn,
+    Field(discriminator="action"),
+]
 
 
 class ScoreItemIn(Schema):
-    indicator: str
-    score: Decimal
-    comment: str = ""
-    justification: str = ""
+    indicator: str = Field(min_length=1, max_length=40)
+    # The rubric's precision (2 places); the service checks the indicator's maximum.
+    score: Decimal = Field(ge=0, le=1000, max_digits=6, decimal_places=2)
+    comment: str = Field("", max_length=5000)
+    justification: str = Field("", max_length=5000)
 
 
 class ScoresIn(Schema):
-    scores: list[ScoreItemIn]
-    undertaking: bool = False
+    scores: list[ScoreItemIn] = Field(min_length=1, max_length=50)
+    undertaking: bool
 
 
 class ScoreOut(Schema):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import Field
 
+from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import NotFound
 
@@ -18,7 +20,8 @@ from ..errors import CertificationError
 from ..models import ExpertProfile, Round
 from ._router import router
 from .schemas import (
-    ApplicationOut,
+    CertificationApplicationOut,
+    Id,
     NoticeOut,
     RoundOut,
     _application_out,
@@ -28,7 +31,7 @@ from .schemas import (
 
 
 class RoundStatusIn(Schema):
-    status: str
+    status: str = Field(max_length=10)
 
 
 class RankRowOut(Schema):
@@ -44,7 +47,7 @@ class RankRowOut(Schema):
 
 
 class AssignIn(Schema):
-    per_application: int | None = None
+    per_application: int | None = Field(None, ge=1, le=15)
 
 
 class AssignOut(Schema):
@@ -53,7 +56,7 @@ class AssignOut(Schema):
 
 
 class BatchIn(Schema):
-    action: str
+    action: str = Field(max_length=30)
 
 
 class BatchOut(Schema):
@@ -62,27 +65,30 @@ class BatchOut(Schema):
 
 
 class DecisionIn(Schema):
-    application: int
-    decision: str
-    reason_code: str = ""
-    reason: str = ""
+    application: Id
+    decision: str = Field(max_length=10)
+    # A rejection needs both; an approval beyond the quota needs `reason` (over-quota reason).
+    reason_code: str = Field("", max_length=30)
+    reason: str = Field("", max_length=2000)
 
 
 class DecisionsIn(Schema):
-    decisions: list[DecisionIn]
+    decisions: list[DecisionIn] = Field(max_length=1000)
 
 
 class NoticeIn(Schema):
+    # Today (the server's date) when omitted; never in the past.
     starts_on: date | None = None
-    working_days: int | None = None
-    title: str = ""
-    body: str = ""
-    contact: str = ""
+    working_days: int | None = Field(None, ge=1, le=30)
+    title: str = Field("", max_length=200)
+    body: str = Field("", max_length=20_000)
+    contact: str = Field("", max_length=200)
 
 
 class CertifyIn(Schema):
+    # The document date: today when omitted; after the 公示 ended and never after today.
     issued_on: date | None = None
-    title: str = ""
+    title: str = Field("", max_length=200)
 
 
 class DocumentOut(Schema):
@@ -110,15 +116,15 @@ class ObjectionFullOut(Schema):
 
 class OutcomeIn(Schema):
     upheld: bool
-    outcome: str
+    outcome: str = Field(min_length=1, max_length=5000)
 
 
 class ExpertIn(Schema):
-    user_id: int
-    employer_name: str = ""
-    employer_credit_code: str = ""
-    unit_code: str | None = None
-    fields: list[str] = []
+    user_id: Id
+    employer_name: str = Field("", max_length=200)
+    employer_credit_code: str = Field("", max_length=40)
+    unit_code: str | None = Field(None, max_length=20)
+    fields: list[Annotated[str, Field(max_length=20)]] = Field(default_factory=list, max_length=50)
 
 
 class ExpertOut(Schema):
@@ -131,22 +137,33 @@ class ExpertOut(Schema):
     fields: list[str]
 
 
+class ExpertUserOut(Schema):
+    """A user with the expert role, and the pool profile once registered."""
+
+    user_id: int
+    username: str
+    name: str
+    active: bool
+    profile_id: int | None
+    fields: list[str]
+
+
 class RelationIn(Schema):
-    credit_code: str
-    kind: str
-    note: str = ""
+    credit_code: str = Field(min_length=1, max_length=40)
+    kind: str = Field(max_length=15)
+    note: str = Field("", max_length=200)
 
 
 class AssignExpertIn(Schema):
-    expert: int
+    expert: Id
 
 
 class DeclineIn(Schema):
-    reason_code: str
-    note: str
+    reason_code: str = Field(min_length=1, max_length=10)
+    note: str = Field(min_length=1, max_length=2000)
 
 
-def _city_round(request: HttpRequest, round_id: int) -> Round:
+def _city_round(request: HttpRequest, round_id: Id) -> Round:
     if not permissions.is_city(request.user):
         raise NotFound("not_found", _("Not found."))
     return selectors.round_get(pk=round_id, user=request.user)
@@ -164,22 +181,22 @@ def _expert_out(e: ExpertProfile) -> dict[str, Any]:
     }
 
 
-@router.post("/certification/rounds/{round_id}/status", response=RoundOut)
-def rounds_status(request: HttpRequest, round_id: int, payload: RoundStatusIn) -> dict[str, Any]:
+@router.post("/certification/rounds/{round_id}/status", response={200: RoundOut, **ERRORS})
+def rounds_status(request: HttpRequest, round_id: Id, payload: RoundStatusIn) -> dict[str, Any]:
     rnd = _city_round(request, round_id)
     return _round_out(
         services.round_set_status(round=rnd, status=payload.status, actor=request.user)
     )
 
 
-@router.post("/certification/rounds/{round_id}/copy", response={201: RoundOut})
-def rounds_copy(request: HttpRequest, round_id: int) -> tuple[int, dict[str, Any]]:
+@router.post("/certification/rounds/{round_id}/copy", response={201: RoundOut, **ERRORS})
+def rounds_copy(request: HttpRequest, round_id: Id) -> tuple[int, dict[str, Any]]:
     rnd = _city_round(request, round_id)
     return 201, _round_out(services.round_copy(source=rnd, actor=request.user))
 
 
-@router.get("/certification/rounds/{round_id}/ranking", response=list[RankRowOut])
-def rounds_ranking(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
+@router.get("/certification/rounds/{round_id}/ranking", response={200: list[RankRowOut], **ERRORS})
+def rounds_ranking(request: HttpRequest, round_id: Id) -> list[dict[str, Any]]:
     rnd = _city_round(request, round_id)
     out = [
         {
@@ -205,8 +222,8 @@ def rounds_ranking(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
     return out
 
 
-@router.post("/certification/rounds/{round_id}/assign-experts", response=AssignOut)
-def rounds_assign(request: HttpRequest, round_id: int, payload: AssignIn) -> dict[str, Any]:
+@router.post("/certification/rounds/{round_id}/assign-experts", response={200: AssignOut, **ERRORS})
+def rounds_assign(request: HttpRequest, round_id: Id, payload: AssignIn) -> dict[str, Any]:
     rnd = _city_round(request, round_id)
     report = services.experts_assign_auto(
         round=rnd, actor=request.user, per_application=payload.per_application
@@ -214,8 +231,8 @@ def rounds_assign(request: HttpRequest, round_id: int, payload: AssignIn) -> dic
     return {"created": report.created, "short": {str(k): v for k, v in report.short.items()}}
 
 
-@router.post("/certification/rounds/{round_id}/batch", response=BatchOut)
-def rounds_batch(request: HttpRequest, round_id: int, payload: BatchIn) -> dict[str, Any]:
+@router.post("/certification/rounds/{round_id}/batch", response={200: BatchOut, **ERRORS})
+def rounds_batch(request: HttpRequest, round_id: Id, payload: BatchIn) -> dict[str, Any]:
     """Take start_review or complete_review on every application it applies to."""
     rnd = _city_round(request, round_id)
     if payload.action not in ("start_review", "complete_review"):
@@ -226,10 +243,11 @@ def rounds_batch(request: HttpRequest, round_id: int, payload: BatchIn) -> dict[
     return {"done": report.done, "skipped": {str(k): v for k, v in report.skipped.items()}}
 
 
-@router.post("/certification/rounds/{round_id}/decisions", response=list[ApplicationOut])
-def rounds_decide(
-    request: HttpRequest, round_id: int, payload: DecisionsIn
-) -> list[dict[str, Any]]:
+@router.post(
+    "/certification/rounds/{round_id}/decisions",
+    response={200: list[CertificationApplicationOut], **ERRORS},
+)
+def rounds_decide(request: HttpRequest, round_id: Id, payload: DecisionsIn) -> list[dict[str, Any]]:
     rnd = _city_round(request, round_id)
     done = services.applications_decide(
         round=rnd,
@@ -242,9 +260,9 @@ def rounds_decide(
     return [_application_out(a) for a in done]
 
 
-@router.post("/certification/rounds/{round_id}/notices", response={201: NoticeOut})
+@router.post("/certification/rounds/{round_id}/notices", response={201: NoticeOut, **ERRORS})
 def rounds_publish(
-    request: HttpRequest, round_id: int, payload: NoticeIn
+    request: HttpRequest, round_id: Id, payload: NoticeIn
 ) -> tuple[int, dict[str, Any]]:
     rnd = _city_round(request, round_id)
     notice = services.notice_publish(
@@ -259,9 +277,9 @@ def rounds_publish(
     return 201, _notice_out(notice)
 
 
-@router.post("/certification/rounds/{round_id}/certify", response={201: DocumentOut})
+@router.post("/certification/rounds/{round_id}/certify", response={201: DocumentOut, **ERRORS})
 def rounds_certify(
-    request: HttpRequest, round_id: int, payload: CertifyIn
+    request: HttpRequest, round_id: Id, payload: CertifyIn
 ) -> tuple[int, dict[str, Any]]:
     rnd = _city_round(request, round_id)
     doc = services.round_certify(
@@ -280,7 +298,7 @@ def rounds_certify(
     }
 
 
-@router.get("/certification/objections", response=list[ObjectionFullOut])
+@router.get("/certification/objections", response={200: list[ObjectionFullOut], **ERRORS})
 def objections_list(request: HttpRequest) -> list[dict[str, Any]]:
     out = [_objection_out(o) for o in selectors.objection_list_for(user=request.user)]
     audit_export(
@@ -309,9 +327,11 @@ def _objection_out(o: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/certification/objections/{objection_id}/outcome", response=ObjectionFullOut)
+@router.post(
+    "/certification/objections/{objection_id}/outcome", response={200: ObjectionFullOut, **ERRORS}
+)
 def objections_outcome(
-    request: HttpRequest, objection_id: int, payload: OutcomeIn
+    request: HttpRequest, objection_id: Id, payload: OutcomeIn
 ) -> dict[str, Any]:
     objection = selectors.objection_get_for(user=request.user, pk=objection_id)
     services.objection_handle(

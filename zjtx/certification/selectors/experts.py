@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 import statistics
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,6 +15,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_noop
 
 from zjtx.accounts.models import Role
+from zjtx.core import credit_code
 
 from .. import permissions
 from ..models import (
@@ -30,6 +33,15 @@ def expert_pool() -> QuerySet[ExpertProfile]:
         ExpertProfile.objects.filter(active=True, user__is_active=True, user__role=Role.EXPERT)
         .select_related("user", "unit")
         .order_by("user__username")
+    )
+
+
+def expert_users() -> QuerySet[Any]:
+    """Every user with the expert role, with the pool profile when there is one."""
+    from zjtx.accounts.models import User
+
+    return (
+        User.objects.filter(role=Role.EXPERT).select_related("expert_profile").order_by("username")
     )
 
 
@@ -84,6 +96,11 @@ CONFLICT_LABELS = {
 }
 
 
+def _name_key(name: str | None) -> str:
+    """A company name compared without width or spacing differences (（）and () alike)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+
+
 def expert_conflicts(
     expert: ExpertProfile, application: Application, index: ConflictIndex | None = None
 ) -> list[str]:
@@ -91,9 +108,12 @@ def expert_conflicts(
     index = index or ConflictIndex.load([expert.pk])
     enterprise = application.enterprise
     found = []
-    code = (expert.employer_credit_code or "").strip().upper()
-    name = (expert.employer_name or "").strip()
-    if (code and code == enterprise.credit_code) or (name and name == enterprise.name):
+    # One normaliser on both sides: a full-width or spaced employer code still matches.
+    code = credit_code.normalize(expert.employer_credit_code)
+    name = _name_key(expert.employer_name)
+    if (code and code == credit_code.normalize(enterprise.credit_code)) or (
+        name and name == _name_key(enterprise.name)
+    ):
         found.append("same_employer")
     if expert.unit_id and expert.unit_id == application.unit_id:
         found.append("same_unit")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zjtx.core import workdays
 
-from .. import permissions
+from .. import permissions, workflow
 from ..models import (
     Application,
     Notice,
@@ -21,7 +21,12 @@ from ._common import _not_found
 
 
 def notice_list_public() -> QuerySet[Notice]:
-    return Notice.objects.select_related("round").order_by("-starts_on", "-id")
+    """Notices that have started by the server's clock; a future 公示 is not public yet."""
+    return (
+        Notice.objects.select_related("round")
+        .filter(starts_on__lte=timezone.localdate())
+        .order_by("-starts_on", "-id")
+    )
 
 
 def notice_get_public(*, pk: int) -> Notice:
@@ -41,10 +46,10 @@ def notice_applications(notice: Notice) -> QuerySet[Application]:
 
 
 def notice_is_open(notice: Notice, today: date | None = None) -> bool:
-    """Open from publication until its last working day: a list published on a weekend is
-    already visible and takes objections, and its working-day clock starts on the next workday."""
+    """Open from its first day until its last working day: a list published on a weekend
+    starts that day and takes objections; its working-day clock starts on the next workday."""
     today = today or timezone.localdate()
-    return today <= notice.ends_on
+    return workflow.notice_accepts_objections(notice, today)
 
 
 def notice_remaining_working_days(notice: Notice, today: date | None = None) -> int:

@@ -40,6 +40,10 @@ from ._common import (
     _sniff,
 )
 
+# No figure on the form (元, headcount, ratio) comes near 10^15; larger values are typing errors
+# and would overflow the rule engine's arithmetic.
+FACT_MAGNITUDE_MAX = Decimal(10) ** 15
+
 
 def _fact_specs(rnd: Round) -> tuple[list[FactSpec], int | None]:
     program = program_get(program_id=rnd.program_id)
@@ -206,6 +210,11 @@ def application_update_data(
                 coerced = coerce_fact(_spec(fields[name]), raw)
             except FactError:
                 errors[name] = _("Invalid value.")
+                continue
+            if isinstance(coerced, Decimal) and abs(coerced) > FACT_MAGNITUDE_MAX:
+                errors[name] = _("The number is out of range (at most %(max)s).") % {
+                    "max": f"{FACT_MAGNITUDE_MAX:,}"
+                }
                 continue
             value = to_jsonable(coerced)
             if fields[name]["type"] in ("int", "year") and value is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
+from zjtx.core import credit_code
 from zjtx.core.errors import Conflict, NotFound
 from zjtx.enterprises.models import Enterprise
 
@@ -48,11 +49,18 @@ def expert_profile_save(
     _require_city(actor)
     if user.role != Role.EXPERT:
         raise CertificationError("not_an_expert", _("The user does not have the expert role."))
+    code = credit_code.normalize(employer_credit_code)
+    if len(code) > CREDIT_CODE_LENGTH:
+        raise CertificationError(
+            "invalid_credit_code",
+            _("The employer's credit code has 18 characters."),
+            {"employer_credit_code": _("The employer's credit code has 18 characters.")},
+        )
     profile, _created = ExpertProfile.objects.update_or_create(
         user=user,
         defaults={
             "employer_name": employer_name.strip(),
-            "employer_credit_code": employer_credit_code.strip().upper(),
+            "employer_credit_code": code,
             "unit": unit,
             "fields": [str(f).strip().upper() for f in fields if str(f).strip()],
             "active": active,
@@ -82,6 +90,8 @@ def expert_relation_declare(
     _audit(actor, "expert_relation", relation, after={"enterprise": enterprise.pk, "kind": kind})
     return relation
 
+
+CREDIT_CODE_LENGTH = 18
 
 ASSIGNABLE_STATES = (Application.Status.RECOMMENDED, Application.Status.EXPERT_REVIEW)
 
@@ -245,6 +255,10 @@ def assignment_decline(
     return row
 
 
+SCORE_PLACES: int = ExpertScore._meta.get_field("score").decimal_places  # type: ignore[union-attr]
+SCORE_STEP = Decimal(1).scaleb(-SCORE_PLACES)
+
+
 @dataclass(frozen=True)
 class ScoreIn:
     indicator: str
@@ -291,8 +305,13 @@ def scores_submit(
     for ind, s in given.items():
         if ind not in rubric:
             errors[f"{ind}.score"] = _("Unknown indicator.")
-        elif not (Decimal(0) <= s.score <= rubric[ind]):
+        elif not s.score.is_finite() or not (Decimal(0) <= s.score <= rubric[ind]):
             errors[f"{ind}.score"] = _("Between 0 and %(max)s.") % {"max": rubric[ind]}
+        elif s.score != s.score.quantize(SCORE_STEP, rounding=ROUND_HALF_UP):
+            # Refused rather than rounded: SQLite would keep the digits, PostgreSQL round them.
+            errors[f"{ind}.score"] = _("At most %(places)s decimal places.") % {
+                "places": SCORE_PLACES
+            }
     if errors:
         raise CertificationError("invalid_scores", _("Some scores are invalid."), errors)
     panel: dict[str, list[Decimal]] = {}
@@ -310,6 +329,7 @@ def scores_submit(
         raise CertificationError(
             "justification_required", _("Justify the outlying scores."), errors
         )
+    given = {ind: replace(s, score=s.score.quantize(SCORE_STEP)) for ind, s in given.items()}
     for ind, s in given.items():
         ExpertScore.objects.create(
             assignment=row,

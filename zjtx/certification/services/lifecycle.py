@@ -29,6 +29,7 @@ from ..models import (
 from ..workflow import (
     REMINDER_DAYS,
     guard,
+    issue_date_failure,
 )
 from ._common import (
     AWARD_PROGRAM,
@@ -96,10 +97,17 @@ def _propose_award(app: Application, on: date, actor: Any) -> CertificationAward
 def round_certify(
     *, round: Round, actor: Any, issued_on: date | None = None, title: str = ""
 ) -> DecisionDocument:
-    """Issue the numbered decision, certify everyone left on the list, valid 3 years, propose awards."""
+    """Issue the numbered decision, certify everyone left on the list, valid 3 years, propose awards.
+
+    The 公示 guards read the server's date; `issued_on` only dates the document, after the
+    公示 ended and not after today, and its year is the number series (发文字号 〔year〕)."""
     _require_city(actor)
+    today = timezone.localdate()
+    issued_on = issued_on or today
+    failure = issue_date_failure(issued_on, today)
+    if failure is not None:
+        raise CertificationError(failure.code, failure.message, {"issued_on": failure.message})
     rnd = Round.objects.select_for_update().get(pk=round.pk)
-    issued_on = issued_on or timezone.localdate()
     apps = list(
         rnd.applications.filter(status=Application.Status.IN_NOTICE)
         .select_related("notice", "enterprise")
@@ -108,9 +116,13 @@ def round_certify(
     if not apps:
         raise Conflict("nothing_to_certify", _("No applications are waiting for certification."))
     for app in apps:
-        failure = guard(app, "certify", issued_on)
+        failure = guard(app, "certify", today)
         if failure is not None:
             raise TransitionNotAllowed(failure.code, failure.message)
+    notice_end = max(app.notice.ends_on for app in apps if app.notice is not None)
+    failure = issue_date_failure(issued_on, today, notice_end)
+    if failure is not None:
+        raise CertificationError(failure.code, failure.message, {"issued_on": failure.message})
     doc_title = title.strip() or _("Decision on certifying the %(year)s municipal SRDI SMEs") % {
         "year": rnd.year
     }
@@ -121,7 +133,7 @@ def round_certify(
     document.number = issued.text
     document.save()
     for app in apps:
-        application_transition(application=app, action="certify", actor=actor, today=issued_on)
+        application_transition(application=app, action="certify", actor=actor)
         seq = counter_next(issuer=CERTIFICATE_SERIES, year=issued_on.year)
         Application.objects.filter(pk=app.pk).update(
             decision_document=document,

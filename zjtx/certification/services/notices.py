@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zjtx.core import workdays
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import Conflict
+from zjtx.core.errors import Conflict, NotFound
 
 from .. import selectors
 from ..errors import CertificationError, TransitionNotAllowed
@@ -24,6 +24,7 @@ from ..models import (
     Objection,
     Round,
 )
+from ..workflow import NOTICE_WORKING_DAYS_MAX, notice_has_started, notice_start_failure
 from ._common import (
     MATERIAL_MAX_BYTES,
     _audit,
@@ -53,7 +54,17 @@ def notice_publish(
     if not approved:
         raise Conflict("nothing_to_publish", _("No approved applications to publish."))
     n = working_days or rnd.notice_working_days
-    start = workdays.next_working_day(starts_on or timezone.localdate())
+    if not 1 <= n <= NOTICE_WORKING_DAYS_MAX:
+        raise CertificationError(
+            "invalid_working_days",
+            _("A public notice runs 1 to %(max)s working days.") % {"max": NOTICE_WORKING_DAYS_MAX},
+            {"working_days": _("Out of range")},
+        )
+    today = timezone.localdate()
+    start = starts_on or today
+    failure = notice_start_failure(start, today)
+    if failure is not None:
+        raise CertificationError(failure.code, failure.message, {"starts_on": failure.message})
     end = workdays.period_end(start, n)
     notice = Notice.objects.create(
         round=rnd,
@@ -89,10 +100,11 @@ def objection_lodge(
     organisation: str = "",
     evidence_name: str = "",
     evidence: bytes | None = None,
-    today: date | None = None,
 ) -> Objection:
-    """Anyone may object during the 公示, under their real name with a phone number."""
-    today = today or timezone.localdate()
+    """Anyone may object during the 公示 (server's date), under their real name with a phone number."""
+    today = timezone.localdate()
+    if not notice_has_started(notice, today):
+        raise NotFound("not_found", _("Not found."))
     if not selectors.notice_is_open(notice, today):
         raise Conflict("notice_closed", _("The public notice is not open for objections."))
     app = Application.objects.filter(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.mail import send_mail
@@ -27,8 +27,10 @@ from ..models import (
     Round,
 )
 from ..workflow import (
+    QUOTA_STATES,
     TRANSITIONS,
     guard,
+    over_quota,
     reasons_for,
 )
 from ._common import (
@@ -98,6 +100,23 @@ def _check_reason(action: str, reason_code: str, reason: str) -> None:
         raise CertificationError("reason_required", _("This action needs a reason."), errors)
 
 
+def _quota_check(app: Application, reason: str) -> dict[str, Any]:
+    """Approving beyond the round's quota needs an explicit over-quota reason (DOMAIN §9)."""
+    # The round row is locked so two officers cannot both take the last place.
+    rnd = Round.objects.select_for_update().get(pk=app.round_id)
+    taken = rnd.applications.filter(status__in=QUOTA_STATES).exclude(pk=app.pk).count()
+    if not over_quota(taken, rnd.quota):
+        return {}
+    if not reason.strip():
+        raise CertificationError(
+            "over_quota_reason_required",
+            _("The round's quota of %(quota)s is reached; give the reason for approving more.")
+            % {"quota": rnd.quota},
+            {"reason": _("Give the over-quota reason.")},
+        )
+    return {"over_quota": True, "quota": rnd.quota, "approved_before": taken}
+
+
 @transaction.atomic
 def application_transition(
     *,
@@ -108,9 +127,10 @@ def application_transition(
     reason: str = "",
     rank: int | None = None,
     opinion: str = "",
-    today: date | None = None,
 ) -> Application:
-    """Take one transition of the table; the row is locked so two officers produce one decision."""
+    """Take one transition of the table; the row is locked so two officers produce one decision.
+
+    Guards read the server's date, never one supplied by a caller."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionNotAllowed("unknown_action", _("Unknown action."), {"action": action})
@@ -131,7 +151,7 @@ def application_transition(
         )
     if transition.needs_reason:
         _check_reason(action, reason_code, reason)
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     failure = guard(app, action, today)
     if failure is not None:
         raise TransitionNotAllowed(failure.code, failure.message)
@@ -157,6 +177,8 @@ def application_transition(
         ]
         app.expert_score = selectors.aggregate(totals, app.round.aggregation)
     elif action in ("approve", "reject"):
+        if action == "approve":
+            details = _quota_check(app, reason)
         app.decided_at = now
         app.decided_by = actor
         app.decision_reason = reason.strip()
@@ -241,8 +263,10 @@ def applications_decide(
 ) -> list[Application]:
     """Batch decision: all or nothing; every rejection carries a reason (DOMAIN §9)."""
     _require_city(actor)
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
     errors: dict[str, str] = {}
-    ids = {a.pk for a in round.applications.all()}
+    ids = {a.pk for a in rnd.applications.all()}
+    taken = rnd.applications.filter(status__in=QUOTA_STATES).count()
     for d in decisions:
         if d.application_id not in ids:
             errors[str(d.application_id)] = _("Not in this round.")
@@ -252,6 +276,10 @@ def applications_decide(
             d.reason_code not in reasons_for("reject") or not d.reason.strip()
         ):
             errors[str(d.application_id)] = _("A rejection needs a reason.")
+        elif d.decision == "approve":
+            if over_quota(taken, rnd.quota) and not d.reason.strip():
+                errors[str(d.application_id)] = _("Beyond the quota: give the over-quota reason.")
+            taken += 1
     if errors:
         raise CertificationError("invalid_decisions", _("Some decisions are incomplete."), errors)
     done = []

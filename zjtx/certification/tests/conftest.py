@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def travel(time_machine) -> Callable[[date], None]:
+    """Move the server's clock to 10:00 Beijing time on a day; it keeps ticking from there.
+
+    Date rules are tested by moving the clock, never by editing stored dates."""
+
+    def go(day: date) -> None:
+        moment = datetime.combine(day, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
+        time_machine.move_to(moment, tick=True)
+
+    return go
 
 
 @pytest.fixture

@@ -122,7 +122,14 @@ def test_enterprise_walks_its_application_through_the_api(client, rnd, ent_user,
     ret = next(a for a in actions if a["action"] == "return")
     assert ret["needs_reason"] and "materials_missing" in ret["reasons"]
     r = officer.post(f"{url}/transitions", {"action": "return"})
+    assert r.status_code == 400 and r.json()["code"] == "invalid_input"
+    assert {"return.reason_code", "return.reason"} <= set(r.json()["fields"])
+    r = officer.post(
+        f"{url}/transitions", {"action": "return", "reason_code": "nonsense", "reason": "缺材料"}
+    )
     assert r.status_code == 400 and r.json()["code"] == "reason_required"
+    r = officer.post(f"{url}/transitions", {"action": "recommend"})
+    assert r.status_code == 400 and "recommend.rank" in r.json()["fields"]
     r = officer.post(f"{url}/transitions", {"action": "approve"})
     assert r.status_code == 409 and r.json()["code"] == "not_allowed"
     r = officer.post(f"{url}/transitions", {"action": "recommend", "rank": 1})
@@ -146,6 +153,8 @@ def test_expert_scores_through_the_api(client, submitted, unit_officer, city, ma
         for i in submitted.form_schema["rubric"]
     ]
     r = caller.post(f"{url}/scores", {"scores": scores})
+    assert r.status_code == 400 and "undertaking" in r.json()["fields"]
+    r = caller.post(f"{url}/scores", {"scores": scores, "undertaking": False})
     assert r.status_code == 400 and r.json()["code"] == "undertaking_required"
     r = caller.post(f"{url}/scores", {"scores": scores, "undertaking": True})
     assert r.status_code == 201, r.content
@@ -172,7 +181,11 @@ def test_scope_is_404_for_everyone_else(
             ("patch", url, {"data": {}}),
             ("get", f"{url}/actions", None),
             ("post", f"{url}/transitions", {"action": "recommend", "rank": 1}),
-            ("post", f"{url}/scores", {"scores": []}),
+            (
+                "post",
+                f"{url}/scores",
+                {"scores": [{"indicator": "x", "score": "1"}], "undertaking": True},
+            ),
         ):
             r = getattr(caller, method)(path, body) if body is not None else caller.get(path)
             assert r.status_code == 404, (user.role, method, path, r.content)
@@ -230,7 +243,9 @@ def test_public_endpoints_need_no_login(client, rnd, city, make_applicant, submi
     assert client.get(f"{API}/public/certificates/ZJTX20269999").status_code == 404
 
 
-def test_public_certificate_verification(client, rnd, city, make_applicant, submit_ready, advance):
+def test_public_certificate_verification(
+    client, rnd, city, make_applicant, submit_ready, advance, travel
+):
     user = make_applicant()
     app = submit_ready(rnd, user)
     services.application_transition(application=app, action="submit", actor=user)
@@ -239,7 +254,8 @@ def test_public_certificate_verification(client, rnd, city, make_applicant, subm
         round=rnd, actor=city, decisions=[services.Decision(app.pk, "approve")]
     )
     notice = services.notice_publish(round=rnd, actor=city)
-    services.round_certify(round=rnd, actor=city, issued_on=notice.ends_on + timedelta(days=1))
+    travel(notice.ends_on + timedelta(days=1))
+    services.round_certify(round=rnd, actor=city)
     app = Application.objects.get(pk=app.pk)
     r = client.get(f"{API}/public/certificates/{app.certificate_number}")
     assert r.status_code == 200

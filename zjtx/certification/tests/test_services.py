@@ -152,12 +152,11 @@ def test_submit_needs_the_commitment_letter(rnd, ent_user):
     assert exc.value.status == 409
 
 
-def test_submit_after_the_deadline_is_refused(rnd, submit_ready, ent_user):
+def test_submit_after_the_deadline_is_refused(rnd, submit_ready, ent_user, travel):
     app = submit_ready(rnd)
+    travel(rnd.closes_on + timedelta(1))
     with pytest.raises(TransitionNotAllowed) as exc:
-        services.application_transition(
-            application=app, action="submit", actor=ent_user, today=rnd.closes_on + timedelta(1)
-        )
+        services.application_transition(application=app, action="submit", actor=ent_user)
     assert exc.value.code == "deadline_passed"
 
 
@@ -447,9 +446,10 @@ def _approved(rnd, city, make_applicant, submit_ready, advance, n=1):
 
 
 def test_notice_runs_five_working_days_across_national_day(
-    rnd, city, make_applicant, submit_ready, advance
+    rnd, city, make_applicant, submit_ready, advance, travel
 ):
     _approved(rnd, city, make_applicant, submit_ready, advance)
+    travel(date(2026, 9, 29))
     notice = services.notice_publish(round=rnd, actor=city, starts_on=date(2026, 9, 30))
     assert (notice.starts_on, notice.ends_on, notice.working_days) == (
         date(2026, 9, 30),
@@ -500,10 +500,11 @@ def test_upheld_objection_removes_the_enterprise_with_the_reason(
 
 
 def test_objection_outside_the_notice_period_is_refused(
-    rnd, city, make_applicant, submit_ready, advance
+    rnd, city, make_applicant, submit_ready, advance, travel
 ):
     (app,) = _approved(rnd, city, make_applicant, submit_ready, advance)
     notice = services.notice_publish(round=rnd, actor=city)
+    travel(notice.ends_on + timedelta(days=1))
     with pytest.raises(Conflict) as exc:
         services.objection_lodge(
             notice=notice,
@@ -511,7 +512,6 @@ def test_objection_outside_the_notice_period_is_refused(
             name="张三",
             phone="13800000000",
             text="一二三四五六七八九十",
-            today=notice.ends_on + timedelta(days=1),
         )
     assert exc.value.code == "notice_closed"
 
@@ -519,20 +519,24 @@ def test_objection_outside_the_notice_period_is_refused(
 # ------------------------------------------------------------------ certification
 
 
-def test_certify_waits_for_the_notice_to_end(rnd, city, make_applicant, submit_ready, advance):
+def test_certify_waits_for_the_notice_to_end(
+    rnd, city, make_applicant, submit_ready, advance, travel
+):
     _approved(rnd, city, make_applicant, submit_ready, advance)
     notice = services.notice_publish(round=rnd, actor=city)
+    travel(notice.ends_on)
     with pytest.raises(TransitionNotAllowed) as exc:
-        services.round_certify(round=rnd, actor=city, issued_on=notice.ends_on)
+        services.round_certify(round=rnd, actor=city)
     assert exc.value.code == "notice_not_ended"
 
 
 def test_certify_issues_a_numbered_decision_certificates_and_awards(
-    rnd, city, make_applicant, submit_ready, advance
+    rnd, city, make_applicant, submit_ready, advance, travel
 ):
     apps = _approved(rnd, city, make_applicant, submit_ready, advance, n=2)
     notice = services.notice_publish(round=rnd, actor=city)
     issued_on = notice.ends_on + timedelta(days=1)
+    travel(issued_on)
     doc = services.round_certify(round=rnd, actor=city, issued_on=issued_on)
     assert doc.number == f"芜经信〔{issued_on.year}〕1号"
     for app in apps:
@@ -557,11 +561,9 @@ def test_certify_issues_a_numbered_decision_certificates_and_awards(
 
 
 def test_revocation_bars_reapplying_for_three_years(
-    rnd, city, make_applicant, submit_ready, advance, make_round
+    rnd, city, make_applicant, submit_ready, advance, make_round, travel
 ):
-    (app,) = _approved(rnd, city, make_applicant, submit_ready, advance)
-    notice = services.notice_publish(round=rnd, actor=city)
-    services.round_certify(round=rnd, actor=city, issued_on=notice.ends_on + timedelta(days=1))
+    app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
     with pytest.raises(CertificationError):
         services.application_transition(application=app, action="revoke", actor=city)
     app = services.application_transition(
@@ -576,18 +578,20 @@ def test_revocation_bars_reapplying_for_three_years(
     assert exc.value.code == "barred_after_revocation"
 
 
-def _certified(rnd, city, make_applicant, submit_ready, advance):
+def _certified(rnd, city, make_applicant, submit_ready, advance, travel):
+    """Certified the day after the notice ends; the clock stays there."""
     (app,) = _approved(rnd, city, make_applicant, submit_ready, advance)
     notice = services.notice_publish(round=rnd, actor=city)
-    services.round_certify(round=rnd, actor=city, issued_on=notice.ends_on + timedelta(days=1))
+    travel(notice.ends_on + timedelta(days=1))
+    services.round_certify(round=rnd, actor=city)
     app.refresh_from_db()
     return app
 
 
 def test_expiry_reminders_at_90_60_and_30_days_once_each(
-    rnd, city, make_applicant, submit_ready, advance, mailoutbox
+    rnd, city, make_applicant, submit_ready, advance, travel, mailoutbox
 ):
-    app = _certified(rnd, city, make_applicant, submit_ready, advance)
+    app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
     Application.objects.filter(pk=app.pk).update(valid_until=date(2029, 12, 31))
     app.enterprise.contact_email = "a@example.com"
     app.enterprise.save()
@@ -599,9 +603,9 @@ def test_expiry_reminders_at_90_60_and_30_days_once_each(
 
 
 def test_renewal_after_re_review_extends_the_status_three_years(
-    rnd, city, make_applicant, submit_ready, advance
+    rnd, city, make_applicant, submit_ready, advance, travel
 ):
-    app = _certified(rnd, city, make_applicant, submit_ready, advance)
+    app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
     with pytest.raises(TransitionNotAllowed) as exc:
         services.application_transition(application=app, action="renew", actor=city)
     assert exc.value.code == "not_due_for_review"
@@ -610,35 +614,33 @@ def test_renewal_after_re_review_extends_the_status_three_years(
         "zjtx.certification.services.transitions.rereview",
         return_value={"result": {"eligible": True}},
     ):
-        app = services.application_transition(
-            application=app, action="renew", actor=city, today=old - timedelta(days=30)
-        )
+        travel(old - timedelta(days=30))
+        app = services.application_transition(application=app, action="renew", actor=city)
     assert app.status == Application.Status.CERTIFIED
     assert app.valid_until == services.certificate_valid_until(old + timedelta(days=1))
     with mock.patch(
         "zjtx.certification.services.transitions.rereview",
         return_value={"result": {"eligible": False}},
     ):
+        travel(app.valid_until)
         with pytest.raises(TransitionNotAllowed) as exc:
-            services.application_transition(
-                application=app, action="renew", actor=city, today=app.valid_until
-            )
+            services.application_transition(application=app, action="renew", actor=city)
     assert exc.value.code == "rereview_failed"
 
 
 def test_re_review_evaluates_the_registry_data_on_file(
-    rnd, city, make_applicant, submit_ready, advance
+    rnd, city, make_applicant, submit_ready, advance, travel
 ):
-    app = _certified(rnd, city, make_applicant, submit_ready, advance)
+    app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
     result = services.rereview(app, timezone.localdate())
     assert result["program"] == "miit2026.zjtx_sme"
     assert "operating_revenue_y1_yuan" in result["facts"]
 
 
 def test_annual_update_once_a_year_and_overdue_flag(
-    rnd, city, make_applicant, submit_ready, advance
+    rnd, city, make_applicant, submit_ready, advance, travel
 ):
-    app = _certified(rnd, city, make_applicant, submit_ready, advance)
+    app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
     user = app.enterprise.users.get()
     year = timezone.localdate().year - 1
     # Certified this year: last year's update is not yet due.
@@ -656,9 +658,9 @@ def test_annual_update_once_a_year_and_overdue_flag(
 
 
 def test_major_change_reported_after_three_months_is_late(
-    rnd, city, make_applicant, submit_ready, advance, make_user
+    rnd, city, make_applicant, submit_ready, advance, travel, make_user
 ):
-    app = _certified(rnd, city, make_applicant, submit_ready, advance)
+    app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
     user = app.enterprise.users.get()
     today = timezone.localdate()
     on_time = services.change_report_submit(
@@ -724,9 +726,9 @@ def test_no_objection_against_an_enterprise_already_removed(
 
 
 def test_tier_history_lists_every_round_of_the_enterprise(
-    rnd, city, make_applicant, submit_ready, advance, make_round
+    rnd, city, make_applicant, submit_ready, advance, travel, make_round
 ):
-    app = _certified(rnd, city, make_applicant, submit_ready, advance)
+    app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
     user = app.enterprise.users.get()
     later = make_round(title="下一年度")
     services.application_create(round=later, actor=user)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role, User
 from zjtx.accounts.permissions import role_required
+from zjtx.core.credit_code import normalize as normalize_credit_code
 from zjtx.core.errors import DomainError
 from zjtx.enterprises.models import Enterprise
 from zjtx.reference.models import AssessmentUnit
@@ -124,7 +125,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
                     pk=_int(request.POST.get("expert")) or 0
                 ).first()
                 enterprise = Enterprise.objects.filter(
-                    credit_code=(request.POST.get("credit_code") or "").strip().upper()
+                    credit_code=normalize_credit_code(request.POST.get("credit_code"))
                 ).first()
                 if expert is None or enterprise is None:
                     messages.error(request, _("Unknown expert or enterprise."))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
 from zjtx.core.audit import audit_export
+from zjtx.core.credit_code import normalize as normalize_credit_code
 from zjtx.core.errors import DomainError
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 from zjtx.enterprises.models import Enterprise
@@ -61,7 +62,7 @@ def relation_declare(request: HttpRequest) -> HttpResponse:
     """An expert declares a relation with an enterprise; it keeps them off that panel (回避)."""
     profile = _get_or_404(selectors.expert_for_user, user=request.user)
     enterprise = Enterprise.objects.filter(
-        credit_code=(request.POST.get("credit_code") or "").strip().upper()
+        credit_code=normalize_credit_code(request.POST.get("credit_code"))
     ).first()
     if enterprise is None:
         messages.error(request, _("Unknown expert or enterprise."))
