@@ -81,6 +81,7 @@ def _register_routers() -> None:
     from zjtx.accounts.api import router as accounts_router
     from zjtx.certification.api import router as certification_router
     from zjtx.enterprises.api import router as enterprises_router
+    from zjtx.financing.api import router as financing_router
     from zjtx.monitoring.api import router as monitoring_router
     from zjtx.policy.api import router as policy_router
     from zjtx.reference.api import router as reference_router
@@ -93,6 +94,7 @@ def _register_routers() -> None:
     api.add_router("/", policy_router)
     api.add_router("/", certification_router)
     api.add_router("/", subsidies_router)
+    api.add_router("/", financing_router)
 
 
 _register_routers()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("public/", include("zjtx.certification.public_urls")),
     path("policy/", include("zjtx.policy.urls")),
     path("subsidies/", include("zjtx.subsidies.urls")),
+    path("financing/", include("zjtx.financing.urls")),
     path("", include("zjtx.core.urls")),
 ]
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "zjtx.monitoring",
     "zjtx.certification",
     "zjtx.subsidies",
+    "zjtx.financing",
 ]
 
 MIDDLEWARE = [

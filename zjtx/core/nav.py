@@ -96,6 +96,20 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        _("Financing"),
+        (
+            _i(_("My financing demands"), "financing:list", {ENT}, "cash-coin"),
+            _i(_("Consented demands"), "financing:list", {BANK}, "cash-coin"),
+            _i(_("Financing library"), "financing:list", {CITY, UNIT}, "cash-stack"),
+            _i(_("Financial products"), "financing:products", {CITY, UNIT, ENT, BANK}, "bank"),
+            _i(_("Overdue take-ups"), "financing:overdue", {CITY, UNIT}, "alarm"),
+            _i(_("Promotion lists"), "financing:push", {CITY}, "send"),
+            _i(_("Financing figures"), "financing:stats", {CITY, UNIT}, "bar-chart-line"),
+            _i(_("Receivables"), "financing:receivables", {CITY, UNIT, ENT}, "receipt"),
+            _i(_("Listing pipeline"), "financing:listing", {CITY, UNIT, ENT}, "graph-up-arrow"),
+        ),
+    ),
+    NavSection(
         _("Reference data"),
         (
             _i(_("Assessment units"), "reference:units", {CITY, UNIT, SYS}, "map"),

@@ -1,0 +1,201 @@
+"""Matching demands to published products, ranked, each with a Chinese explanation.
+
+A product fits a demand when the amount, term, purpose and guarantee fit the product's card
+and its eligibility rule package (policy engine) finds the enterprise eligible. The
+explanation lists the conditions met, those missed and those that cannot be judged for want
+of data. Facts are gathered once for all enterprises (the same bulk path as the policy scan).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zjtx.core.money import format_wan
+from zjtx.enterprises.models import Enterprise
+from zjtx.policy.engine.evaluate import evaluate
+from zjtx.policy.selectors import package_for
+
+from .facts import financing_facts
+from .models import Demand, Guarantee, Product, Purpose
+from .selectors import demand_list_for, products_published
+
+
+@dataclass
+class Match:
+    demand_id: int
+    product_id: int
+    product: str
+    bank_id: int
+    bank: str
+    fits: bool
+    eligible: bool | None
+    met: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    risk_split: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def score(self) -> tuple[int, int, int, int]:
+        return (int(self.fits), -len(self.missed), -len(self.unknown), len(self.met))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "demand": self.demand_id,
+            "product": self.product_id,
+            "product_name": self.product,
+            "bank": self.bank_id,
+            "bank_name": self.bank,
+            "fits": self.fits,
+            "eligible": self.eligible,
+            "met": self.met,
+            "missed": self.missed,
+            "unknown": self.unknown,
+            "explanation": explanation_text(self),
+            "risk_split": self.risk_split,
+        }
+
+
+def explanation_text(m: Match) -> str:
+    parts = []
+    if m.met:
+        parts.append(_("Meets: %(items)s") % {"items": "；".join(m.met)})
+    if m.missed:
+        parts.append(_("Misses: %(items)s") % {"items": "；".join(m.missed)})
+    if m.unknown:
+        parts.append(_("Cannot judge: %(items)s") % {"items": "；".join(m.unknown)})
+    return "。".join(parts)
+
+
+def _card_checks(demand: Demand, product: Product, m: Match) -> None:
+    amount = demand.amount_yuan
+    bounds = {
+        "amount": format_wan(amount),
+        "min": format_wan(product.amount_min_yuan),
+        "max": format_wan(product.amount_max_yuan),
+    }
+    if product.amount_min_yuan <= amount <= product.amount_max_yuan:
+        m.met.append(_("amount %(amount)s 10k yuan within %(min)s–%(max)s 10k yuan") % bounds)
+    else:
+        m.missed.append(_("amount %(amount)s 10k yuan outside %(min)s–%(max)s 10k yuan") % bounds)
+    terms = {
+        "term": demand.term_months,
+        "min": product.term_min_months,
+        "max": product.term_max_months,
+    }
+    if product.term_min_months <= demand.term_months <= product.term_max_months:
+        m.met.append(_("term %(term)s months within %(min)s–%(max)s months") % terms)
+    else:
+        m.missed.append(_("term %(term)s months outside %(min)s–%(max)s months") % terms)
+    if not product.purposes or demand.purpose in product.purposes:
+        m.met.append(_("purpose %(purpose)s served") % {"purpose": Purpose(demand.purpose).label})
+    else:
+        m.missed.append(
+            _("purpose %(purpose)s not served") % {"purpose": Purpose(demand.purpose).label}
+        )
+    common = [g for g in demand.guarantees if g in product.guarantees]
+    if common:
+        names = "、".join(str(Guarantee(g).label) for g in common)
+        m.met.append(_("guarantee accepted: %(names)s") % {"names": names})
+    else:
+        m.missed.append(_("none of the offered guarantees is accepted"))
+
+
+def _evaluate(product: Product, facts: dict[str, Any], as_of: date, m: Match) -> None:
+    if product.eligibility_version is None:
+        m.eligible = True
+        return
+    package = package_for(product.eligibility_version)
+    result = evaluate(package, facts, as_of)
+    m.eligible = result.eligible
+    for step in result.trace:
+        if not step.condition:
+            continue
+        if step.outcome is True:
+            m.met.append(step.text)
+        elif step.outcome is False:
+            m.missed.append(step.text)
+        else:
+            m.unknown.append(step.text)
+
+
+def match_pairs(
+    demands: Sequence[Demand], products: Sequence[Product], *, as_of: date | None = None
+) -> dict[int, list[Match]]:
+    """Every demand against every product, ranked best first, with facts gathered in bulk."""
+    as_of = as_of or timezone.localdate()
+    names: set[str] = set()
+    for product in products:
+        if product.eligibility_version is not None:
+            names |= set(package_for(product.eligibility_version).facts)
+    ids = {d.enterprise_id for d in demands}
+    facts = financing_facts(Enterprise.objects.filter(pk__in=ids), as_of=as_of, names=names)
+    out: dict[int, list[Match]] = {}
+    for demand in demands:
+        firm_facts = facts.get(demand.enterprise_id, {})
+        matches = []
+        for product in products:
+            m = Match(
+                demand.pk,
+                product.pk,
+                product.name,
+                product.institution_id,
+                product.institution.name,
+                False,
+                None,
+                risk_split=dict(product.risk_split or {}),
+            )
+            _card_checks(demand, product, m)
+            _evaluate(product, firm_facts, as_of, m)
+            m.fits = not m.missed and m.eligible is True
+            matches.append(m)
+        matches.sort(key=lambda x: x.score, reverse=True)
+        out[demand.pk] = matches
+    return out
+
+
+def match_demand(*, demand: Demand, as_of: date | None = None) -> list[Match]:
+    """The published products for one demand, ranked, each explained."""
+    products = list(products_published())
+    return match_pairs([demand], products, as_of=as_of).get(demand.pk, [])
+
+
+def matches_for_bank(*, user: Any, as_of: date | None = None) -> list[Match]:
+    """The consented demands that fit the bank's own published products."""
+    demands = list(demand_list_for(user=user, status=Demand.Status.PUBLISHED))
+    products = list(products_published().filter(institution_id=user.institution_id))
+    found: list[Match] = []
+    for matches in match_pairs(demands, products, as_of=as_of).values():
+        found.extend(m for m in matches if m.fits)
+    return found
+
+
+def push_rows(matches: Iterable[Match], demands: dict[int, Demand]) -> list[list[Any]]:
+    """Rows of a 推介 list: one per demand (best fitting product), amounts in 万元."""
+    from zjtx.core.money import yuan_to_wan
+
+    rows = []
+    seen: set[int] = set()
+    for m in matches:
+        if m.demand_id in seen:
+            continue
+        seen.add(m.demand_id)
+        d = demands[m.demand_id]
+        rows.append(
+            [
+                d.enterprise.name,
+                yuan_to_wan(d.amount_yuan),
+                d.term_months,
+                str(Purpose(d.purpose).label),
+                "、".join(str(Guarantee(g).label) for g in d.guarantees),
+                d.needed_by,
+                m.product,
+                explanation_text(m),
+            ]
+        )
+    return rows
