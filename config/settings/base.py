@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "zjtx.certification",
     "zjtx.subsidies",
     "zjtx.financing",
+    "zjtx.servicedesk",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # The site's own address, for links sent by e-mail (account activation).
 ZJTX_SITE_URL = os.environ.get("ZJTX_SITE_URL", "http://localhost:8000")
+# The SMS sender (dotted path to a zjtx.core.sms.SmsSender); the default logs to the outbox.
+ZJTX_SMS_BACKEND = os.environ.get("ZJTX_SMS_BACKEND", "zjtx.core.sms.LoggingSmsSender")
 # The interactive API docs at /api/v1/docs; production turns them off unless ZJTX_API_DOCS=1.
 ZJTX_API_DOCS = os.environ.get("ZJTX_API_DOCS", "1") == "1"
 

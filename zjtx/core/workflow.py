@@ -107,6 +107,16 @@ class Clock:
     runs_in: frozenset[str]
     role: str
     paused_in: frozenset[str] = frozenset()
+    # Per-object overrides: the working days (e.g. set per request category) and the role that
+    # owes the clock (e.g. whoever handles the object now). None: `working_days` and `role`.
+    days_of: Callable[[Any], int] | None = None
+    role_of: Callable[[Any], str] | None = None
+
+    def days_for(self, obj: Any) -> int:
+        return self.days_of(obj) if self.days_of is not None else self.working_days
+
+    def role_for(self, obj: Any) -> str:
+        return self.role_of(obj) if self.role_of is not None else self.role
 
 
 @dataclass(frozen=True)
@@ -346,9 +356,9 @@ def clocks_after_move(workflow: Workflow, obj: Any, source: str, target: str, to
                     workflow=workflow.name,
                     object_id=str(obj.pk),
                     clock=spec.name,
-                    role=spec.role,
+                    role=spec.role_for(obj),
                     started_on=today,
-                    due_on=add_working_days(today, spec.working_days),
+                    due_on=add_working_days(today, spec.days_for(obj)),
                     state=WorkflowClock.State.RUNNING,
                     **scope,
                 )
@@ -360,6 +370,7 @@ def clocks_after_move(workflow: Workflow, obj: Any, source: str, target: str, to
             else:
                 for key, value in scope.items():
                     setattr(live, key, value)
+                live.role = spec.role_for(obj)
                 live.save()
         elif target in spec.paused_in:
             if live is not None and live.state == WorkflowClock.State.RUNNING:
@@ -373,6 +384,60 @@ def clocks_after_move(workflow: Workflow, obj: Any, source: str, target: str, to
             late = today > live.due_on if live.state == WorkflowClock.State.RUNNING else False
             live.state = WorkflowClock.State.BREACHED if late else WorkflowClock.State.MET
             live.save()
+
+
+def clocks_reassign(workflow: Workflow, obj: Any) -> int:
+    """Give the live clocks of `obj` their present owner (role and scope) after a hand-off that
+    moves no status (a request dispatched to another handler). Returns how many changed."""
+    from .models import WorkflowClock
+
+    scope = dict(workflow.clock_scope(obj)) if workflow.clock_scope else {}
+    changed = 0
+    for spec in workflow.clocks:
+        for live in WorkflowClock.objects.select_for_update().filter(
+            workflow=workflow.name,
+            object_id=str(obj.pk),
+            clock=spec.name,
+            state__in=(WorkflowClock.State.RUNNING, WorkflowClock.State.PAUSED),
+        ):
+            for key, value in scope.items():
+                setattr(live, key, value)
+            live.role = spec.role_for(obj)
+            live.save()
+            changed += 1
+    return changed
+
+
+def clock_extend(workflow: Workflow, obj: Any, clock: str, extra_days: int) -> Any:
+    """Lengthen the live clock `clock` on `obj` by `extra_days` working days (an approved
+    extension): a running clock's due date moves on, a paused one keeps more days in hand.
+    Returns the clock, or None when no such clock is live."""
+    from .models import WorkflowClock
+    from .workdays import add_working_days
+
+    if extra_days < 0:
+        raise ValueError("extra_days must not be negative")
+    if clock not in {spec.name for spec in workflow.clocks}:
+        raise ValueError(f"{workflow.name} has no clock {clock}")
+    live = (
+        WorkflowClock.objects.select_for_update()
+        .filter(
+            workflow=workflow.name,
+            object_id=str(obj.pk),
+            clock=clock,
+            state__in=(WorkflowClock.State.RUNNING, WorkflowClock.State.PAUSED),
+        )
+        .first()
+    )
+    if live is None:
+        return None
+    if live.state == WorkflowClock.State.RUNNING:
+        live.due_on = add_working_days(live.due_on, extra_days)
+        live.breached_on = None
+    else:
+        live.remaining_days = (live.remaining_days or 0) + extra_days
+    live.save()
+    return live
 
 
 def clock_due(workflow: Workflow, obj: Any, clock: str) -> date | None:

@@ -1,0 +1,33 @@
+"""Service-centre error codes (stable, snake_case); messages are translated."""
+
+from enum import StrEnum
+
+from zjtx.core.errors import DomainError
+
+
+class ServiceErrorCode(StrEnum):
+    INVALID_INPUT = "invalid_input"
+    INVALID_CATEGORY = "invalid_category"
+    TEXT_REQUIRED = "text_required"
+    NOT_HANDLER = "not_handler"
+    INVALID_ROUTE = "invalid_route"
+    INVALID_RATING = "invalid_rating"
+    ALREADY_RATED = "already_rated"
+    EXTENSION_PENDING = "extension_pending"
+    EXTENSION_NOT_POSSIBLE = "extension_not_possible"
+    NOT_RATED = "not_rated"
+    PROVIDER_EXISTS = "provider_exists"
+    EVENT_FULL = "event_full"
+    ALREADY_REGISTERED = "already_registered"
+    NOT_REGISTERED = "not_registered"
+    FORBIDDEN = "forbidden"
+
+
+class ServiceError(DomainError):
+    status = 400
+
+
+class ServiceConflict(ServiceError):
+    """The object's state forbids the action (HTTP 409)."""
+
+    status = 409
