@@ -27,12 +27,24 @@ from zjtx.core.errors import Conflict, DomainError, Forbidden
 from zjtx.core.money import format_wan
 from zjtx.enterprises.models import Enterprise
 
-from .engine import FactError, Package, PreparedFacts, evaluate
+from .engine import FactError, Package, PreparedFacts
 from .engine.facts import coerce_fact
+from .errors import PolicyEvaluationError
 from .facts_from_registry import facts_for_programs, registry_facts
 from .models import Notification, PolicyProgram, ScanHit, ScanRun
 from .permissions import can_scan
-from .selectors import packages_current
+from .selectors import evaluate_checked, packages_current
+
+# A program that cannot be computed for one enterprise's facts (or gives an amount beyond the
+# money columns) decides nothing for it: counted as insufficient, never failing the scan.
+UNDECIDABLE: Any = object()
+
+
+def _decide(package: Package, prepared: PreparedFacts, as_of: date, explain: bool = False) -> Any:
+    try:
+        return evaluate_checked(package, prepared, as_of, explain=explain)
+    except PolicyEvaluationError:
+        return UNDECIDABLE
 
 
 def scan_programs(*, as_of: date, program_ids: Sequence[str] | None = None) -> list[Package]:
@@ -92,9 +104,9 @@ def scan_run(*, actor: Any, as_of: date, program_ids: Sequence[str] | None = Non
             key = tuple([get(name) for name in fact_names[i]])
             result = decided[i].get(key)
             if result is None:
-                result = decided[i][key] = evaluate(package, prepared, as_of, explain=False)
+                result = decided[i][key] = _decide(package, prepared, as_of)
             counts["evaluations"] += 1
-            if result.eligible is None:
+            if result is UNDECIDABLE or result.eligible is None:
                 counts["insufficient"] += 1
                 continue
             if not result.eligible:
@@ -102,7 +114,11 @@ def scan_run(*, actor: Any, as_of: date, program_ids: Sequence[str] | None = Non
             counts["eligible"] += 1
             full = explained[i].get(key)
             if full is None:
-                explanation = evaluate(package, prepared, as_of)
+                explanation = _decide(package, prepared, as_of, explain=True)
+                if explanation is UNDECIDABLE:
+                    counts["eligible"] -= 1
+                    counts["insufficient"] += 1
+                    continue
                 trace = [step.as_dict() for step in explanation.trace]
                 full = explained[i][key] = (explanation.amount_yuan, _dumps(trace))
             amount = full[0]

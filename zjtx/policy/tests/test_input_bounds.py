@@ -166,3 +166,19 @@ def test_a_caps_change_with_missing_keys_is_refused_not_500(client, make_user, l
     )
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "invalid_value"
+
+
+def test_a_scan_counts_an_uncomputable_program_as_undecided_instead_of_failing():
+    from zjtx.policy.engine import prepare_facts
+    from zjtx.policy.scan import UNDECIDABLE, _decide
+
+    data = load_yaml(
+        TECH.replace("formula: counted_investment * award_rate", "formula: counted_investment / 0")
+    )
+    package = package_from_dict(data)
+    facts = {
+        "tech_upgrade_equipment_investment_yuan": "3000000",
+        "tech_upgrade_completed_year": 2025,
+    }
+    prepared = prepare_facts(package.facts, facts)
+    assert _decide(package, prepared, date(2026, 3, 1)) is UNDECIDABLE
