@@ -65,7 +65,7 @@ class UpcomingDate:
 class OverviewRow:
     label: Label
     value: str
-    tone: str = ""  # a Bootstrap colour name for the badge, "" for plain text
+    badge: str = ""  # Bootstrap badge classes ("text-bg-danger"), "" for plain text
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class OverviewPanel:
     done: int | None = None
     target: int | None = None
     note: Label = ""
+    width: int = 2  # columns of 12 on a wide screen
 
     @property
     def percent(self) -> int:

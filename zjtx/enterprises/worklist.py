@@ -54,7 +54,9 @@ def overview(user: Any, today: date) -> list[OverviewPanel]:
     overdue = clock_overdue_by_unit(user=user, today=today)
     names = dict(unit_list().values_list("pk", "name")) if overdue else {}
     rows = [
-        OverviewRow(names.get(unit_id, "—") if unit_id else _("City level"), str(n), "danger")
+        OverviewRow(
+            names.get(unit_id, "—") if unit_id else _("City level"), str(n), "text-bg-danger"
+        )
         for unit_id, n in sorted(overdue.items(), key=lambda kv: -kv[1])
     ]
     return [

@@ -31,11 +31,20 @@ from .models import (
 )
 from .selectors import reporting_rates, warning_list_for
 
-LEVEL_TONES: dict[str, str] = {Level.RED: "danger", Level.ORANGE: "warning", Level.YELLOW: "secondary"}
+# The same colours as the warning list (monitoring/warnings.html).
+LEVEL_BADGES: dict[str, str] = {
+    Level.RED: "text-bg-danger",
+    Level.ORANGE: "text-bg-warning",
+    Level.YELLOW: "text-bg-light border border-warning",
+}
 
 
 def _open_periods() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN)
+
+
+def _reported_by(enterprise_id: int | None) -> QuerySet[MonitoringValue]:
+    return MonitoringValue.objects.filter(period_id=OuterRef("pk"), enterprise_id=enterprise_id)
 
 
 def _period_group(qs: QuerySet[ReportingPeriod], kind: Any, url: str) -> list[WorkGroup]:
@@ -53,10 +62,7 @@ def _period_group(qs: QuerySet[ReportingPeriod], kind: Any, url: str) -> list[Wo
 def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     role = getattr(user, "role", "")
     if role == Role.ENTERPRISE and user.enterprise_id:
-        reported = MonitoringValue.objects.filter(
-            period_id=OuterRef("pk"), enterprise_id=user.enterprise_id
-        )
-        qs = _open_periods().filter(~Exists(reported))
+        qs = _open_periods().filter(~Exists(_reported_by(user.enterprise_id)))
         return _period_group(qs, _("Operations reports to submit"), reverse("monitoring:report"))
     if role == Role.UNIT_OFFICER and user.unit_id:
         confirmed = UnitPeriodConfirmation.objects.filter(
@@ -102,9 +108,13 @@ def upcoming(user: Any, today: date) -> list[UpcomingDate]:
     if role not in (Role.ENTERPRISE, Role.UNIT_OFFICER, Role.CITY_OFFICER):
         return []
     url = reverse("monitoring:report" if role == Role.ENTERPRISE else "monitoring:periods")
+    periods = _open_periods().filter(due_date__gte=today)
+    if role == Role.ENTERPRISE:
+        # A report already sent has no date left to watch.
+        periods = periods.filter(~Exists(_reported_by(user.enterprise_id)))
     return [
         UpcomingDate(_("Reports due: %(period)s") % {"period": p.label}, p.due_date, url)
-        for p in _open_periods().filter(due_date__gte=today).order_by("due_date")[:3]
+        for p in periods.order_by("due_date")[:3]
     ]
 
 
@@ -141,7 +151,7 @@ def overview(user: Any, today: date) -> list[OverviewPanel]:
     )
     rows = tuple(
         OverviewRow(
-            label, str(counts.get(level, 0)), LEVEL_TONES[level] if counts.get(level) else ""
+            label, str(counts.get(level, 0)), LEVEL_BADGES[level] if counts.get(level) else ""
         )
         for level, label in reversed(Level.choices)
     )

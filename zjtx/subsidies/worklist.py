@@ -95,13 +95,13 @@ def overview(user: Any, today: date) -> list[OverviewPanel]:
     for budget in budget_list().filter(year=today.year).order_by("program__title"):
         spent = budget.spent or Decimal(0)  # type: ignore[attr-defined]
         share = (100 * spent / budget.amount_yuan) if budget.amount_yuan else Decimal(0)
-        tone = "danger" if share >= 90 else ("warning" if share >= 70 else "")
+        badge = "text-bg-danger" if share >= 90 else ("text-bg-warning" if share >= 70 else "")
         rows.append(
             OverviewRow(
                 budget.program.title,
                 _("%(spent)s of %(budget)s (10k yuan)")
                 % {"spent": format_wan(spent), "budget": format_wan(budget.amount_yuan)},
-                tone,
+                badge,
             )
         )
     return [
@@ -111,6 +111,7 @@ def overview(user: Any, today: date) -> list[OverviewPanel]:
             url=reverse("subsidies:budgets"),
             rows=tuple(rows),
             note="" if rows else _("No budget has been set for this year."),
+            width=4,
         )
     ]
 
