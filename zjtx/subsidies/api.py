@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import ConfigDict
 
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
@@ -26,15 +27,21 @@ from .models import Application, Payout
 from .permissions import can_apply, can_see_ledger
 
 router = Router(tags=["subsidies"])
+# Input bodies name every field they take; an unknown one is a 400 naming it.
+FORBID_EXTRA = ConfigDict(extra="forbid")
 
 
 class ApplicationCreateIn(Schema):
+    model_config = FORBID_EXTRA
+
     program: str
     facts: dict[str, Any] = {}
     as_of: str | None = None
 
 
 class ApplicationTransitionIn(Schema):
+    model_config = FORBID_EXTRA
+
     reason: str = ""
     amount_yuan: str | None = None
     override_reason: str = ""

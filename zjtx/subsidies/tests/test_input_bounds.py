@@ -78,3 +78,12 @@ def test_approve_page_refuses_a_huge_amount(client, login, people, forwarded):
     assert response.status_code in (200, 302, 400)
     application.refresh_from_db()
     assert application.approved_amount_yuan is None
+
+
+def test_unknown_fields_in_an_approval_are_refused_naming_them(client, people, forwarded):
+    application = forwarded()
+    r = caller(client, people["city"]).post(
+        f"{API}/applications/{application.pk}/approve", {"amount": "100"}
+    )
+    assert r.status_code == 400
+    assert "amount" in r.json()["fields"]
