@@ -521,6 +521,9 @@ def _grant_propose(
             "email": email_mask(grant.email) if grant.email else "",
         },
     )
+    from .workflow import notify_proposed
+
+    notify_proposed(grant)
     return grant
 
 

@@ -56,6 +56,43 @@ def _in_scope(actor: Any, obj: Any) -> bool:
     return bool(actor.has_role(*ADMINS))
 
 
+def _notify_decision(step: Step) -> None:
+    """The proposer learns the security administrator's decision (in Chinese)."""
+    from zjtx.core.notifications import notify
+
+    if step.action == "cancel":
+        return
+    grant = step.obj
+    notify(
+        recipients=[grant.requested_by],
+        title=(
+            _("Your account request (%(kind)s) is approved.")
+            if step.action == "approve"
+            else _("Your account request (%(kind)s) was rejected.")
+        ),
+        params={"kind": grant.get_kind_display()},
+        body=step.reason,
+        kind="role_request",
+    )
+
+
+def notify_proposed(grant: Any) -> None:
+    """The security administrators learn that a request waits for their approval."""
+    from zjtx.core.notifications import notify
+
+    from .models import User
+
+    notify(
+        recipients=User.objects.filter(role=Role.SECADMIN, is_active=True),
+        title=_("An account request (%(kind)s) from %(proposer)s awaits your approval."),
+        params={
+            "kind": grant.get_kind_display(),
+            "proposer": grant.requested_by.display_name,
+        },
+        kind="role_request",
+    )
+
+
 GRANT_WORKFLOW = Workflow(
     name="role_grant",
     model=RoleGrantRequest,
@@ -92,5 +129,6 @@ GRANT_WORKFLOW = Workflow(
     },
     waiting_for={Status.PENDING: Role.SECADMIN},
     in_scope=_in_scope,
+    notify=_notify_decision,
     audited_fields=("kind", "username", "role", "previous_role", "target_id"),
 )

@@ -252,15 +252,15 @@ class OutboundMessage(models.Model):
     The outbox lets operators see who was told outside the application and why a send failed."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", _("E-mail")
-        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail message")
+        SMS = "sms", _("SMS message")
 
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")
         LOGGED = "logged", _("Logged (no gateway)")
         FAILED = "failed", _("Failed")
 
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("delivery channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

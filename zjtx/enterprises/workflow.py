@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from zjtx.accounts.models import Role
@@ -55,12 +54,18 @@ def notify_enterprise(step: Step) -> None:
     from zjtx.core.notifications import notify
 
     enterprise = step.obj
+    title = (
+        _("The registration of %(name)s is verified by its unit.")
+        if step.action == "verify"
+        else _("The registration of %(name)s was not accepted.")
+    )
     notify(
         recipients=User.objects.filter(role=Role.ENTERPRISE, enterprise_id=enterprise.pk),
-        title=_g("Registration of %(name)s: %(status)s")
-        % {"name": enterprise.name, "status": enterprise.get_status_display()},
+        title=title,
+        params={"name": enterprise.name},
         body=step.reason,
         url=reverse("enterprises:detail", args=[enterprise.credit_code]),
+        kind="registration_outcome",
     )
 
 

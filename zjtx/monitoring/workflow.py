@@ -8,7 +8,6 @@ confirmation of its data is a record of its own (UnitPeriodConfirmation), not a 
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from zjtx.accounts.models import Role
@@ -55,10 +54,11 @@ def notify_units(step: Step) -> None:
     period = step.obj
     notify(
         recipients=User.objects.filter(role=Role.UNIT_OFFICER, is_active=True),
-        title=_g("Period %(period)s is unlocked: confirm your unit's data again")
-        % {"period": period.code},
+        title=_("The monitoring period %(period)s is reopened: confirm your unit's data again."),
+        params={"period": period.label},
         body=step.reason,
         url=reverse("monitoring:periods"),
+        kind="period_unlocked",
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from zjtx.accounts.models import Role
@@ -58,10 +57,15 @@ def notify_proposer(step: Step) -> None:
     change = step.obj
     notify(
         recipients=[change.proposed_by],
-        title=_g("Parameter change %(parameter)s: %(status)s")
-        % {"parameter": change.parameter, "status": change.get_status_display()},
+        title=(
+            _("Your parameter change to %(program)s is approved.")
+            if step.action == "approve"
+            else _("Your parameter change to %(program)s was rejected.")
+        ),
+        params={"program": change.program.title},
         body=step.reason,
         url=reverse("policy:change-detail", args=[change.pk]),
+        kind="parameter_change",
     )
 
 

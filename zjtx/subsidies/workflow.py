@@ -260,16 +260,53 @@ def next_actors(application: Application) -> list[Any]:
     return list(users)
 
 
+# action → (kind of notice, what the next actor reads), always in Chinese.
+NOTICE_TEXT: dict[str, tuple[str, Any]] = {
+    "submit": (
+        "subsidy_submitted",
+        _("%(enterprise)s has applied for %(program)s; it awaits the unit's first check."),
+    ),
+    "forward": (
+        "subsidy_submitted",
+        _(
+            "The %(program)s application of %(enterprise)s passed the unit's check; it awaits the city's review."
+        ),
+    ),
+    "unit_return": (
+        "returned",
+        _("The %(program)s application of %(enterprise)s was returned for correction by the unit."),
+    ),
+    "city_return": (
+        "returned",
+        _("The %(program)s application of %(enterprise)s was returned for correction by the city."),
+    ),
+    "reject": ("rejected", _("The %(program)s application of %(enterprise)s was not approved.")),
+    "approve": (
+        "subsidy_approved",
+        _("The %(program)s application of %(enterprise)s is approved: %(amount)s yuan."),
+    ),
+}
+
+
 def notify_next(step: Step) -> None:
+    """The next actor (unit, city or the enterprise) is told in Chinese what waits for them."""
     from zjtx.core.notifications import notify
 
     application = step.obj
+    kind, text = NOTICE_TEXT.get(
+        step.action, ("general", _("The %(program)s application of %(enterprise)s was updated."))
+    )
     notify(
         recipients=next_actors(application),
-        title=_g("%(enterprise)s: subsidy application %(status)s")
-        % {"enterprise": application.enterprise.name, "status": application.get_status_display()},
+        title=text,
+        params={
+            "enterprise": application.enterprise.name,
+            "program": application.program.title,
+            "amount": application.approved_amount_yuan or "",
+        },
         body=step.reason,
         url=reverse("subsidies:detail", args=[application.pk]),
+        kind=kind,
     )
 
 

@@ -28,6 +28,7 @@ from ..models import (
     ExpertScore,
     Round,
 )
+from ..notices_text import assignment_notify
 from ._common import (
     _audit,
     _require_city,
@@ -149,7 +150,8 @@ def experts_assign_auto(
 
         chosen = sorted(candidates, key=rank)[:need]
         for e in chosen:
-            ExpertAssignment.objects.create(application=app, expert=e, assigned_by=actor)
+            row = ExpertAssignment.objects.create(application=app, expert=e, assigned_by=actor)
+            assignment_notify(row)
             load[e.pk] = load.get(e.pk, 0) + 1
             report.created += 1
         if len(chosen) < need:
@@ -198,6 +200,7 @@ def expert_assign(
             application=app, expert=expert, assigned_by=actor
         )
     _audit(actor, "expert_assign", app, after={"expert": expert.pk})
+    assignment_notify(assignment)
     return assignment
 
 

@@ -26,6 +26,7 @@ from ..models import (
     ExpiryReminder,
     Round,
 )
+from ..notices_text import expiry_notify
 from ..workflow import (
     REMINDER_DAYS,
     guard,
@@ -35,7 +36,6 @@ from ._common import (
     AWARD_PROGRAM,
     CERTIFICATE_SERIES,
     _audit,
-    _mail_on_commit,
     _require_city,
     certificate_valid_until,
 )
@@ -172,12 +172,7 @@ def expiry_reminders_send(*, today: date | None = None) -> list[ExpiryReminder]:
                 after={"days_before": threshold, "valid_until": app.valid_until},
                 username="system",
             )
-            address = app.enterprise.contact_email
-            if address:
-                subject = _(
-                    "Your SRDI certification expires on %(date)s; prepare for re-review."
-                ) % {"date": app.valid_until.isoformat()}
-                _mail_on_commit(subject, address)
+            expiry_notify(app, threshold)
         sent.append(reminder)
     return sent
 

@@ -8,15 +8,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role, User
 from zjtx.core.errors import DomainError, NotFound
-from zjtx.core.notifications import notify
 
 from .. import permissions, selectors
 from ..errors import CertificationError, TransitionNotAllowed
@@ -26,6 +23,7 @@ from ..models import (
     ExpertAssignment,
     Round,
 )
+from ..notices_text import application_notify
 from ..workflow import (
     QUOTA_STATES,
     TRANSITIONS,
@@ -70,23 +68,8 @@ def _next_actors(application: Application, action: str) -> list[Any]:
 
 
 def _notify(application: Application, action: str, reason: str = "") -> None:
-    """Tell the next actor in-app; e-mail the enterprise contact about outcomes, after commit."""
-    notify(
-        recipients=_next_actors(application, action),
-        title=_("%(enterprise)s: certification application %(status)s")
-        % {"enterprise": application.enterprise.name, "status": application.get_status_display()},
-        body=reason,
-        url=reverse("certification:application-detail", args=[application.pk]),
-    )
-    if action not in OUTCOME_ACTIONS:
-        return
-    address = application.enterprise.contact_email
-    if not address:
-        return
-    subject = _("Certification application: %(status)s") % {
-        "status": application.get_status_display()
-    }
-    transaction.on_commit(lambda: send_mail(subject, subject, None, [address], fail_silently=True))
+    """Tell the next actor and the enterprise in Chinese; e-mail/SMS after commit by preference."""
+    application_notify(application, action, reason, next_actors=_next_actors(application, action))
 
 
 def _check_reason(action: str, reason_code: str, reason: str) -> None:

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             name='OutboundMessage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS')], max_length=10, verbose_name='channel')),
+                ('channel', models.CharField(choices=[('email', 'E-mail message'), ('sms', 'SMS message')], max_length=10, verbose_name='delivery channel')),
                 ('status', models.CharField(choices=[('sent', 'Sent'), ('logged', 'Logged (no gateway)'), ('failed', 'Failed')], max_length=10, verbose_name='status')),
                 ('address', models.CharField(max_length=254, verbose_name='address')),
                 ('kind', models.CharField(blank=True, max_length=40, verbose_name='kind of notice')),

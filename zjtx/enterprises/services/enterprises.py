@@ -333,7 +333,26 @@ def enterprise_register(
         obj=enterprise,
         after={**_snapshot(enterprise), "username": username},
     )
+    _notify_unit_of_registration(enterprise)
     return enterprise, user
+
+
+def _notify_unit_of_registration(enterprise: Enterprise) -> None:
+    """The unit's officers verify a self-registration, so they are told it is waiting."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from zjtx.core.notifications import notify
+
+    notify(
+        recipients=User.objects.filter(
+            role=Role.UNIT_OFFICER, unit_id=enterprise.unit_id, is_active=True
+        ),
+        title=gettext_lazy("%(name)s has registered on the platform; verify its registration."),
+        params={"name": enterprise.name},
+        url=reverse("enterprises:detail", args=[enterprise.credit_code]),
+        kind="registration",
+    )
 
 
 def enterprise_verify(*, actor: Any, enterprise: Enterprise) -> Enterprise:
