@@ -43,7 +43,7 @@ def _open_periods() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN)
 
 
-def _reported_by(enterprise_id: int | None) -> QuerySet[MonitoringValue]:
+def _reported_by(enterprise_id: int) -> QuerySet[MonitoringValue]:
     return MonitoringValue.objects.filter(period_id=OuterRef("pk"), enterprise_id=enterprise_id)
 
 
