@@ -52,9 +52,16 @@ def financing_facts(
 ) -> dict[int, dict[str, Any]]:
     """Engine facts per enterprise id: the registry's plus this app's (unknown stays absent)."""
     wanted = set(names)
-    sheets = registry_facts(enterprises, as_of=as_of, names=wanted - FIN_FACTS)
-    out = {pk: dict(sheet.values) for pk, sheet in sheets.items()}
-    ids = list(out)
+    ids = list(enterprises.order_by().values_list("pk", flat=True))
+    if not ids:
+        return {}
+    out: dict[int, dict[str, Any]] = {pk: {} for pk in ids}
+    if wanted - FIN_FACTS:
+        sheets = registry_facts(
+            Enterprise.objects.filter(pk__in=ids), as_of=as_of, names=wanted - FIN_FACTS
+        )
+        for pk, sheet in sheets.items():
+            out[pk] = dict(sheet.values)
     if "fin_zjtx_certified" in wanted:
         certified = _certified(ids, as_of)
         for pk in ids:
