@@ -3,6 +3,7 @@
 import logging
 
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -64,6 +65,13 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return _error(request, exc.status_code, ErrorCode.HTTP_ERROR, str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def bad_multipart(request, exc: MultiPartParserError):
+    # A body the edge middleware did not parse (e.g. a PUT) and ninja found unreadable.
+    message = _("The uploaded form could not be read (a file name may be too long); send it again.")
+    return _error(request, 400, ErrorCode.BAD_MULTIPART, message)
 
 
 @api.exception_handler(Exception)

@@ -228,3 +228,18 @@ def test_wan_filter_never_fails_on_an_unreadable_stored_value():
     assert format_wan(Decimal("Infinity")) == "—"
     assert format_wan(Decimal("1e24")) == "100,000,000,000,000,000,000.00"
     assert format_wan(Decimal("1e999999")) == "—"
+
+
+@pytest.mark.django_db
+def test_an_unreadable_multipart_put_is_400_not_the_catch_all(client_raising, world_city_client):
+    r = world_city_client.generic(
+        "PUT", f"{API}/enterprises/x/financials/2024", b"x", content_type="multipart/form-data"
+    )
+    assert r.status_code in (400, 404)
+    assert r.json()["code"] != "internal_error"
+
+
+@pytest.fixture
+def world_city_client(client_raising, make_user, login):
+    login(make_user(Role.CITY_OFFICER))
+    return client_raising
