@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ api = ContractNinjaAPI(
     description="专精特新中小企业培育服务平台 API",
     urls_namespace="api",
     auth=API_AUTH,
-    docs_url="/docs",
+    docs_url="/docs" if getattr(settings, "ZJTX_API_DOCS", True) else None,
     openapi_url="/openapi.json",
 )
 
@@ -90,6 +91,7 @@ def _register_routers() -> None:
     from zjtx.certification.api import router as certification_router
     from zjtx.enterprises.api import router as enterprises_router
     from zjtx.financing.api import router as financing_router
+    from zjtx.servicedesk.api import router as servicedesk_router
     from zjtx.monitoring.api import router as monitoring_router
     from zjtx.policy.api import router as policy_router
     from zjtx.reference.api import router as reference_router
@@ -103,6 +105,7 @@ def _register_routers() -> None:
     api.add_router("/", certification_router)
     api.add_router("/", subsidies_router)
     api.add_router("/", financing_router)
+    api.add_router("/", servicedesk_router)
 
 
 _register_routers()

@@ -536,3 +536,47 @@ def callback_record(*, request: ServiceRequest, level: str, note: str, actor: An
         actor=actor, action="servicedesk.request.callback", obj=request, after={"level": level}
     )
     return callback
+
+
+@transaction.atomic
+def request_update(
+    *,
+    request: ServiceRequest,
+    actor: Any,
+    title: str | None = None,
+    text: str | None = None,
+    category: str | None = None,
+) -> ServiceRequest:
+    """The enterprise corrects its request until someone accepts it."""
+    locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if getattr(actor, "role", "") != Role.ENTERPRISE or actor.enterprise_id != locked.enterprise_id:
+        raise NotFound("not_found", _("Not found."))
+    if locked.status != ServiceRequest.Status.FILED:
+        raise ServiceConflict("not_editable", _("The request can no longer be changed."))
+    fields: dict[str, str] = {}
+    if category is not None and category not in Category.values:
+        fields["category"] = _("Choose one of the listed categories.")
+    if title is not None and not (0 < len(title.strip()) <= 200):
+        fields["title"] = _("Give the request a short title.")
+    if text is not None and not (0 < len(text.strip()) <= 5000):
+        fields["text"] = _("Describe what the enterprise needs.")
+    if fields:
+        raise ServiceError(
+            ServiceErrorCode.INVALID_INPUT, _("The request has invalid fields."), fields
+        )
+    before = {"title": locked.title, "text": locked.text, "category": locked.category}
+    if title is not None:
+        locked.title = title.strip()
+    if text is not None:
+        locked.text = text.strip()
+    if category is not None:
+        locked.category = category
+    locked.save(update_fields=["title", "text", "category"])
+    audit_record(
+        actor=actor,
+        action="servicedesk.request.update",
+        obj=locked,
+        before=before,
+        after={"title": locked.title, "text": locked.text, "category": locked.category},
+    )
+    return locked
