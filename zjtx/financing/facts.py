@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
+from zjtx.certification.selectors import certified_enterprise_ids
 from zjtx.enterprises.models import Enterprise
+from zjtx.monitoring.selectors import red_warning_enterprise_ids
 from zjtx.policy.facts_from_registry import registry_facts
 
-from .models import DataScope
+from .models import DataScope, Receivable
 
 FINANCIAL_FACT_NAMES = (
     "operating_revenue_y1_yuan",
@@ -21,30 +24,32 @@ FINANCIAL_FACT_NAMES = (
     "debt_asset_ratio_pct",
     "employees",
 )
-# Facts this app adds to the registry's for the products' eligibility rules.
-FIN_FACTS = frozenset({"fin_zjtx_certified", "fin_years_in_business", "fin_red_warning_open"})
+# Facts this app adds to the registry's for the products' eligibility rules. The tax grade is
+# the one the enterprise gives on its demand, so it is added per demand (see matching).
+FIN_FACTS = frozenset(
+    {
+        "fin_zjtx_certified",
+        "fin_years_in_business",
+        "fin_red_warning_open",
+        "fin_confirmed_receivables_yuan",
+        "fin_tax_grade",
+    }
+)
+DEMAND_FACTS = frozenset({"fin_tax_grade"})
 
 
-def _certified(ids: Collection[int], as_of: date) -> set[int]:
-    from zjtx.certification.models import Application
-
-    return set(
-        Application.objects.filter(
-            enterprise_id__in=ids,
-            status=Application.Status.CERTIFIED,
-            valid_until__gte=as_of,
-        ).values_list("enterprise_id", flat=True)
+def _confirmed_receivables(ids: Collection[int], as_of: date) -> dict[int, Decimal]:
+    """Receivables the debtor has confirmed, not yet due, summed per creditor."""
+    rows = (
+        Receivable.objects.filter(
+            creditor_id__in=list(ids), status=Receivable.Status.CONFIRMED, due_on__gte=as_of
+        )
+        .order_by()
+        .values("creditor_id")
+        .annotate(total=Sum("amount_yuan"))
+        .values_list("creditor_id", "total")
     )
-
-
-def _red_warnings(ids: Collection[int]) -> set[int]:
-    from zjtx.monitoring.models import Level, MonitoringWarning
-
-    return set(
-        MonitoringWarning.objects.filter(
-            enterprise_id__in=ids, level=Level.RED, status=MonitoringWarning.Status.OPEN
-        ).values_list("enterprise_id", flat=True)
-    )
+    return {pk: total for pk, total in rows}
 
 
 def financing_facts(
@@ -63,13 +68,18 @@ def financing_facts(
         for pk, sheet in sheets.items():
             out[pk] = dict(sheet.values)
     if "fin_zjtx_certified" in wanted:
-        certified = _certified(ids, as_of)
+        certified = certified_enterprise_ids(enterprise_ids=ids, as_of=as_of)
         for pk in ids:
             out[pk]["fin_zjtx_certified"] = pk in certified
     if "fin_red_warning_open" in wanted:
-        red = _red_warnings(ids)
+        red = red_warning_enterprise_ids(enterprise_ids=ids)
         for pk in ids:
             out[pk]["fin_red_warning_open"] = pk in red
+    if "fin_confirmed_receivables_yuan" in wanted:
+        # No confirmed receivable is a known zero, not missing data: the registry knows them all.
+        owed = _confirmed_receivables(ids, as_of)
+        for pk in ids:
+            out[pk]["fin_confirmed_receivables_yuan"] = owed.get(pk, Decimal(0))
     if "fin_years_in_business" in wanted:
         for pk, established in enterprises.order_by().values_list("pk", "established_on"):
             if established is not None:

@@ -138,6 +138,8 @@ def match_pairs(
     out: dict[int, list[Match]] = {}
     for demand in demands:
         firm_facts = facts.get(demand.enterprise_id, {})
+        if "fin_tax_grade" in names and demand.tax_grade:
+            firm_facts = {**firm_facts, "fin_tax_grade": demand.tax_grade}
         matches = []
         for product in products:
             m = Match(

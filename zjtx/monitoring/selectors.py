@@ -364,6 +364,17 @@ def warning_list_for(
     return qs.order_by("-period__code", "status", "-level", "enterprise__name")
 
 
+def red_warning_enterprise_ids(*, enterprise_ids: Iterable[int]) -> set[int]:
+    """Of `enterprise_ids`, those with an open red warning (unscoped: for bulk rule facts)."""
+    return set(
+        MonitoringWarning.objects.filter(
+            enterprise_id__in=list(enterprise_ids),
+            level=Level.RED,
+            status=MonitoringWarning.Status.OPEN,
+        ).values_list("enterprise_id", flat=True)
+    )
+
+
 def warning_get(*, pk: int, user: Any) -> MonitoringWarning:
     warning = warning_list_for(user).filter(pk=pk).first()
     if warning is None:

@@ -39,6 +39,7 @@ from .lifecycle import (
     barred_until,
     certificate_get_public,
     certificate_state,
+    certified_enterprise_ids,
     certified_expiring_all,
     certified_list_for,
     change_reports_for,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -71,6 +72,18 @@ def expiring_for(
             valid_until__lte=today + timedelta(days=within_days),
         )
         .order_by("valid_until")
+    )
+
+
+def certified_enterprise_ids(*, enterprise_ids: Collection[int], as_of: date) -> set[int]:
+    """Of `enterprise_ids`, those holding a certification valid on `as_of` (unscoped: for
+    bulk rule facts, never shown as a list)."""
+    return set(
+        Application.objects.filter(
+            enterprise_id__in=list(enterprise_ids),
+            status=Application.Status.CERTIFIED,
+            valid_until__gte=as_of,
+        ).values_list("enterprise_id", flat=True)
     )
 
 

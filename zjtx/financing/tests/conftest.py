@@ -66,3 +66,39 @@ def make_demand(fin):
 
 
 GRANT = {"granted_yuan": Decimal("4000000.00"), "rate_pct": Decimal("3.45")}
+
+
+@pytest.fixture
+def fin_packages(db):
+    """The products' eligibility rule packages (policies/financing/), loaded and tested."""
+    from zjtx.policy.services import POLICIES_DIR, policies_load
+
+    return policies_load(directory=POLICIES_DIR / "financing")
+
+
+PRODUCT = {
+    "name": "税融通",
+    "kind": "tax_loan",
+    "amount_min_yuan": "500000",
+    "amount_max_yuan": "10000000",
+    "term_min_months": 6,
+    "term_max_months": 36,
+    "rate_min_pct": "3.2",
+    "rate_max_pct": "4.8",
+    "guarantees": ["credit"],
+    "purposes": ["working_capital"],
+    "eligibility_program": "financing.tax_loan",
+}
+
+
+@pytest.fixture
+def publish_product(fin, fin_packages):
+    """A product drafted by the bank user of `bank`, submitted and published by the city."""
+    from zjtx.financing.services import product_save, product_transition
+
+    def make(bank="hs", **over):
+        product = product_save(fields={**PRODUCT, **over}, actor=fin[f"bank_{bank}"])
+        product_transition(product=product, action="submit", actor=fin[f"bank_{bank}"])
+        return product_transition(product=product, action="publish", actor=fin["city"])
+
+    return make
