@@ -59,10 +59,13 @@ check: setup ## ruff, mypy, makemigrations --check, tests
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	$(MAKE) test
 
+fuzz: setup ## Fuzz the API (schemathesis, ~5 min) on a fresh demo database; fails on any 5xx
+	bash .ci/fuzz
+
 bench: setup ## Benchmarks that print ratios against floors measured in the same run
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) var/
 
-.PHONY: help setup migrate demo run test e2e lint types messages check bench clean
+.PHONY: help setup migrate demo run test e2e lint types messages check fuzz bench clean
