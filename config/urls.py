@@ -15,6 +15,7 @@ urlpatterns = [
     path("policy/", include("zjtx.policy.urls")),
     path("subsidies/", include("zjtx.subsidies.urls")),
     path("financing/", include("zjtx.financing.urls")),
+    path("services/", include("zjtx.servicedesk.urls")),
     path("", include("zjtx.core.urls")),
 ]
 

@@ -110,6 +110,25 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        _("Enterprise service centre"),
+        (
+            _i(
+                _("Service requests"),
+                "servicedesk:list",
+                {CITY, UNIT, ENT, PROV},
+                "chat-square-text",
+            ),
+            _i(_("Supervision list"), "servicedesk:overdue", {CITY, UNIT}, "alarm"),
+            _i(_("Service providers"), "servicedesk:providers", {CITY, UNIT, ENT, PROV}, "people"),
+            _i(
+                _("Service events"), "servicedesk:events", {CITY, UNIT, ENT, PROV}, "calendar-event"
+            ),
+            _i(_("Knowledge base"), "servicedesk:articles", {CITY, UNIT, ENT, PROV}, "book"),
+            _i(_("Service figures"), "servicedesk:stats", {CITY, UNIT}, "bar-chart"),
+            _i(_("Industry clusters"), "servicedesk:clusters", {CITY, UNIT}, "diagram-2"),
+        ),
+    ),
+    NavSection(
         _("Reference data"),
         (
             _i(_("Assessment units"), "reference:units", {CITY, UNIT, SYS}, "map"),

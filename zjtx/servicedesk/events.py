@@ -110,11 +110,21 @@ def event_register(*, event: ServiceEvent, actor: Any, attendee: str = "") -> Ev
     return registration
 
 
-def _may_run(actor: Any, event: ServiceEvent) -> bool:
+def may_run(actor: Any, event: ServiceEvent) -> bool:
     role = getattr(actor, "role", "")
     if role == Role.PROVIDER:
         return bool(event.provider_id and actor.provider_id == event.provider_id)
     return role in (Role.CITY_OFFICER, Role.UNIT_OFFICER)
+
+
+def registration_for_organiser(*, token: str, user: Any) -> EventRegistration:
+    """The registration behind a QR code, for the event's organiser only (else 404)."""
+    registration = (
+        EventRegistration.objects.select_related("event", "enterprise").filter(token=token).first()
+    )
+    if registration is None or not may_run(user, registration.event):
+        raise NotFound("not_found", _("Not found."))
+    return registration
 
 
 @transaction.atomic
@@ -126,7 +136,7 @@ def event_check_in(*, token: str, actor: Any) -> EventRegistration:
         .filter(token=token)
         .first()
     )
-    if registration is None or not _may_run(actor, registration.event):
+    if registration is None or not may_run(actor, registration.event):
         raise NotFound("not_found", _("Not found."))
     if registration.checked_in_at is None:
         registration.checked_in_at = timezone.now()

@@ -233,6 +233,25 @@ class RequestEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from .workflow import SERVICE_REQUEST
+
+        transition = SERVICE_REQUEST.transitions.get(self.action)
+        if transition is not None:
+            return str(transition.label)
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+EVENT_LABELS = {
+    "file": _("Filed"),
+    "route": _("Handed over"),
+    "escalate": _("Escalated (overdue)"),
+    "extension_request": _("Extension requested"),
+    "extension_approve": _("Extension approved"),
+    "extension_refuse": _("Extension refused"),
+}
+
 
 class ExtensionRequest(models.Model):
     """A handler asks for the resolve limit to be extended (to 30 days); the city decides."""
