@@ -471,3 +471,80 @@ def stats(request: HttpRequest, group_by: str = "bank") -> dict[str, Any]:
     start = _day(request.GET.get("from", ""), "from")
     end = _day(request.GET.get("to", ""), "to")
     return financing_stats(user=request.user, start=start, end=end, group_by=group_by)
+
+
+# ------------------------------------------------------------------ listing pipeline
+
+
+class ListingIn(Schema):
+    credit_code: str
+    board: str
+
+
+def _listing_out(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "enterprise": c.enterprise.name,
+        "credit_code": c.enterprise.credit_code,
+        "board": c.board,
+        "stage": c.status,
+        "recommended_year": c.recommended_year,
+        "recommendation_reason": c.recommendation_reason,
+        "reason": c.last_reason,
+    }
+
+
+def _city_only(request: HttpRequest) -> None:
+    if getattr(request.user, "role", "") != "city_officer" or not selectors.is_business(
+        request.user
+    ):
+        raise Http404
+
+
+@router.get("/financing/listing", url_name="financing-listing")
+def listing_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The pipeline within the caller's jurisdiction (an enterprise: its own places)."""
+    return [_listing_out(c) for c in selectors.listing_list_for(user=request.user)]
+
+
+@router.post("/financing/listing", response={201: dict}, url_name="financing-listing-add")
+def listing_add(request: HttpRequest, payload: ListingIn) -> tuple[int, Any]:
+    from zjtx.enterprises.models import Enterprise
+
+    _city_only(request)
+    enterprise_id = selectors.debtor_id_by_credit_code(payload.credit_code)
+    if enterprise_id is None:
+        raise FinancingError(
+            FinancingErrorCode.INVALID_INPUT,
+            _("No enterprise of the registry has this credit code."),
+            {"credit_code": _("Unknown credit code.")},
+        )
+    candidate = services.listing_add(
+        enterprise=Enterprise.objects.get(pk=enterprise_id),
+        board=payload.board,
+        actor=request.user,
+    )
+    return 201, _listing_out(selectors.listing_get(user=request.user, pk=candidate.pk))
+
+
+@router.post(
+    "/financing/listing/{candidate_id}/transitions", url_name="financing-listing-transition"
+)
+def listing_transition(
+    request: HttpRequest, candidate_id: int, payload: SimpleTransitionIn
+) -> dict[str, Any]:
+    """coach, file, list, drop (with reason) or recommend (this year, with reason)."""
+    _city_only(request)
+    candidate = selectors.listing_get(user=request.user, pk=candidate_id)
+    if payload.action == "recommend":
+        services.listing_recommend(
+            candidate=candidate,
+            year=timezone.localdate().year,
+            reason=payload.reason,
+            actor=request.user,
+        )
+    else:
+        services.listing_transition(
+            candidate=candidate, action=payload.action, actor=request.user, reason=payload.reason
+        )
+    return _listing_out(selectors.listing_get(user=request.user, pk=candidate_id))

@@ -211,3 +211,20 @@ def listing_get(*, user: Any, pk: int) -> ListingCandidate:
     if found is None:
         raise Http404
     return found
+
+
+def debtor_id_by_credit_code(credit_code: str) -> int | None:
+    """The registry enterprise with this unified social credit code (a receivable's debtor)."""
+    from zjtx.enterprises.models import Enterprise
+
+    code = (credit_code or "").strip().upper()
+    if not code:
+        return None
+    return Enterprise.objects.filter(credit_code=code).values_list("pk", flat=True).first()
+
+
+def listing_of_enterprise(*, user: Any) -> list[ListingCandidate]:
+    """The enterprise's own places on the listing pipeline (its financing page)."""
+    if getattr(user, "role", None) != Role.ENTERPRISE or not user.enterprise_id:
+        return []
+    return list(ListingCandidate.objects.filter(enterprise_id=user.enterprise_id))

@@ -22,6 +22,7 @@ from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 from zjtx.partners.models import FinancialInstitution
 
 from . import selectors, services
+from .errors import FinancingError
 from .facts import shared_data
 from .models import DataScope, Demand, Guarantee, Purpose, PushList, TaxGrade
 from .workflow import DECLINE_REASONS, DEMAND, engagement_workflow
@@ -47,6 +48,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
             "status": status or "",
             "is_bank": selectors.is_bank(user),
             "is_enterprise": _role(request) == "enterprise",
+            "candidacies": selectors.listing_of_enterprise(user=user),
         },
     )
 
@@ -413,23 +415,253 @@ def push_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def receivable_list(request: HttpRequest) -> HttpResponse:
-    if not selectors.is_business(request.user):
+    """Receivables: a supplier records one against a core enterprise by its credit code; the
+    debtor confirms or disputes those recorded against it."""
+    user = request.user
+    if not selectors.is_business(user):
         raise Http404
+    is_enterprise = _role(request) == "enterprise"
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not is_enterprise:
+            raise Http404
+        code = request.POST.get("debtor_credit_code", "")
+        try:
+            receivable = services.receivable_record(
+                creditor=user.enterprise,  # type: ignore[union-attr]
+                debtor_id=selectors.debtor_id_by_credit_code(code),
+                amount_yuan=_wan_field(request, "amount_wan"),
+                invoice_no=request.POST.get("invoice_no", ""),
+                due_on=request.POST.get("due_on", ""),
+                actor=user,
+            )
+        except DomainError as error:
+            errors = {
+                ("debtor_credit_code" if k == "debtor_id" else k): v
+                for k, v in (error.fields or {}).items()
+            }
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Receivable %(invoice)s recorded; %(debtor)s is asked to confirm it.")
+                % {"invoice": receivable.invoice_no, "debtor": receivable.debtor.name},
+            )
+            return redirect("financing:receivables")
+    from .workflow import RECEIVABLE
+
+    rows = []
+    for r in selectors.receivable_list_for(user=user)[:300]:
+        own_debt = getattr(user, "enterprise_id", None) == r.debtor_id
+        offered = actions_for(RECEIVABLE, state=r.status, role=_role(request)) if own_debt else []
+        rows.append((r, offered))
     return render(
         request,
         "financing/receivables.html",
-        {"receivables": selectors.receivable_list_for(user=request.user)[:300]},
+        {
+            "rows": rows,
+            "is_enterprise": is_enterprise,
+            "errors": errors,
+            "post": request.POST,
+        },
     )
 
 
+@require_POST
+@login_required
+def receivable_act(request: HttpRequest, pk: int) -> HttpResponse:
+    receivable = selectors.receivable_get(user=request.user, pk=pk)
+    try:
+        services.receivable_transition(
+            receivable=receivable,
+            action=request.POST.get("action", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("financing:receivables")
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def listing_list(request: HttpRequest) -> HttpResponse:
-    if not selectors.is_business(request.user):
+    """The listing pipeline (培育 → 辅导 → 申报 → 挂牌): the city adds candidates, moves them
+    and recommends about ten a year with reasons; unit officers read their unit's."""
+    from zjtx.enterprises.models import Enterprise
+
+    from .models import ListingCandidate
+    from .workflow import LISTING
+
+    user = request.user
+    if not selectors.is_business(user) or _role(request) == "enterprise":
         raise Http404
+    is_city = _role(request) == "city_officer"
+    if request.method == "POST":
+        if not is_city:
+            raise Http404
+        enterprise_id = selectors.debtor_id_by_credit_code(request.POST.get("credit_code", ""))
+        try:
+            if enterprise_id is None:
+                raise FinancingError(
+                    "invalid_input",
+                    _("No enterprise of the registry has this credit code."),
+                    {"credit_code": _("Unknown credit code.")},
+                )
+            services.listing_add(
+                enterprise=Enterprise.objects.get(pk=enterprise_id),
+                board=request.POST.get("board", ""),
+                actor=user,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The enterprise was added to the listing pipeline."))
+        return redirect("financing:listing")
+    year = timezone.localdate().year
+    candidates = list(selectors.listing_list_for(user=user))
+    rows = [
+        (c, actions_for(LISTING, state=c.status, role=_role(request)) if is_city else [])
+        for c in candidates
+    ]
     return render(
         request,
         "financing/listing.html",
-        {"candidates": selectors.listing_list_for(user=request.user)},
+        {
+            "rows": rows,
+            "is_city": is_city,
+            "boards": ListingCandidate.Board.choices,
+            "year": year,
+            "recommended_this_year": sum(1 for c in candidates if c.recommended_year == year),
+        },
     )
+
+
+@require_POST
+@login_required
+def listing_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a candidate one stage, drop it (with reason) or recommend it for the year."""
+    if _role(request) != "city_officer":
+        raise Http404
+    candidate = selectors.listing_get(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "recommend":
+            services.listing_recommend(
+                candidate=candidate,
+                year=timezone.localdate().year,
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+            )
+        else:
+            services.listing_transition(
+                candidate=candidate,
+                action=action,
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("financing:listing")
+
+
+def _product_fields(request: HttpRequest) -> dict[str, Any]:
+    split = {
+        k: request.POST.get(f"risk_{k}", "").strip()
+        for k in ("guarantor", "reguarantor", "bank", "government")
+    }
+    return {
+        "name": request.POST.get("name", ""),
+        "kind": request.POST.get("kind", ""),
+        "amount_min_yuan": _wan_field(request, "amount_min_wan"),
+        "amount_max_yuan": _wan_field(request, "amount_max_wan"),
+        "term_min_months": request.POST.get("term_min_months", ""),
+        "term_max_months": request.POST.get("term_max_months", ""),
+        "rate_min_pct": request.POST.get("rate_min_pct", ""),
+        "rate_max_pct": request.POST.get("rate_max_pct", ""),
+        "guarantees": request.POST.getlist("guarantees"),
+        "purposes": request.POST.getlist("purposes"),
+        "risk_split": {k: v for k, v in split.items() if v} if any(split.values()) else {},
+        "eligibility_program": request.POST.get("eligibility_program", ""),
+        "description": request.POST.get("description", ""),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A product's card: the bank drafts and corrects it (maker); the city reviews it and
+    publishes or returns it with a reason (checker), with the engine's offered actions."""
+    from zjtx.policy.models import PolicyProgram
+
+    from .models import Product
+    from .workflow import PRODUCT
+
+    user = request.user
+    product = selectors.product_get(user=user, pk=pk) if pk is not None else None
+    is_bank = selectors.is_bank(user)
+    if product is None and not is_bank:
+        raise Http404
+    editable = is_bank and (
+        product is None or product.status in (Product.Status.DRAFT, Product.Status.RETURNED)
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        try:
+            product = services.product_save(
+                fields=_product_fields(request), actor=user, product=product
+            )
+        except DomainError as error:
+            errors = error.fields or {"": error.message}
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The product was saved."))
+            return redirect("financing:product", pk=product.pk)
+    actions = actions_for(PRODUCT, state=product.status, role=_role(request)) if product else []
+    programs = PolicyProgram.objects.filter(
+        kind=PolicyProgram.Kind.CRITERIA,
+        pk__startswith="financing.",
+        current_version__isnull=False,
+    ).order_by("title")
+    return render(
+        request,
+        "financing/product_form.html",
+        {
+            "product": product,
+            "editable": editable,
+            "actions": actions,
+            "errors": errors,
+            "post": request.POST if request.method == "POST" else None,
+            "kinds": Product.Kind.choices,
+            "guarantees": Guarantee.choices,
+            "purposes": Purpose.choices,
+            "programs": programs,
+        },
+    )
+
+
+@require_POST
+@login_required
+def product_act(request: HttpRequest, pk: int) -> HttpResponse:
+    product = selectors.product_get(user=request.user, pk=pk)
+    try:
+        services.product_transition(
+            product=product,
+            action=request.POST.get("action", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("financing:product", pk=pk)
