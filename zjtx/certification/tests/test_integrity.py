@@ -206,6 +206,32 @@ def test_approving_beyond_the_quota_needs_a_recorded_reason(
     assert r.status_code == 200 and r.json()["status"] == "approved"
 
 
+def test_the_decision_page_asks_for_an_over_quota_reason_of_its_own(
+    client, login, make_round, city, make_applicant, submit_ready, advance
+):
+    rnd = make_round(quota=1)
+    first, second = (_reviewed(rnd, make_applicant, submit_ready, advance) for _ in range(2))
+    login(city)
+    page = client.get(reverse("certification:round-detail", args=[rnd.pk])).content.decode()
+    assert f"over_quota_reason_{second.pk}" in page or f"over_quota_reason_{first.pk}" in page
+    url = reverse("certification:round-action", args=[rnd.pk])
+    decide = {"op": "decide", f"decision_{first.pk}": "approve", f"decision_{second.pk}": "approve"}
+    # The prefilled reason for not approving is no over-quota reason.
+    prefilled = {f"reason_{first.pk}": "低于名额线", f"reason_{second.pk}": "低于名额线"}
+    client.post(url, {**decide, **prefilled})
+    assert not Application.objects.filter(status=Application.Status.APPROVED).exists()
+    client.post(
+        url,
+        {
+            **decide,
+            f"over_quota_reason_{first.pk}": "经局务会研究增补",
+            f"over_quota_reason_{second.pk}": "经局务会研究增补",
+        },
+    )
+    assert Application.objects.filter(status=Application.Status.APPROVED).count() == 2
+    assert Application.objects.filter(decision_reason="经局务会研究增补").exists()
+
+
 # ------------------------------------------------------------------ scores
 
 

@@ -215,7 +215,12 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
             for row in selectors.round_ranking(round=rnd):
                 app = row.application
                 choice = request.POST.get(f"decision_{app.pk}", "")
-                if choice in ("approve", "reject") and app.status == Application.Status.REVIEWED:
+                if choice == "approve" and app.status == Application.Status.REVIEWED:
+                    # Beyond the quota the approval carries its own reason, never the
+                    # prefilled reason for not approving.
+                    over = request.POST.get(f"over_quota_reason_{app.pk}", "")
+                    decisions.append(services.Decision(app.pk, choice, "", over))
+                elif choice == "reject" and app.status == Application.Status.REVIEWED:
                     decisions.append(
                         services.Decision(
                             app.pk,
