@@ -40,7 +40,7 @@ from .workflow import SERVICE_REQUEST
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 EXTENDED_RESOLVE_DAYS = 30
-DEFAULT_ROUTES = {Category.COMPLAINT: Handler.CITY}
+DEFAULT_ROUTES: dict[str, str] = {Category.COMPLAINT: Handler.CITY}
 ESCALATE_TO = {Handler.PROVIDER: Handler.UNIT, Handler.UNIT: Handler.CITY}
 
 

@@ -184,7 +184,9 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     if group_by == "unit":
         return dict(AssessmentUnit.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group_by == "provider":
-        labels = dict(ServiceProvider.objects.filter(pk__in=keys).values_list("pk", "name"))
+        labels: dict[Any, str] = dict(
+            ServiceProvider.objects.filter(pk__in=keys).values_list("pk", "name")
+        )
         labels[None] = _("Not assigned to a provider")
         return labels
     return {k: k.strftime("%Y-%m") for k in keys if k is not None}

@@ -23,7 +23,8 @@ from .models import RequestEvent, RequestRating, Satisfaction, ServiceRequest
 
 Status = ServiceRequest.Status
 HANDLERS = frozenset({Role.PROVIDER, Role.UNIT_OFFICER, Role.CITY_OFFICER})
-ENTERPRISE_SIDE = frozenset({Role.ENTERPRISE, Role.UNIT_OFFICER})
+# An officer may pass on what the enterprise said by phone or on a visit.
+ENTERPRISE_SIDE = frozenset({Role.ENTERPRISE, Role.UNIT_OFFICER, Role.CITY_OFFICER})
 
 # ------------------------------------------------------------------ guards
 
