@@ -276,7 +276,7 @@ def stats_xlsx(request: HttpRequest) -> HttpResponse:
     _city_or_unit(request)
     stats = _stats(request)
     headers = [
-        _("Group"),
+        _("Group (bank, unit or month)"),
         _("Demands"),
         _("Taken up"),
         _("Served"),
