@@ -243,7 +243,7 @@ def _lenders() -> list[tuple[FinancialInstitution, User]]:
             name=name, defaults={"short_name": short, "kind": kind}
         )
         existing = User.objects.filter(username=username).first()
-        if existing is not None and existing.institution_id:
+        if existing is not None and existing.institution is not None:
             institution = existing.institution  # bank_demo keeps the institution seeding gave it
         out.append((institution, _user(username, Role.BANK, full_name, institution=institution)))
     return out
