@@ -266,7 +266,7 @@ def test_public_certificate_verification(
 
 
 def test_a_whole_round_works_through_the_api(
-    client, policies, city, unit_officer, make_applicant, make_expert, units
+    client, policies, city, unit_officer, make_applicant, make_expert, units, travel
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -359,7 +359,8 @@ def test_a_whole_round_works_through_the_api(
     assert r.json()["status"] == "dismissed"
     r = officer.post(f"{API}/certification/rounds/{rnd['id']}/certify", {})
     assert r.status_code == 409 and r.json()["code"] == "notice_not_ended"
-    Notice.objects.filter(pk=notice["id"]).update(ends_on=today - timedelta(days=1))
+    travel(Notice.objects.get(pk=notice["id"]).ends_on + timedelta(days=1))
+    today = timezone.localdate()
     r = officer.post(f"{API}/certification/rounds/{rnd['id']}/certify", {})
     assert r.status_code == 201, r.content
     doc = r.json()

@@ -30,6 +30,7 @@ def test_a_round_from_opening_to_certificate_through_the_pages(
     make_applicant,
     make_expert,
     units,
+    travel,
 ):
     today = timezone.localdate()
     # City officer opens the round.
@@ -168,9 +169,10 @@ def test_a_round_from_opening_to_certificate_through_the_pages(
     assert objection.status == Objection.Status.DISMISSED
 
     # After the notice ends: certify, certificate page, DOCX, public verification, export.
-    Notice.objects.filter(pk=notice.pk).update(
-        starts_on=today - timedelta(days=15), ends_on=today - timedelta(days=1)
-    )
+    notice.refresh_from_db()
+    travel(notice.ends_on + timedelta(days=1))
+    today = timezone.localdate()
+    login(city)  # days later: the idle session has timed out
     client.post(reverse("certification:round-action", args=[rnd.pk]), {"op": "certify"})
     app.refresh_from_db()
     assert app.status == Application.Status.CERTIFIED
