@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from zjtx.core.money import format_wan
 from zjtx.enterprises.models import Enterprise
+from zjtx.policy.engine import ExpressionError, FactError, FactSpec, PreparedFacts, prepare_facts
 from zjtx.policy.engine.evaluate import evaluate
 from zjtx.policy.selectors import package_for
 
@@ -124,41 +125,125 @@ def _evaluate(product: Product, facts: dict[str, Any], as_of: date, m: Match) ->
             m.unknown.append(step.text)
 
 
+def _card_fits(demand: Demand, product: Product) -> bool:
+    """The product's card (amount, term, purpose, guarantee) without explaining anything."""
+    return (
+        product.amount_min_yuan <= demand.amount_yuan <= product.amount_max_yuan
+        and product.term_min_months <= demand.term_months <= product.term_max_months
+        and (not product.purposes or demand.purpose in product.purposes)
+        and any(g in product.guarantees for g in demand.guarantees)
+    )
+
+
+class _Facts:
+    """The facts the products' rule packages read, gathered once for the demands' firms."""
+
+    def __init__(self, demands: Sequence[Demand], products: Sequence[Product], as_of: date):
+        self.specs: dict[str, FactSpec] = {}
+        for product in products:
+            if product.eligibility_version is not None:
+                for name, spec in package_for(product.eligibility_version).facts.items():
+                    self.specs.setdefault(name, spec)
+        ids = {d.enterprise_id for d in demands}
+        self.by_firm = financing_facts(
+            Enterprise.objects.filter(pk__in=ids), as_of=as_of, names=set(self.specs)
+        )
+
+    def of(self, demand: Demand) -> dict[str, Any]:
+        """The firm's facts with the tax grade given on this demand."""
+        facts = self.by_firm.get(demand.enterprise_id, {})
+        if "fin_tax_grade" in self.specs and demand.tax_grade:
+            facts = {**facts, "fin_tax_grade": demand.tax_grade}
+        return facts
+
+
+def _explained(demand: Demand, product: Product, facts: dict[str, Any], as_of: date) -> Match:
+    m = Match(
+        demand.pk,
+        product.pk,
+        product.name,
+        product.institution_id,
+        product.institution.name,
+        False,
+        None,
+        risk_split=dict(product.risk_split or {}),
+    )
+    _card_checks(demand, product, m)
+    _evaluate(product, facts, as_of, m)
+    m.fits = not m.missed and m.eligible is True
+    return m
+
+
 def match_pairs(
     demands: Sequence[Demand], products: Sequence[Product], *, as_of: date | None = None
 ) -> dict[int, list[Match]]:
-    """Every demand against every product, ranked best first, with facts gathered in bulk."""
+    """Every demand against every product, ranked best first, each explained (facts in bulk).
+
+    For one demand (its page and API); many demands are decided by `fitting_products`."""
     as_of = as_of or timezone.localdate()
-    names: set[str] = set()
-    for product in products:
-        if product.eligibility_version is not None:
-            names |= set(package_for(product.eligibility_version).facts)
-    ids = {d.enterprise_id for d in demands}
-    facts = financing_facts(Enterprise.objects.filter(pk__in=ids), as_of=as_of, names=names)
+    gathered = _Facts(demands, products, as_of)
     out: dict[int, list[Match]] = {}
     for demand in demands:
-        firm_facts = facts.get(demand.enterprise_id, {})
-        if "fin_tax_grade" in names and demand.tax_grade:
-            firm_facts = {**firm_facts, "fin_tax_grade": demand.tax_grade}
-        matches = []
-        for product in products:
-            m = Match(
-                demand.pk,
-                product.pk,
-                product.name,
-                product.institution_id,
-                product.institution.name,
-                False,
-                None,
-                risk_split=dict(product.risk_split or {}),
-            )
-            _card_checks(demand, product, m)
-            _evaluate(product, firm_facts, as_of, m)
-            m.fits = not m.missed and m.eligible is True
-            matches.append(m)
+        facts = gathered.of(demand)
+        matches = [_explained(demand, product, facts, as_of) for product in products]
         matches.sort(key=lambda x: x.score, reverse=True)
         out[demand.pk] = matches
     return out
+
+
+def _fitting(
+    demands: Sequence[Demand], products: Sequence[Product], as_of: date, gathered: _Facts
+) -> dict[int, list[Product]]:
+    # Products sharing a rule version are decided once: a package is evaluated only when one
+    # of its products' cards fits, on facts converted once per demand, without rendering any
+    # text, and firms with the same values of the facts it reads share one decision.
+    groups: dict[int | None, list[Product]] = {}
+    for product in products:
+        groups.setdefault(product.eligibility_version_id, []).append(product)
+    packages = {
+        pk: package_for(group[0].eligibility_version)  # type: ignore[arg-type]
+        for pk, group in groups.items()
+        if pk is not None
+    }
+    reads = {pk: tuple(package.facts) for pk, package in packages.items()}
+    decided: dict[tuple[Any, ...], bool] = {}
+    out: dict[int, list[Product]] = {}
+    for demand in demands:
+        fitting: list[Product] = []
+        prepared: PreparedFacts | None = None
+        for pk, group in groups.items():
+            cards = [p for p in group if _card_fits(demand, p)]
+            if not cards:
+                continue
+            if pk is not None:
+                if prepared is None:
+                    try:
+                        prepared = prepare_facts(gathered.specs, gathered.of(demand))
+                    except FactError:
+                        break  # an unreadable fact decides nothing for this demand
+                key = (pk, *[prepared.get(name) for name in reads[pk]])
+                eligible = decided.get(key)
+                if eligible is None:
+                    try:
+                        result = evaluate(packages[pk], prepared, as_of, explain=False)
+                    except ExpressionError:
+                        eligible = False
+                    else:
+                        eligible = result.eligible is True
+                    decided[key] = eligible
+                if not eligible:
+                    continue
+            fitting.extend(cards)
+        out[demand.pk] = fitting
+    return out
+
+
+def fitting_products(
+    demands: Sequence[Demand], products: Sequence[Product], *, as_of: date | None = None
+) -> dict[int, list[Product]]:
+    """Per demand, the products that fit it (card and rules), decided without explanations."""
+    as_of = as_of or timezone.localdate()
+    return _fitting(demands, products, as_of, _Facts(demands, products, as_of))
 
 
 def match_demand(*, demand: Demand, as_of: date | None = None) -> list[Match]:
@@ -168,11 +253,17 @@ def match_demand(*, demand: Demand, as_of: date | None = None) -> list[Match]:
 
 
 def matches_for_bank(*, user: Any, as_of: date | None = None) -> list[Match]:
-    """The consented demands that fit the bank's own published products."""
+    """The consented demands that fit the bank's own published products, the fits explained."""
+    as_of = as_of or timezone.localdate()
     demands = list(demand_list_for(user=user, status=Demand.Status.PUBLISHED))
     products = list(products_published().filter(institution_id=user.institution_id))
+    gathered = _Facts(demands, products, as_of)
+    fits = _fitting(demands, products, as_of, gathered)
     found: list[Match] = []
-    for matches in match_pairs(demands, products, as_of=as_of).values():
+    for demand in demands:
+        facts = gathered.of(demand)
+        matches = [_explained(demand, p, facts, as_of) for p in fits[demand.pk]]
+        matches.sort(key=lambda x: x.score, reverse=True)
         found.extend(m for m in matches if m.fits)
     return found
 

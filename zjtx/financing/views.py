@@ -323,12 +323,12 @@ def push_lists(request: HttpRequest) -> HttpResponse:
     """The city compiles and sends each bank the consented demands that fit its products."""
     if _role(request) != "city_officer":
         raise Http404
-    from .matching import match_pairs
+    from .matching import fitting_products
 
     period = request.POST.get("period") or timezone.localdate().strftime("%Y-%m")
     if request.method == "POST":
         institution_id = int(request.POST.get("institution_id", "0") or 0)
-        ids = _push_candidates(institution_id, match_pairs)
+        ids = _push_candidates(institution_id, fitting_products)
         try:
             push = services.push_list_send(
                 institution_id=institution_id, period=period, demand_ids=ids, actor=request.user
@@ -351,7 +351,7 @@ def push_lists(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _push_candidates(institution_id: int, match_pairs: Any) -> list[int]:
+def _push_candidates(institution_id: int, fitting_products: Any) -> list[int]:
     from .models import Engagement
 
     visible = Engagement.objects.filter(
@@ -360,8 +360,7 @@ def _push_candidates(institution_id: int, match_pairs: Any) -> list[int]:
     ).values_list("demand_id", flat=True)
     demands = list(Demand.objects.filter(pk__in=visible).select_related("enterprise"))
     products = list(selectors.products_published().filter(institution_id=institution_id))
-    matched = match_pairs(demands, products)
-    return [pk for pk, ms in matched.items() if any(m.fits for m in ms)]
+    return [pk for pk, fits in fitting_products(demands, products).items() if fits]
 
 
 @login_required

@@ -8,7 +8,12 @@ import pytest
 from django.utils import timezone
 
 from zjtx.enterprises.models import AnnualFinancial
-from zjtx.financing.matching import explanation_text, match_demand, match_pairs
+from zjtx.financing.matching import (
+    explanation_text,
+    fitting_products,
+    match_demand,
+    match_pairs,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +120,33 @@ def test_the_risk_split_is_carried_on_the_match(fin, make_demand, publish_produc
     )
     [m] = match_demand(demand=make_demand())
     assert m.as_dict()["risk_split"] == split
+
+
+def test_bulk_fitting_decides_as_the_explained_matching(fin, make_demand, publish_product):
+    """The fast path (cards first, each rule package once, no texts) finds exactly the fits."""
+    fin["firm"].established_on = date(2015, 5, 1)
+    fin["firm"].save()
+    _financials(fin["firm"], "8000000")
+    products = [
+        publish_product(),
+        publish_product(name="税融通二号", amount_max_yuan="3000000"),
+        publish_product(name="科创信用贷", eligibility_program="financing.credit_loan"),
+        publish_product(
+            name="政银担",
+            kind="gov_bank_guarantee",
+            guarantees=["guarantor"],
+            eligibility_program="financing.gov_bank_guarantee",
+        ),
+    ]
+    demands = [
+        make_demand(tax_grade="A", guarantees=["credit"]),
+        make_demand(tax_grade="M", guarantees=["credit"], amount_yuan="2000000"),
+        make_demand(tax_grade="", guarantees=["credit", "guarantor"]),
+        make_demand(tax_grade="B", guarantees=["mortgage"]),
+    ]
+    explained = match_pairs(demands, products)
+    fast = fitting_products(demands, products)
+    for demand in demands:
+        want = {m.product_id for m in explained[demand.pk] if m.fits}
+        assert {p.pk for p in fast[demand.pk]} == want
+    assert any(fast.values())
