@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from zjtx.core.audit import to_jsonable
@@ -45,8 +45,48 @@ ROUND_FIELDS = (
 )
 
 
+# The columns' own limits (and the domain's), so a page form fails on the field, not the INSERT.
+ROUND_RANGES: dict[str, tuple[int, int]] = {
+    "year": (2000, 2100),
+    "quota": (0, 100_000),
+    "experts_per_application": (1, 15),
+    "notice_working_days": (1, 30),
+}
+ROUND_LENGTHS: dict[str, tuple[int, int]] = {
+    "title": (1, 200),
+    "program_id": (1, 64),
+    "issuer_code": (1, 20),
+}
+RUBRIC_MAX_POINTS = Decimal(1000)
+
+
+def _column(name: str) -> models.Field[Any, Any]:
+    field = Round._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def _validate_round(values: Mapping[str, Any]) -> None:
     errors: dict[str, str] = {}
+
+    def value_of(name: str) -> Any:  # an omitted value takes the column's default
+        return values[name] if name in values else _column(name).get_default()
+
+    for name, (low, high) in ROUND_RANGES.items():
+        value = value_of(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[name] = _("%(field)s must be between %(low)s and %(high)s.") % {
+                "field": _column(name).verbose_name,
+                "low": low,
+                "high": high,
+            }
+    for name, (shortest, longest) in ROUND_LENGTHS.items():
+        if not shortest <= len(str(value_of(name) or "").strip()) <= longest:
+            errors[name] = _("%(field)s must have %(low)s to %(high)s characters.") % {
+                "field": _column(name).verbose_name,
+                "low": shortest,
+                "high": longest,
+            }
     if values["closes_on"] < values["opens_on"]:
         errors["closes_on"] = _("The window must close after it opens.")
     try:
@@ -57,7 +97,10 @@ def _validate_round(values: Mapping[str, Any]) -> None:
     ids = set()
     for i, item in enumerate(rubric):
         try:
-            if Decimal(str(item.get("max_points"))) <= 0:
+            points = Decimal(str(item.get("max_points")))
+            if not (points.is_finite() and 0 < points <= RUBRIC_MAX_POINTS):
+                raise InvalidOperation
+            if points != points.quantize(Decimal("0.01")):
                 raise InvalidOperation
         except (InvalidOperation, TypeError):
             errors[f"rubric.{i}"] = _("Each indicator needs positive maximum points.")
@@ -65,7 +108,7 @@ def _validate_round(values: Mapping[str, Any]) -> None:
             errors[f"rubric.{i}"] = _("Each indicator needs a unique id.")
         ids.add(item.get("id"))
     for code, n in (values.get("unit_quotas") or {}).items():
-        if not isinstance(n, int) or n < 0:
+        if not isinstance(n, int) or not 0 <= n <= ROUND_RANGES["quota"][1]:
             errors[f"unit_quotas.{code}"] = _("A unit quota is a whole number.")
     if values.get("aggregation") not in Round.Aggregation.values:
         errors["aggregation"] = _("Unknown aggregation method.")

@@ -356,6 +356,26 @@ def test_round_values_outside_the_columns_are_400(client, city, policies, change
     assert r.json()["code"] == "invalid_input" and field in r.json()["fields"]
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"quota": -1}, "quota"),
+        ({"year": 99999}, "year"),
+        ({"notice_working_days": 0}, "notice_working_days"),
+        ({"experts_per_application": 40000}, "experts_per_application"),
+        ({"title": "长" * 201}, "title"),
+        ({"unit_quotas": {"340202": 10**12}}, "unit_quotas.340202"),
+        ({"rubric": [{"id": "a", "title": "A", "max_points": "1e30"}]}, "rubric.0"),
+        ({"rubric": [{"id": "a", "title": "A", "max_points": "NaN"}]}, "rubric.0"),
+    ],
+)
+def test_the_round_service_refuses_values_outside_the_columns(make_round, changes, field):
+    """The page form reaches the service without the API's schema."""
+    with pytest.raises(CertificationError) as exc:
+        make_round(**changes)
+    assert exc.value.code == "invalid_round" and field in exc.value.fields
+
+
 @pytest.mark.parametrize("raw", ["1e999", "-1e999", "1e16"])
 def test_an_absurd_money_fact_is_a_field_error(client, rnd, ent_user, raw):
     app = services.application_create(round=rnd, actor=ent_user)
