@@ -21,7 +21,7 @@ from zjtx.enterprises.models import Enterprise
 
 from .engine import FactSpec, Package, Result, prepare_facts
 from .facts_from_registry import FactSheet, enterprise_facts
-from .selectors import evaluate_checked, fact_specs, facts_validate, packages_current
+from .selectors import evaluate_checked, fact_specs, facts_validate, packages_for_enterprises
 
 STATUS_ELIGIBLE, STATUS_NOT_ELIGIBLE, STATUS_INSUFFICIENT = (
     "eligible",
@@ -155,7 +155,7 @@ def calculator_run(
     `tried` holds facts typed into the calculator; they override the records for this run only.
     Raises DomainError (invalid_facts) naming any badly typed tried fact.
     """
-    packages = packages_current()
+    packages = packages_for_enterprises()
     specs = fact_specs(packages)
     tried = {k: v for k, v in (tried or {}).items() if v is not None and v != ""}
     facts_validate(tried, specs)

@@ -17,7 +17,7 @@ import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections
@@ -27,9 +27,11 @@ from django.utils.translation import gettext as _
 from zjtx.enterprises.models import AnnualFinancial, Enterprise, Honour, IPAsset
 from zjtx.reference.sizing import sector_for_industry
 
+from .engine.facts import MAX_PLACES
 from .models import DeclaredFact
 
 HUNDRED = Decimal(100)
+RATIO_PLACES = Decimal(1).scaleb(-MAX_PLACES)
 
 # fact name -> (AnnualFinancial field, years before as_of)
 FINANCIAL_FACTS: dict[str, tuple[str, int]] = {
@@ -259,7 +261,9 @@ def _financial_facts(
             if assets and liabilities is not None and assets > 0:
                 own = (pk, y1) in declared
                 label = declared_labels[y1] if own else labels[y1]
-                sheet.put("debt_asset_ratio_pct", liabilities * HUNDRED / assets, label, own)
+                # A quotient has up to 28 digits; the engine takes at most 12 places.
+                ratio_pct = (liabilities * HUNDRED / assets).quantize(RATIO_PLACES, ROUND_HALF_UP)
+                sheet.put("debt_asset_ratio_pct", ratio_pct, label, own)
 
 
 def _ip_facts(sheets: dict[int, FactSheet], ids: Any, as_of: date) -> None:

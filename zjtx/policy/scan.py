@@ -33,7 +33,7 @@ from .errors import PolicyEvaluationError
 from .facts_from_registry import facts_for_programs, registry_facts
 from .models import Notification, PolicyProgram, ScanHit, ScanRun
 from .permissions import can_scan
-from .selectors import evaluate_checked, packages_current
+from .selectors import evaluate_checked, packages_for_enterprises
 
 # A program that cannot be computed for one enterprise's facts (or gives an amount beyond the
 # money columns) decides nothing for it: counted as insufficient, never failing the scan.
@@ -49,7 +49,7 @@ def _decide(package: Package, prepared: PreparedFacts, as_of: date, explain: boo
 
 def scan_programs(*, as_of: date, program_ids: Sequence[str] | None = None) -> list[Package]:
     """The packages a scan evaluates: the named ones, or every award program in force."""
-    packages = packages_current()
+    packages = packages_for_enterprises()
     if program_ids:
         unknown = [
             pid for pid in program_ids if pid not in packages or packages[pid].kind == "parameters"

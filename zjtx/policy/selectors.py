@@ -69,6 +69,21 @@ def packages_current() -> dict[str, Package]:
     }
 
 
+# Banks' product eligibility rules (policies/financing, ids "financing.*") share the engine and
+# its governance, but they are no award or criteria an enterprise is measured against: the
+# calculator and the 免申即享 scan leave them out.
+BANK_PRODUCT_PREFIX = "financing."
+
+
+def packages_for_enterprises() -> dict[str, Package]:
+    """The current packages an enterprise is measured against: all but bank products' rules."""
+    return {
+        pid: package
+        for pid, package in packages_current().items()
+        if not pid.startswith(BANK_PRODUCT_PREFIX)
+    }
+
+
 def fact_specs(packages: Mapping[str, Package]) -> dict[str, FactSpec]:
     """Every fact any package declares (the loader guarantees one type per name)."""
     specs: dict[str, FactSpec] = {}

@@ -28,6 +28,7 @@ from .selectors import (
     facts_validate,
     package_for,
     packages_current,
+    packages_for_enterprises,
     program_get,
 )
 
@@ -206,7 +207,7 @@ def calculator_record(*, enterprise: Any, as_of: date, actor: Any = None) -> lis
 
     sheet = enterprise_facts(enterprise, as_of=as_of)
     stored: list[Evaluation] = []
-    for program_id, package in packages_current().items():
+    for program_id, package in packages_for_enterprises().items():
         if not package.in_force(as_of):
             continue
         inputs = to_jsonable({n: sheet.values[n] for n in package.facts if n in sheet.values})

@@ -26,7 +26,7 @@ from .calculator import calculator_run
 from .forms import FactsForm, tried_specs
 from .models import PolicyProgram
 from .permissions import can_scan, can_use_calculator
-from .selectors import fact_specs, package_for, packages_current
+from .selectors import fact_specs, package_for, packages_current, packages_for_enterprises
 from .workflow import can_decide
 
 
@@ -103,7 +103,7 @@ def calculator_try(request: HttpRequest, credit_code: str | None = None) -> Http
     """Fill gaps or try other values: re-evaluate without storing anything."""
     enterprise = _calculator_enterprise(request, credit_code)
     as_of = _as_of(request)
-    specs = fact_specs(packages_current())
+    specs = fact_specs(packages_for_enterprises())
     base = calculator_run(enterprise=enterprise, as_of=as_of)
     shown = {s.name: s for s in base.missing_specs}
     for spec in tried_specs(request.POST, specs):
