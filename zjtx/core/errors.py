@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.http import Http404
+
 
 class DomainError(Exception):
     status = 400
@@ -19,7 +21,9 @@ class DomainError(Exception):
         return {"code": self.code, "message": self.message, "fields": self.fields}
 
 
-class NotFound(DomainError):
+class NotFound(DomainError, Http404):
+    """Out of scope or absent: a 404 in the API (JSON, with the code) and on pages alike."""
+
     status = 404
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
-from zjtx.accounts.scoping import scope_enterprise_qs
+from zjtx.accounts.scoping import scope_enterprise_qs, scope_unit_qs
 from zjtx.core.errors import DomainError
 from zjtx.enterprises.models import Enterprise
 from zjtx.reference.models import AssessmentUnit
@@ -73,11 +73,7 @@ def enterprises_outside_scope(user: Any, codes: Iterable[str]) -> set[str]:
 
 def import_run_list_for(user: Any) -> QuerySet[ImportRun]:
     qs = ImportRun.objects.select_related("uploader", "period", "uploader_unit")
-    if user.has_role(Role.CITY_OFFICER):
-        return qs
-    if user.has_role(Role.UNIT_OFFICER):
-        return qs.filter(uploader_unit_id=user.unit_id)
-    return qs.none()
+    return scope_unit_qs(qs, user, "uploader_unit_id")
 
 
 def import_run_get(*, pk: int, user: Any) -> ImportRun:
@@ -162,9 +158,7 @@ class UnitRate:
 
 def reporting_rates(*, user: Any, period: ReportingPeriod) -> list[UnitRate]:
     """Reported / expected enterprises per unit, with confirmation and timeliness."""
-    units = AssessmentUnit.objects.order_by("sort_order", "code")
-    if not user.has_role(Role.CITY_OFFICER):
-        units = units.filter(pk=user.unit_id) if user.has_role(Role.UNIT_OFFICER) else units.none()
+    units = scope_unit_qs(AssessmentUnit.objects.order_by("sort_order", "code"), user, "pk")
     expected = dict(
         Enterprise.objects.filter(status=Enterprise.Status.VERIFIED)
         .values_list("unit_id")
@@ -215,9 +209,7 @@ DASHBOARD_INDICATORS = ("operating_revenue", "total_profit", "taxes", "electrici
 
 def dashboard_data(*, user: Any, period: ReportingPeriod | None) -> dict[str, Any]:
     """Chart series from the roll-up tables only (never the raw values), in display units."""
-    units = list(AssessmentUnit.objects.order_by("sort_order", "code"))
-    if not user.has_role(Role.CITY_OFFICER):
-        units = [u for u in units if user.has_role(Role.UNIT_OFFICER) and u.pk == user.unit_id]
+    units = list(scope_unit_qs(AssessmentUnit.objects.order_by("sort_order", "code"), user, "pk"))
     unit_ids = [u.pk for u in units]
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=DASHBOARD_INDICATORS)}
     periods = list(
@@ -418,9 +410,14 @@ def _growth(now: Decimal | None, before: Decimal | None) -> Decimal | None:
     return ((now - before) / abs(before) * 100).quantize(Decimal("0.1"))
 
 
-def enterprise_report(*, enterprise: Enterprise, ref: Any) -> list[ReportLine]:
+def enterprise_report(*, user: Any, enterprise: Enterprise, ref: Any) -> list[ReportLine]:
     """The form lines of one period (a PeriodRef): stored value, year to date (1–N月累计, for
-    monthly forms), the same period last year and the history of earlier periods."""
+    monthly forms), the same period last year and the history of earlier periods.
+
+    Only for an enterprise within `user`'s jurisdiction; anyone else gets 404.
+    """
+    if not scope_enterprise_qs(Enterprise.objects.filter(pk=enterprise.pk), user).exists():
+        raise MonitoringNotFound("not_found", _("Not found."))
     indicators = indicators_active(ref.frequency)
     monthly = ref.frequency == Indicator.Frequency.MONTHLY
     months = range(1, ref.month + 1) if monthly else range(0)

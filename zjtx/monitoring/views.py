@@ -415,7 +415,7 @@ def enterprise_report(request: Any) -> HttpResponse:
             ref = services.parse_period(period_code)
             from .selectors import enterprise_report as report_lines
 
-            lines = report_lines(enterprise=request.user.enterprise, ref=ref)
+            lines = report_lines(user=request.user, enterprise=request.user.enterprise, ref=ref)
             for line in lines:
                 line.raw = (
                     line.text

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import DomainError, Forbidden
+from zjtx.core.errors import DomainError
 from zjtx.core.workflow import run
 from zjtx.enterprises.models import Enterprise
 
@@ -59,8 +60,9 @@ def whatif_provider_register(program_id: str, provider: WhatIfProvider) -> None:
 
 
 def _require_city(actor: Any) -> None:
-    if getattr(actor, "role", None) != Role.CITY_OFFICER:
-        raise Forbidden("forbidden", _("Only a city officer changes policy parameters."))
+    require_role(
+        actor, Role.CITY_OFFICER, message=_("Only a city officer changes policy parameters.")
+    )
 
 
 def cases_for(version: PolicyPackageVersion) -> list[Case]:

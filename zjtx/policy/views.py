@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
 from zjtx.core.errors import DomainError
 from zjtx.core.money import format_wan, wan_to_yuan
 from zjtx.enterprises import selectors as enterprise_selectors
@@ -231,8 +232,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 def _require_city(request: HttpRequest) -> None:
-    if getattr(request.user, "role", None) != Role.CITY_OFFICER:
-        raise Http404
+    require_role(request.user, Role.CITY_OFFICER, hide=True)
 
 
 def _parameters() -> list[dict[str, Any]]:

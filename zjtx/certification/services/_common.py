@@ -10,11 +10,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import NotFound
 from zjtx.core.files import DOCUMENT_SIGNATURES, sniff_document
-
-from .. import permissions
 
 AWARD_PROGRAM = "wuhu.municipal_zjtx"
 CERTIFICATE_SERIES = "ZJTX-CERT"
@@ -62,8 +61,7 @@ def _audit(actor: Any, action: str, obj: Any, before: Any = None, after: Any = N
 
 
 def _require_city(actor: Any) -> None:
-    if not permissions.is_city(actor):
-        raise NotFound("not_found", _("Not found."))
+    require_role(actor, Role.CITY_OFFICER, hide=True)
 
 
 def _shift_year(day: date, years: int) -> date:

@@ -19,16 +19,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record, model_snapshot
 
 from ..catalogue_selectors import (
     SORT_ORDER_MAX,
-    can_maintain_catalogue,
     indicator_has_values,
     indicator_is_built_in,
     indicator_next_sort_order,
 )
-from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden
+from ..errors import MonitoringConflict, MonitoringError
 from ..imports.headers import CODE_HEADERS, NAME_HEADERS, SERIAL_HEADERS, normalize_header
 from ..models import MONEY_UNIT, TEXT_UNIT, Indicator
 
@@ -110,10 +111,11 @@ def _raise(problems: list[Problem]) -> None:
 
 
 def _require_city(actor: Any) -> None:
-    if not can_maintain_catalogue(actor):
-        raise MonitoringForbidden(
-            "forbidden", _("Only the city officer can maintain the indicator catalogue.")
-        )
+    require_role(
+        actor,
+        Role.CITY_OFFICER,
+        message=_("Only the city officer can maintain the indicator catalogue."),
+    )
 
 
 def _text(value: Any) -> str:

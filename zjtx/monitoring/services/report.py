@@ -51,7 +51,7 @@ def enterprise_report_submit(
     if existing_period is not None and existing_period.is_locked:
         raise MonitoringConflict("period_locked", file_message("period_locked", period=ref.code))
     enterprise = actor.enterprise
-    lines = enterprise_report(enterprise=enterprise, ref=ref)
+    lines = enterprise_report(user=actor, enterprise=enterprise, ref=ref)
     for line in lines:
         # NUL cannot be stored in a PostgreSQL text column; it never belongs in a report.
         text = (raw.get(line.indicator.pk) or "").replace("\x00", "").strip()

@@ -13,9 +13,10 @@ from python_calamine import CalamineWorkbook
 
 from zjtx.accounts.auth import token_digest, token_generate
 from zjtx.accounts.models import ApiToken, Role
+from zjtx.core.errors import Forbidden
 from zjtx.core.models import AuditEvent
 from zjtx.monitoring import services
-from zjtx.monitoring.errors import MonitoringError, MonitoringForbidden
+from zjtx.monitoring.errors import MonitoringError
 from zjtx.monitoring.models import Indicator, MonitoringValue
 from zjtx.monitoring.services.catalogue import indicator_create, indicator_update
 
@@ -302,8 +303,9 @@ def test_amounts_allow_four_decimal_places(city_officer):
 
 
 def test_only_the_city_officer_writes(unit_officer):
-    with pytest.raises(MonitoringForbidden):
+    with pytest.raises(Forbidden) as refused:
         indicator_create(actor=unit_officer, code="x_y", name="某指标", unit="人")
+    assert refused.value.code == "forbidden" and refused.value.status == 403
 
 
 # API
