@@ -153,6 +153,13 @@ class ServiceRequest(models.Model):
             models.Index(fields=["unit", "status"], name="svc_req_unit_status"),
             models.Index(fields=["provider", "status"], name="svc_req_provider_status"),
             models.Index(fields=["filed_on"], name="svc_req_filed_on"),
+            models.Index(fields=["unit", "category", "filed_on"], name="svc_req_unit_cat_filed"),
+            # The 督办 list walks open requests by due date.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status__in=("filed", "accepted", "replied", "waiting")),
+                name="svc_req_open_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -628,3 +635,40 @@ class ClusterTown(models.Model):
         if not self.association:
             out.append(str(_("professional association")))
         return out
+
+
+class RequestMonthStat(models.Model):
+    """Pre-aggregated figures: one row per month filed, unit, provider and category.
+
+    Kept by the services (each change recomputes its request's row) and rebuilt in one pass by
+    `stats_rebuild`; the figures page sums these rows instead of scanning every request.
+    """
+
+    month = models.DateField(_("month"))
+    unit_id = models.BigIntegerField(_("assessment unit"))
+    provider_key = models.BigIntegerField(_("service provider"), default=0)  # 0: none
+    category = models.CharField(_("category"), max_length=20)
+    filed = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    accept_met = models.PositiveIntegerField(default=0)
+    accept_done = models.PositiveIntegerField(default=0)
+    reply_met = models.PositiveIntegerField(default=0)
+    reply_done = models.PositiveIntegerField(default=0)
+    resolve_met = models.PositiveIntegerField(default=0)
+    resolve_done = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly request figures")
+        verbose_name_plural = _("monthly request figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "unit_id", "provider_key", "category"], name="svc_month_stat_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.unit_id} {self.provider_key} {self.category}"

@@ -23,6 +23,7 @@ from zjtx.core.files import sniff_document, store_upload
 from zjtx.core.models import WorkflowClock
 from zjtx.core.workflow import clock_extend, clocks_after_move, clocks_reassign, run
 
+from . import stats
 from .errors import ServiceConflict, ServiceError, ServiceErrorCode
 from .models import (
     OPEN_STATUSES,
@@ -87,6 +88,7 @@ def clocks_sync(request: ServiceRequest, *, today: date | None = None) -> None:
         reply_on_time=request.reply_on_time,
         resolve_on_time=request.resolve_on_time,
     )
+    stats.stat_refresh_for(request)
 
 
 # ------------------------------------------------------------------ routing
@@ -364,6 +366,9 @@ def request_route(
         locked.provider = provider
     locked.save(update_fields=["handler", "provider"])
     clocks_reassign(SERVICE_REQUEST, locked)
+    if before["provider"] != locked.provider_id:
+        stats.stat_refresh_for(locked, provider_id=before["provider"])
+        stats.stat_refresh_for(locked)
     _event(locked, "route", actor, reason)
     audit_record(
         actor=actor,
@@ -572,6 +577,14 @@ def request_update(
     if category is not None:
         locked.category = category
     locked.save(update_fields=["title", "text", "category"])
+    if before["category"] != locked.category:
+        stats.stat_refresh(
+            filed_on=locked.filed_on,
+            unit_id=locked.unit_id,
+            provider_id=locked.provider_id,
+            category=before["category"],
+        )
+        stats.stat_refresh_for(locked)
     audit_record(
         actor=actor,
         action="servicedesk.request.update",

@@ -86,7 +86,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
         request,
         "servicedesk/overdue.html",
         {
-            "requests": selectors.overdue_list_for(user=request.user)[:300],
+            "requests": selectors.overdue_list_for(user=request.user)[:100],
             "extensions": selectors.extension_pending_list()
             if _role(request) == Role.CITY_OFFICER
             else [],
