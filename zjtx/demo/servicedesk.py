@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -109,7 +110,7 @@ def _ensure_providers(city: User) -> list[ServiceProvider]:
         provider=out[0], year=year, level="provincial", actor=city, note="省级示范平台"
     )
     provider_services.honour_record(
-        provider=out[1], year=year, level="incentive", actor=city, amount_yuan=200000
+        provider=out[1], year=year, level="incentive", actor=city, amount_yuan=Decimal("200000")
     )
     return out
 

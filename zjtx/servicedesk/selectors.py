@@ -18,6 +18,7 @@ from zjtx.core.errors import DomainError
 from zjtx.core.models import WorkflowClock
 
 from .models import (
+    OPEN_ORDERED,
     OPEN_STATUSES,
     Article,
     ClusterTown,
@@ -94,7 +95,7 @@ def overdue_list_for(*, user: Any, today: date | None = None) -> QuerySet[Servic
     # one range on the partial index of open requests by due date, no OR.
     return (
         request_list_for(user=user)
-        .filter(status__in=OPEN_STATUSES, due_on__lt=today)
+        .filter(status__in=OPEN_ORDERED, due_on__lt=today)
         .order_by("due_on", "id")
     )
 

@@ -150,7 +150,7 @@ def _month_end(day: date) -> date:
 def stat_refresh(*, filed_on: date, unit_id: int, provider_id: int | None, category: str) -> None:
     """Recompute one month's row for a unit, provider and category (after any change)."""
     month = _month_start(filed_on)
-    key = {
+    key: dict[str, Any] = {
         "month": month,
         "unit_id": unit_id,
         "provider_key": provider_id or 0,
@@ -263,24 +263,20 @@ def stats_for(
         group_by
     ]
     parts: list[dict[str, Any]] = []
-    first_full = (
-        date_from
-        if date_from is None or date_from.day == 1
-        else _month_end(date_from) + timedelta(days=1)
-    )
-    last_full = (
-        date_to
-        if date_to is None or date_to == _month_end(date_to)
-        else _month_start(date_to) - timedelta(days=1)
-    )
-    if first_full is not None and last_full is not None and first_full > last_full:
+    first_full: date | None = date_from
+    if date_from is not None and date_from.day != 1:
+        first_full = _month_end(date_from) + timedelta(days=1)
+    last_full: date | None = date_to
+    if date_to is not None and date_to != _month_end(date_to):
+        last_full = _month_start(date_to) - timedelta(days=1)
+    if date_from and date_to and first_full and last_full and first_full > last_full:
         # Within one month, or two part-months with nothing whole between them.
-        parts += _raw_rows(user, date_from, date_to, key)  # type: ignore[arg-type]
+        parts += _raw_rows(user, date_from, date_to, key)
     else:
-        if date_from is not None and first_full != date_from:
-            parts += _raw_rows(user, date_from, first_full - timedelta(days=1), key)  # type: ignore[operator]
-        if date_to is not None and last_full != date_to:
-            parts += _raw_rows(user, last_full + timedelta(days=1), date_to, key)  # type: ignore[operator]
+        if date_from is not None and first_full is not None and first_full != date_from:
+            parts += _raw_rows(user, date_from, first_full - timedelta(days=1), key)
+        if date_to is not None and last_full is not None and last_full != date_to:
+            parts += _raw_rows(user, last_full + timedelta(days=1), date_to, key)
         parts += _table_rows(
             user,
             None if first_full is None else _month_start(first_full),
@@ -337,9 +333,7 @@ def stats_total(rows: list[StatsRow]) -> StatsRow:
 
 
 def top_open_issues(*, user: Any, limit: int = 10) -> list[ServiceRequest]:
-    """The open requests overdue longest (then oldest), for the figures page."""
-    return list(
-        request_list_for(user=user, open_only=True)
-        .filter(due_on__isnull=False)
-        .order_by("due_on", "created_at")[:limit]
-    )
+    """The open requests overdue longest, for the figures page (the 督办 list's first rows)."""
+    from .selectors import overdue_list_for
+
+    return list(overdue_list_for(user=user)[:limit])
