@@ -256,7 +256,7 @@ def warnings(request: Any, period: str, level: str = "", status: str = "") -> li
 # Reading: every monitoring role (inactive indicators only for the city officer).
 # Writing: the city officer, through services.catalogue (400 with the fields at fault).
 # Imported here so that the section stays one block at the end of the file.
-from . import catalogue_selectors  # noqa: E402
+from .selectors import catalogue as catalogue_selectors  # noqa: E402
 from .services import catalogue as catalogue_services  # noqa: E402
 
 

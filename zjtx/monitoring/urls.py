@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -21,8 +21,8 @@ urlpatterns = [
     path("warnings/", views.warning_list, name="warnings"),
     path("warnings/<int:pk>/close/", views.warning_close, name="warning-close"),
     path("periods/<str:code>/warnings/", views.warnings_run, name="warnings-run"),
-    path("catalogue/", catalogue_views.catalogue_list, name="catalogue"),
-    path("catalogue/new/", catalogue_views.catalogue_create, name="catalogue-create"),
-    path("catalogue/<int:pk>/edit/", catalogue_views.catalogue_edit, name="catalogue-edit"),
-    path("catalogue/export/", catalogue_views.catalogue_export, name="catalogue-export"),
+    path("catalogue/", views.catalogue_list, name="catalogue"),
+    path("catalogue/new/", views.catalogue_create, name="catalogue-create"),
+    path("catalogue/<int:pk>/edit/", views.catalogue_edit, name="catalogue-edit"),
+    path("catalogue/export/", views.catalogue_export, name="catalogue-export"),
 ]

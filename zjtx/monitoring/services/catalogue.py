@@ -23,15 +23,15 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record, model_snapshot
 
-from ..catalogue_selectors import (
+from ..errors import MonitoringConflict, MonitoringError
+from ..imports.headers import CODE_HEADERS, NAME_HEADERS, SERIAL_HEADERS, normalize_header
+from ..models import MONEY_UNIT, TEXT_UNIT, Indicator
+from ..selectors.catalogue import (
     SORT_ORDER_MAX,
     indicator_has_values,
     indicator_is_built_in,
     indicator_next_sort_order,
 )
-from ..errors import MonitoringConflict, MonitoringError
-from ..imports.headers import CODE_HEADERS, NAME_HEADERS, SERIAL_HEADERS, normalize_header
-from ..models import MONEY_UNIT, TEXT_UNIT, Indicator
 
 FIELDS = (
     "code",

@@ -19,10 +19,10 @@ from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 
-from . import catalogue_selectors as selectors
-from .catalogue_forms import COMMON_UNITS, IndicatorForm
-from .models import Indicator
-from .services.catalogue import FROZEN_WITH_VALUES, indicator_create, indicator_update
+from .. import selectors
+from ..forms import COMMON_UNITS, IndicatorForm
+from ..models import Indicator
+from ..services.catalogue import FROZEN_WITH_VALUES, indicator_create, indicator_update
 
 
 def _apply_error(form: IndicatorForm, error: DomainError) -> None:

@@ -9,15 +9,22 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 
-from .catalogue import DEFAULT_INDICATORS, PERIODIC_INDICATORS
-from .errors import MonitoringForbidden, MonitoringNotFound
-from .models import Indicator, MonitoringValue, MonitoringValueHistory, MonthlyRollup
+from ..catalogue import DEFAULT_INDICATORS, PERIODIC_INDICATORS
+from ..errors import MonitoringForbidden, MonitoringNotFound
+from ..models import Indicator, MonitoringValue, MonitoringValueHistory, MonthlyRollup
 
 # The roles that report or receive monitoring data may read the catalogue.
 READ_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE})
 # Codes the program finds by name (dashboard, warning rules, the catalogue loader).
 BUILT_IN_CODES = frozenset(row[0] for row in (*DEFAULT_INDICATORS, *PERIODIC_INDICATORS))
 SORT_ORDER_MAX = 32767  # Indicator.sort_order is a PositiveSmallIntegerField
+
+
+def indicators_active(frequency: str = Indicator.Frequency.MONTHLY) -> list[Indicator]:
+    """The active indicators of one form (monthly, quarterly or annual), in template order."""
+    return list(
+        Indicator.objects.filter(active=True, frequency=frequency).order_by("sort_order", "id")
+    )
 
 
 def can_maintain_catalogue(user: Any) -> bool:
