@@ -10,7 +10,9 @@ the request that caused it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,8 @@ from .audit import audit_record
 from .models import Notification, NotificationPreference, OutboundMessage
 
 logger = logging.getLogger("zjtx.notifications")
+# In-app rows held back by `notices_batched` (None: written at once).
+_held: ContextVar[list[Notification] | None] = ContextVar("zjtx_notices_held", default=None)
 
 NOTICE_LANGUAGE = "zh-hans"
 
@@ -91,9 +95,12 @@ def notify(
             continue
         seen.add(user.pk)
         users.append(user)
-    Notification.objects.bulk_create(
-        [Notification(recipient=u, title=title_text, body=body_text, url=url) for u in users]
-    )
+    rows = [Notification(recipient=u, title=title_text, body=body_text, url=url) for u in users]
+    held = _held.get()
+    if held is not None:
+        held.extend(rows)
+    else:
+        Notification.objects.bulk_create(rows)
     deliveries = _deliveries(users, kind)
     if deliveries:
         transaction.on_commit(
@@ -101,6 +108,21 @@ def notify(
             robust=True,
         )
     return len(users)
+
+
+@contextmanager
+def notices_batched() -> Iterator[None]:
+    """Hold the in-app rows of every `notify` inside (including those the workflow engine
+    sends after a commit) and write them in one insert at the end: a bulk job such as the demo
+    seed would otherwise commit once per notice. Nothing is written if the block raises."""
+    held: list[Notification] = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    with transaction.atomic():
+        Notification.objects.bulk_create(held, batch_size=500)
 
 
 def _deliveries(users: list[Any], kind: str) -> list[tuple[Any, str, str]]:
