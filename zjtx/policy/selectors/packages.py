@@ -1,0 +1,78 @@
+"""The policy packages in force: compiled packages, programs and their facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+
+from zjtx.core.errors import NotFound
+
+from ..engine import (
+    FactSpec,
+    Package,
+    package_from_dict,
+    package_from_text,
+)
+from ..models import PolicyPackageVersion, PolicyProgram
+
+# Versions are immutable rows, so a compiled package can be cached by primary key and
+# checksum (the checksum too, because a rolled-back row's id may be reused, e.g. on SQLite).
+_COMPILED: dict[tuple[int, str], Package] = {}
+
+
+def package_for(version: PolicyPackageVersion) -> Package:
+    """The compiled engine package of a stored version (cached; rows never change)."""
+    key = (version.pk, version.checksum)
+    package = _COMPILED.get(key)
+    if package is None:
+        if version.source_text:
+            package = package_from_text(version.source_text, version=version.version)
+        else:
+            package = package_from_dict(version.content, version=version.version)
+        _COMPILED[key] = package
+    return package
+
+
+def program_list() -> list[PolicyProgram]:
+    return list(PolicyProgram.objects.select_related("current_version").order_by("id"))
+
+
+def program_get(*, program_id: str) -> PolicyProgram:
+    program = PolicyProgram.objects.select_related("current_version").filter(pk=program_id).first()
+    if program is None or program.current_version is None:
+        raise NotFound("not_found", _("No such policy program."), {"id": program_id})
+    return program
+
+
+def packages_current() -> dict[str, Package]:
+    """Every program's current package, by program id."""
+    return {
+        program.id: package_for(program.current_version)
+        for program in program_list()
+        if program.current_version is not None
+    }
+
+
+# Banks' product eligibility rules (policies/financing, ids "financing.*") share the engine and
+# its governance, but they are no award or criteria an enterprise is measured against: the
+# calculator and the 免申即享 scan leave them out.
+BANK_PRODUCT_PREFIX = "financing."
+
+
+def packages_for_enterprises() -> dict[str, Package]:
+    """The current packages an enterprise is measured against: all but bank products' rules."""
+    return {
+        pid: package
+        for pid, package in packages_current().items()
+        if not pid.startswith(BANK_PRODUCT_PREFIX)
+    }
+
+
+def fact_specs(packages: Mapping[str, Package]) -> dict[str, FactSpec]:
+    """Every fact any package declares (the loader guarantees one type per name)."""
+    specs: dict[str, FactSpec] = {}
+    for package in packages.values():
+        for name, spec in package.facts.items():
+            specs.setdefault(name, spec)
+    return specs

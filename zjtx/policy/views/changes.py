@@ -1,0 +1,165 @@
+"""Governance (maker-checker): parameters in force, proposed changes and their decision."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
+from zjtx.core.errors import DomainError
+from zjtx.core.money import format_wan, wan_to_yuan
+
+from .. import governance
+from ..selectors import package_for, packages_current
+from ..workflow import can_decide
+
+
+def _require_city(request: HttpRequest) -> None:
+    require_role(request.user, Role.CITY_OFFICER, hide=True)
+
+
+def _parameters() -> list[dict[str, Any]]:
+    rows = []
+    for package in sorted(packages_current().values(), key=lambda p: p.id):
+        for name, param in package.parameters.items():
+            rows.append(
+                {
+                    "key": f"{package.id}:{name}",
+                    "program": package,
+                    "name": name,
+                    "param": param,
+                    "values": [
+                        {
+                            "from": v.effective_from,
+                            "value": display_parameter(param.type, v.value),
+                            "source": v.source,
+                        }
+                        for v in param.values
+                    ],
+                }
+            )
+    return rows
+
+
+def display_parameter(param_type: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if param_type == "decimal_yuan":
+        return _("%(amount)s 10k yuan") % {"amount": format_wan(Decimal(str(value)))}
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {display_parameter(param_type, v)}" for k, v in value.items())
+    return str(value)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def governance_home(request: HttpRequest) -> HttpResponse:
+    """Parameters with their dated values, proposals, and the form to propose a change."""
+    _require_city(request)
+    rows = _parameters()
+    types = {row["key"]: row["param"].type for row in rows}
+    error: DomainError | None = None
+    if request.method == "POST":
+        key = request.POST.get("target") or ""
+        program_id, _sep, parameter = key.partition(":")
+        if not program_id:
+            program_id = request.POST.get("program", "")
+            parameter = request.POST.get("parameter", "")
+            key = f"{program_id}:{parameter}"
+        try:
+            if key not in types:
+                raise DomainError("unknown_parameter", _("The program has no such parameter."))
+            text = request.POST.get("value", "")
+            if types[key] == "decimal_yuan":
+                try:
+                    text = str(wan_to_yuan(text))
+                except ValueError:
+                    text = "x"
+            effective = date.fromisoformat(request.POST.get("effective_from", ""))
+            whatif_text = request.POST.get("whatif_as_of") or ""
+            change = governance.change_propose(
+                program_id=program_id,
+                parameter=parameter,
+                value=governance.parse_value(types[key], text),
+                effective_from=effective,
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+                whatif_as_of=date.fromisoformat(whatif_text) if whatif_text else None,
+            )
+        except ValueError:
+            error = DomainError("invalid_input", _("Enter the dates as YYYY-MM-DD."))
+        except DomainError as exc:
+            error = exc
+        else:
+            return redirect("policy:change-detail", pk=change.pk)
+    return render(
+        request,
+        "policy/governance.html",
+        {
+            "rows": rows,
+            "changes": governance.change_list_for(user=request.user)[:50],
+            "error": error,
+            "post": request.POST,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    change = governance.change_get(user=request.user, pk=pk)
+    package = package_for(change.base_version)
+    param = package.parameters.get(change.parameter)
+    whatif = change.whatif or {}
+    return render(
+        request,
+        "policy/change_detail.html",
+        {
+            "change": change,
+            "package": package,
+            "param": param,
+            "new_value": display_parameter(param.type if param else "", change.value),
+            "whatif": whatif,
+            "budget_effect": Decimal(whatif.get("budget_effect_yuan") or 0),
+            "can_decide": can_decide(change, request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    change = governance.change_get(user=request.user, pk=pk)
+    try:
+        version = governance.change_approve(change=change, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Approved: version %(version)s is now current.") % {"version": version.version},
+        )
+    return redirect("policy:change-detail", pk=change.pk)
+
+
+@require_POST
+@login_required
+def change_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    change = governance.change_get(user=request.user, pk=pk)
+    try:
+        governance.change_reject(
+            change=change, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("policy:change-detail", pk=change.pk)

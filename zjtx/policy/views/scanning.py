@@ -1,0 +1,89 @@
+"""免申即享 scans: run one, read its hits, notify the enterprises found."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zjtx.core.errors import DomainError
+
+from .. import scan
+from ..models import PolicyProgram
+from ..permissions import can_scan
+from ..selectors import packages_current
+
+
+def _require_scanner(request: HttpRequest) -> None:
+    if not can_scan(request.user):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def scans(request: HttpRequest) -> HttpResponse:
+    """List scans; POST runs a new one over every enterprise against the award programs."""
+    _require_scanner(request)
+    awards = [p for p in packages_current().values() if p.kind == "award"]
+    if request.method == "POST":
+        try:
+            as_of = date.fromisoformat(request.POST.get("as_of", ""))
+        except ValueError:
+            messages.error(request, _("Enter the scan date as YYYY-MM-DD."))
+            return redirect("policy:scans")
+        chosen = request.POST.getlist("programs") or None
+        try:
+            run = scan.scan_run(actor=request.user, as_of=as_of, program_ids=chosen)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("policy:scans")
+        return redirect("policy:scan-detail", pk=run.pk)
+    context = {
+        "runs": scan.scan_list_for(user=request.user)[:50],
+        "awards": sorted(awards, key=lambda p: p.id),
+        "today": timezone.localdate(),
+    }
+    return render(request, "policy/scans.html", context)
+
+
+@login_required
+def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = scan.scan_get(user=request.user, pk=pk)
+    hits = scan.scan_hits(run=run)
+    program = request.GET.get("program") or ""
+    if program:
+        hits = hits.filter(program_id=program)
+    page = Paginator(hits, 50).get_page(request.GET.get("page"))
+    titles = dict(PolicyProgram.objects.values_list("id", "title"))
+    return render(
+        request,
+        "policy/scan_detail.html",
+        {
+            "run": run,
+            "page": page,
+            "program": program,
+            "programs": [(pid, titles.get(pid, pid)) for pid in run.programs],
+        },
+    )
+
+
+@require_POST
+@login_required
+def scan_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    run = scan.scan_get(user=request.user, pk=pk)
+    try:
+        count = scan.scan_notify(run=run, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(count)s notifications were sent to the enterprises.") % {"count": count}
+        )
+    return redirect("policy:scan-detail", pk=run.pk)
