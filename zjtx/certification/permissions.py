@@ -9,7 +9,6 @@ from django.db.models import Q
 from zjtx.accounts.models import Role
 
 from .models import Application, ExpertAssignment
-from .workflow import Transition
 
 ACTIVE_ASSIGNMENT = (ExpertAssignment.Status.ASSIGNED, ExpertAssignment.Status.SUBMITTED)
 
@@ -72,11 +71,6 @@ def in_scope(user: Any, application: Application) -> bool:
             expert__user_id=user.pk, status__in=ACTIVE_ASSIGNMENT
         ).exists()
     return False
-
-
-def may_take(user: Any, application: Application, transition: Transition) -> bool:
-    """The user's role is listed for the transition and the application is in their scope."""
-    return _active(user) and user.role in transition.roles and in_scope(user, application)
 
 
 def can_edit(user: Any, application: Application) -> bool:

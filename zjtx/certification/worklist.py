@@ -25,8 +25,9 @@ from .models import Application, ExpertAssignment, Notice, Objection, Round
 from .selectors import application_qs_for
 
 Status = Application.Status
-# The clock name the workflow engine will keep once certification runs on it.
+# The workflows whose clocks give the due dates (zjtx/certification/workflow.py).
 CLOCK_WORKFLOW = "certification.application"
+SCORING_WORKFLOW = "certification.assignment"
 EXPIRY_DAYS = 90
 YEARLY_TARGET = 50
 
@@ -117,15 +118,19 @@ def _expert_waiting(user: Any) -> list[WorkGroup]:
     count = qs.count()
     if not count:
         return []
-    rows = qs.select_related("application__enterprise", "application__round").order_by(
-        "assigned_at", "id"
-    )[:ITEMS_PER_KIND]
+    rows = list(
+        qs.select_related("application__enterprise", "application__round").order_by(
+            "assigned_at", "id"
+        )[:ITEMS_PER_KIND]
+    )
+    due = worklist.clock_due_map(SCORING_WORKFLOW, [a.pk for a in rows])
     items = [
         WorkItem(
             kind=kind,
             title=_title(a.application),
             url=reverse("certification:application-detail", args=[a.application_id]),
             waiting_since=as_date(a.assigned_at),
+            due_on=due.get(str(a.pk)),
         )
         for a in rows
     ]

@@ -240,6 +240,61 @@ def blocked_actions(
     return out
 
 
+def guard_failure(
+    workflow: Workflow,
+    obj: Any,
+    action: str,
+    *,
+    actor: Any,
+    today: date | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> GuardFailure | None:
+    """The first guard of `action` that refuses now, without locking or moving anything.
+
+    For pages that list only the actions whose guards pass, and batches that check every
+    object before taking the first step. `run` checks the guards again under the row lock.
+    """
+    step = _step(
+        workflow, obj, action, workflow.transitions[action], actor=actor, today=today, data=data
+    )
+    return _first_refusal(step)
+
+
+def _step(
+    workflow: Workflow,
+    obj: Any,
+    action: str,
+    transition: Transition,
+    *,
+    actor: Any,
+    today: date | None,
+    reason_code: str = "",
+    reason: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> Step:
+    return Step(
+        workflow=workflow,
+        obj=obj,
+        action=action,
+        transition=transition,
+        actor=actor,
+        today=today or timezone.localdate(),
+        now=timezone.now(),
+        reason_code=reason_code,
+        reason=(reason or "").strip(),
+        data=dict(data or {}),
+        source=getattr(obj, workflow.status_field),
+    )
+
+
+def _first_refusal(step: Step) -> GuardFailure | None:
+    for guard in step.transition.guards:
+        failure = guard(step)
+        if failure is not None:
+            return failure
+    return None
+
+
 # ------------------------------------------------------------------ the executor
 
 
@@ -274,24 +329,20 @@ def run(
             reason_code=reason_code,
             reason=reason,
         )
-        now = timezone.now()
-        step = Step(
-            workflow=workflow,
-            obj=locked,
-            action=action,
-            transition=transition,
+        step = _step(
+            workflow,
+            locked,
+            action,
+            transition,
             actor=actor,
-            today=today or timezone.localdate(),
-            now=now,
+            today=today,
             reason_code=reason_code,
-            reason=(reason or "").strip(),
-            data=dict(data or {}),
-            source=source,
+            reason=reason,
+            data=data,
         )
-        for guard in transition.guards:
-            failure = guard(step)
-            if failure is not None:
-                raise WorkflowError(failure.code, failure.message, dict(failure.fields))
+        failure = _first_refusal(step)
+        if failure is not None:
+            raise WorkflowError(failure.code, failure.message, dict(failure.fields))
         before = _snapshot(workflow, locked)
         for effect in transition.effects:
             effect(step)
@@ -384,6 +435,13 @@ def clocks_after_move(workflow: Workflow, obj: Any, source: str, target: str, to
             late = today > live.due_on if live.state == WorkflowClock.State.RUNNING else False
             live.state = WorkflowClock.State.BREACHED if late else WorkflowClock.State.MET
             live.save()
+
+
+def clock_start(workflow: Workflow, obj: Any, today: date | None = None) -> None:
+    """Start the clocks of an object just created in its first state (no transition led there),
+    e.g. an expert assignment created as `assigned` starts the expert's scoring clock."""
+    state = getattr(obj, workflow.status_field)
+    clocks_after_move(workflow, obj, "", state, today or timezone.localdate())
 
 
 def clocks_reassign(workflow: Workflow, obj: Any) -> int:

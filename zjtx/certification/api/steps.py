@@ -32,6 +32,8 @@ from .schemas import (
 
 class RoundStatusIn(Schema):
     status: str = Field(max_length=10)
+    # Required (by the workflow) only to reopen a closed round.
+    reason: str = Field("", max_length=500)
 
 
 class RankRowOut(Schema):
@@ -185,7 +187,9 @@ def _expert_out(e: ExpertProfile) -> dict[str, Any]:
 def rounds_status(request: HttpRequest, round_id: Id, payload: RoundStatusIn) -> dict[str, Any]:
     rnd = _city_round(request, round_id)
     return _round_out(
-        services.round_set_status(round=rnd, status=payload.status, actor=request.user)
+        services.round_set_status(
+            round=rnd, status=payload.status, actor=request.user, reason=payload.reason
+        )
     )
 
 

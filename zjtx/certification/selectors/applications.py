@@ -12,6 +12,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from zjtx.accounts.models import Role
+from zjtx.core.workflow import Transition, guard_failure
+from zjtx.core.workflow import actions_for as workflow_actions_for
 
 from .. import permissions
 from ..models import (
@@ -19,7 +21,7 @@ from ..models import (
     ApplicationEvent,
     Round,
 )
-from ..workflow import TRANSITIONS, Transition, guard, reasons_for
+from ..workflow import APPLICATION
 from ._common import CENT, _not_found
 
 
@@ -101,18 +103,21 @@ class Action:
         }
 
 
+def _offered(user: Any, application: Application) -> list[tuple[str, Transition]]:
+    """The manual steps the user's role may take from the present state, within scope."""
+    if not permissions.in_scope(user, application):
+        return []
+    return workflow_actions_for(APPLICATION, state=application.status, role=user.role)
+
+
 def actions_for(*, user: Any, application: Application, today: date | None = None) -> list[Action]:
     """The transitions the user may take on the application now (role, scope, state, guards)."""
     today = today or timezone.localdate()
     found = []
-    for name, transition in TRANSITIONS.items():
-        if not transition.manual or transition.source != application.status:
+    for name, transition in _offered(user, application):
+        if guard_failure(APPLICATION, application, name, actor=user, today=today) is not None:
             continue
-        if not permissions.may_take(user, application, transition):
-            continue
-        if guard(application, name, today) is not None:
-            continue
-        reasons = {code: str(label) for code, label in reasons_for(name).items()}
+        reasons = {code: str(label) for code, label in transition.reasons.items()}
         found.append(Action(name, transition, reasons))
     return found
 
@@ -123,14 +128,10 @@ def blocked_actions_for(
     """(label, why) for transitions the user could take once a guard is satisfied."""
     today = today or timezone.localdate()
     rows = []
-    for name, transition in TRANSITIONS.items():
-        if not transition.manual or transition.source != application.status:
-            continue
-        if not permissions.may_take(user, application, transition):
-            continue
-        failure = guard(application, name, today)
+    for name, transition in _offered(user, application):
+        failure = guard_failure(APPLICATION, application, name, actor=user, today=today)
         if failure is not None:
-            rows.append((str(transition.label), failure.message))
+            rows.append((str(transition.label), str(failure.message)))
     return rows
 
 

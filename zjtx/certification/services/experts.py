@@ -10,12 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core import credit_code
 from zjtx.core.errors import Conflict, NotFound
+from zjtx.core.workflow import check, clock_start, run
 from zjtx.enterprises.models import Enterprise
 
 from .. import permissions, selectors
@@ -29,6 +29,7 @@ from ..models import (
     Round,
 )
 from ..notices_text import assignment_notify
+from ..workflow import ASSIGNMENT
 from ._common import (
     _audit,
     _require_city,
@@ -151,6 +152,7 @@ def experts_assign_auto(
         chosen = sorted(candidates, key=rank)[:need]
         for e in chosen:
             row = ExpertAssignment.objects.create(application=app, expert=e, assigned_by=actor)
+            clock_start(ASSIGNMENT, row)
             assignment_notify(row)
             load[e.pk] = load.get(e.pk, 0) + 1
             report.created += 1
@@ -191,69 +193,31 @@ def expert_assign(
     if existing is not None:
         if existing.status == ExpertAssignment.Status.DECLINED:
             raise Conflict("expert_declined", _("The expert declined this application."))
-        existing.status = ExpertAssignment.Status.ASSIGNED
-        existing.assigned_by = actor
-        existing.save(update_fields=["status", "assigned_by"])
-        assignment = existing
+        assignment = run(ASSIGNMENT, existing, "reassign", actor=actor)
     else:
         assignment = ExpertAssignment.objects.create(
             application=app, expert=expert, assigned_by=actor
         )
+        clock_start(ASSIGNMENT, assignment)
     _audit(actor, "expert_assign", app, after={"expert": expert.pk})
     assignment_notify(assignment)
     return assignment
 
 
-@transaction.atomic
 def assignment_remove(*, assignment: ExpertAssignment, actor: Any, note: str) -> ExpertAssignment:
-    """The city officer takes an expert off a panel (with a note); submitted scores stay out."""
-    _require_city(actor)
-    row = ExpertAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if row.status != ExpertAssignment.Status.ASSIGNED:
-        raise TransitionNotAllowed(
-            "not_removable", _("Only an expert who has not scored can be removed.")
-        )
-    if not note.strip():
-        raise CertificationError(
-            "reason_required", _("Explain the reason."), {"note": _("Required")}
-        )
-    row.status = ExpertAssignment.Status.REMOVED
-    row.note = note.strip()
-    row.save(update_fields=["status", "note"])
-    _audit(
-        actor, "expert_remove", row.application, after={"expert": row.expert_id, "note": row.note}
-    )
+    """The city officer takes an expert off a panel with a written reason (`workflow.ASSIGNMENT`);
+    submitted scores stay out."""
+    row: ExpertAssignment = run(ASSIGNMENT, assignment, "remove", actor=actor, reason=note)
     return row
 
 
-@transaction.atomic
 def assignment_decline(
     *, assignment: ExpertAssignment, reason_code: str, note: str, actor: Any
 ) -> ExpertAssignment:
-    """An expert declines with a reason; a declared conflict excludes them from the enterprise later."""
-    row = (
-        ExpertAssignment.objects.select_for_update().select_related("expert").get(pk=assignment.pk)
-    )
-    if row.expert.user_id != actor.pk:
-        raise NotFound("not_found", _("Not found."))
-    if row.status != ExpertAssignment.Status.ASSIGNED:
-        raise TransitionNotAllowed("not_declinable", _("This assignment cannot be declined now."))
-    errors = {}
-    if reason_code not in ExpertAssignment.DeclineReason.values:
-        errors["reason_code"] = _("Choose a reason from the list.")
-    if not note.strip():
-        errors["note"] = _("Explain the reason.")
-    if errors:
-        raise CertificationError("reason_required", _("Declining needs a reason."), errors)
-    row.status = ExpertAssignment.Status.DECLINED
-    row.decline_reason = reason_code
-    row.note = note.strip()
-    row.save(update_fields=["status", "decline_reason", "note"])
-    _audit(
-        actor,
-        "expert_decline",
-        row.application,
-        after={"reason_code": reason_code, "note": row.note},
+    """An expert declines with a listed reason and a note; a declared conflict excludes them
+    from the enterprise later."""
+    row: ExpertAssignment = run(
+        ASSIGNMENT, assignment, "decline", actor=actor, reason_code=reason_code, reason=note
     )
     return row
 
@@ -283,10 +247,8 @@ def scores_submit(
     )
     if row.expert.user_id != actor.pk or row.status not in permissions.ACTIVE_ASSIGNMENT:
         raise NotFound("not_found", _("Not found."))
-    if row.status == ExpertAssignment.Status.SUBMITTED:
-        raise TransitionNotAllowed(
-            "already_submitted", _("Scores were already submitted and are locked.")
-        )
+    # Submitted scores are locked: refused by the table before the scores are read.
+    check(ASSIGNMENT, state=row.status, action="submit", role=actor.role)
     app = row.application
     if app.status != Application.Status.EXPERT_REVIEW:
         raise TransitionNotAllowed("not_in_review", _("The application is not in expert review."))
@@ -333,18 +295,5 @@ def scores_submit(
             "justification_required", _("Justify the outlying scores."), errors
         )
     given = {ind: replace(s, score=s.score.quantize(SCORE_STEP)) for ind, s in given.items()}
-    for ind, s in given.items():
-        ExpertScore.objects.create(
-            assignment=row,
-            indicator=ind,
-            score=s.score,
-            comment=s.comment.strip(),
-            justification=s.justification.strip(),
-        )
-    row.total = sum((s.score for s in given.values()), Decimal(0))
-    row.status = ExpertAssignment.Status.SUBMITTED
-    row.submitted_at = timezone.now()
-    row.undertaking_at = row.submitted_at
-    row.save(update_fields=["total", "status", "submitted_at", "undertaking_at"])
-    _audit(actor, "scores_submit", app, after={"expert": row.expert_id, "total": row.total})
-    return row
+    done: ExpertAssignment = run(ASSIGNMENT, row, "submit", actor=actor, data={"scores": given})
+    return done

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from zjtx.core.audit import audit_record
 from zjtx.core.docnumbers import counter_next, document_number_issue
 from zjtx.core.errors import Conflict, DomainError, NotFound
+from zjtx.core.workflow import WorkflowError, guard_failure
 from zjtx.policy.selectors import programs_evaluate
 
 from .. import permissions
@@ -28,8 +29,8 @@ from ..models import (
 )
 from ..notices_text import expiry_notify
 from ..workflow import (
+    APPLICATION,
     REMINDER_DAYS,
-    guard,
     issue_date_failure,
 )
 from ._common import (
@@ -116,9 +117,9 @@ def round_certify(
     if not apps:
         raise Conflict("nothing_to_certify", _("No applications are waiting for certification."))
     for app in apps:
-        failure = guard(app, "certify", today)
+        failure = guard_failure(APPLICATION, app, "certify", actor=actor, today=today)
         if failure is not None:
-            raise TransitionNotAllowed(failure.code, failure.message)
+            raise WorkflowError(failure.code, failure.message, dict(failure.fields))
     notice_end = max(app.notice.ends_on for app in apps if app.notice is not None)
     failure = issue_date_failure(issued_on, today, notice_end)
     if failure is not None:

@@ -1,5 +1,5 @@
 # mypy: disallow-untyped-defs
-"""Rounds (年度申报): create, change, open or close, and copy last year's round."""
+"""Rounds (年度申报): create, change, open, close or reopen (`workflow.ROUND`), and copy."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from zjtx.core.audit import to_jsonable
 from zjtx.core.errors import Conflict, DomainError
+from zjtx.core.workflow import TransitionConflict, WorkflowErrorCode, run
 from zjtx.policy.selectors import program_get
 
 from ..errors import CertificationError
 from ..models import (
     Round,
 )
+from ..workflow import ROUND
 from ._common import (
     _audit,
     _default_materials,
@@ -159,18 +161,22 @@ def round_update(*, round: Round, actor: Any, **values: Any) -> Round:
     return rnd
 
 
-@transaction.atomic
-def round_set_status(*, round: Round, status: str, actor: Any) -> Round:
-    """Open (announce) or close a round."""
-    _require_city(actor)
-    rnd = Round.objects.select_for_update().get(pk=round.pk)
+def round_set_status(*, round: Round, status: str, actor: Any, reason: str = "") -> Round:
+    """Open (announce), close, or reopen a round with a written reason (`workflow.ROUND`).
+
+    A move the table does not have (back to draft, open → open) is `transition_not_allowed`."""
     if status not in Round.Status.values:
         raise CertificationError("invalid_status", _("Unknown round status."))
-    before = rnd.status
-    rnd.status = status
-    rnd.save(update_fields=["status", "updated_at"])
-    _audit(actor, "round_status", rnd, before={"status": before}, after={"status": status})
-    return rnd
+    if status == Round.Status.DRAFT:
+        raise TransitionConflict(
+            WorkflowErrorCode.TRANSITION_NOT_ALLOWED, _("A round cannot go back to draft.")
+        )
+    if status == Round.Status.CLOSED:
+        action = "close"
+    else:
+        action = "reopen" if round.status == Round.Status.CLOSED else "announce"
+    result: Round = run(ROUND, round, action, actor=actor, reason=reason)
+    return result
 
 
 @transaction.atomic

@@ -98,7 +98,7 @@ def test_enterprise_walks_its_application_through_the_api(client, rnd, ent_user,
     assert r.status_code == 200 and r.json()["data"]["credit_compliant"]["source"] == "enterprise"
     assert ent.get(f"{url}/actions").json() == []  # materials missing: submit not offered
     r = ent.post(f"{url}/transitions", {"action": "submit"})
-    assert r.status_code == 409 and r.json()["code"] == "commitment_missing"
+    assert r.status_code == 400 and r.json()["code"] == "commitment_missing"
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     for m in app["form_schema"]["materials"]:
@@ -127,15 +127,15 @@ def test_enterprise_walks_its_application_through_the_api(client, rnd, ent_user,
     r = officer.post(
         f"{url}/transitions", {"action": "return", "reason_code": "nonsense", "reason": "缺材料"}
     )
-    assert r.status_code == 400 and r.json()["code"] == "reason_required"
+    assert r.status_code == 400 and r.json()["code"] == "reason_unknown"
     r = officer.post(f"{url}/transitions", {"action": "recommend"})
     assert r.status_code == 400 and "recommend.rank" in r.json()["fields"]
     r = officer.post(f"{url}/transitions", {"action": "approve"})
-    assert r.status_code == 409 and r.json()["code"] == "not_allowed"
+    assert r.status_code == 400 and r.json()["code"] == "role_not_allowed"
     r = officer.post(f"{url}/transitions", {"action": "recommend", "rank": 1})
     assert r.status_code == 200 and r.json()["status"] == "recommended"
     r = officer.post(f"{url}/transitions", {"action": "recommend", "rank": 1})
-    assert r.status_code == 409 and r.json()["code"] == "invalid_transition"
+    assert r.status_code == 409 and r.json()["code"] == "transition_not_allowed"
 
 
 def test_expert_scores_through_the_api(client, submitted, unit_officer, city, make_expert):
@@ -160,7 +160,7 @@ def test_expert_scores_through_the_api(client, submitted, unit_officer, city, ma
     assert r.status_code == 201, r.content
     assert r.json()["status"] == "submitted"
     r = caller.post(f"{url}/scores", {"scores": scores, "undertaking": True})
-    assert r.status_code == 409 and r.json()["code"] == "already_submitted"
+    assert r.status_code == 409 and r.json()["code"] == "transition_not_allowed"
 
 
 def test_scope_is_404_for_everyone_else(
@@ -358,7 +358,7 @@ def test_a_whole_round_works_through_the_api(
     )
     assert r.json()["status"] == "dismissed"
     r = officer.post(f"{API}/certification/rounds/{rnd['id']}/certify", {})
-    assert r.status_code == 409 and r.json()["code"] == "notice_not_ended"
+    assert r.status_code == 400 and r.json()["code"] == "notice_not_ended"
     travel(Notice.objects.get(pk=notice["id"]).ends_on + timedelta(days=1))
     today = timezone.localdate()
     r = officer.post(f"{API}/certification/rounds/{rnd['id']}/certify", {})

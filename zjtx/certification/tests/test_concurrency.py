@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from zjtx.certification import services
-from zjtx.certification.errors import TransitionNotAllowed
 from zjtx.certification.models import Application, ApplicationEvent
+from zjtx.core.workflow import TransitionConflict
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL"
@@ -31,7 +31,7 @@ def test_two_officers_deciding_at_once_produce_one_decision(submitted, advance, 
                 reason=reason,
             )
             outcomes.append(action)
-        except TransitionNotAllowed as exc:
+        except TransitionConflict as exc:
             outcomes.append(exc.code)
         finally:
             connection.close()
@@ -44,7 +44,7 @@ def test_two_officers_deciding_at_once_produce_one_decision(submitted, advance, 
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes).count("invalid_transition") == 1
+    assert sorted(outcomes).count("transition_not_allowed") == 1
     app.refresh_from_db()
     assert app.status in (Application.Status.APPROVED, Application.Status.REJECTED)
     decisions = ApplicationEvent.objects.filter(application=app, action__in=["approve", "reject"])

@@ -16,6 +16,7 @@ from zjtx.certification.models import (
 )
 from zjtx.core.errors import Conflict, NotFound
 from zjtx.core.models import AuditEvent
+from zjtx.core.workflow import TransitionConflict, WorkflowError
 
 from .conftest import PDF, PNG
 
@@ -146,29 +147,35 @@ def test_submit_needs_the_commitment_letter(rnd, ent_user):
     services.material_upload(
         application=app, kind="business_licence", name="a.pdf", content=PDF, actor=ent_user
     )
-    with pytest.raises(TransitionNotAllowed) as exc:
+    with pytest.raises(WorkflowError) as exc:
         services.application_transition(application=app, action="submit", actor=ent_user)
     assert exc.value.code == "commitment_missing"
-    assert exc.value.status == 409
+    assert exc.value.status == 400  # a guard's refusal; 409 is kept for state conflicts
 
 
 def test_submit_after_the_deadline_is_refused(rnd, submit_ready, ent_user, travel):
     app = submit_ready(rnd)
     travel(rnd.closes_on + timedelta(1))
-    with pytest.raises(TransitionNotAllowed) as exc:
+    with pytest.raises(WorkflowError) as exc:
         services.application_transition(application=app, action="submit", actor=ent_user)
     assert exc.value.code == "deadline_passed"
 
 
 def test_return_requires_a_reason(submitted, unit_officer):
-    with pytest.raises(CertificationError) as exc:
+    with pytest.raises(WorkflowError) as exc:
         services.application_transition(application=submitted, action="return", actor=unit_officer)
     assert exc.value.code == "reason_required"
-    assert set(exc.value.fields) == {"reason_code", "reason"}
-    with pytest.raises(CertificationError):
+    assert set(exc.value.fields) == {"reason_code"}
+    with pytest.raises(WorkflowError) as exc:
         services.application_transition(
             application=submitted, action="return", actor=unit_officer, reason_code="other"
         )
+    assert (exc.value.code, set(exc.value.fields)) == ("reason_required", {"reason"})
+    with pytest.raises(WorkflowError) as exc:
+        services.application_transition(
+            application=submitted, action="return", actor=unit_officer, reason_code="lost"
+        )
+    assert exc.value.code == "reason_unknown"
     app = services.application_transition(
         application=submitted,
         action="return",
@@ -179,7 +186,7 @@ def test_return_requires_a_reason(submitted, unit_officer):
     assert app.status == Application.Status.RETURNED
     event = ApplicationEvent.objects.get(application=app, action="return")
     assert (event.reason_code, event.reason) == ("materials_unclear", "营业执照扫描件不清晰")
-    assert AuditEvent.objects.filter(action="certification.application_return").exists()
+    assert AuditEvent.objects.filter(action="certification.application.return").exists()
 
 
 def test_returned_application_can_be_corrected_and_resubmitted(submitted, unit_officer, ent_user):
@@ -194,17 +201,17 @@ def test_returned_application_can_be_corrected_and_resubmitted(submitted, unit_o
 
 
 def test_a_transition_from_the_wrong_state_is_a_409_with_a_code(submitted, city):
-    with pytest.raises(TransitionNotAllowed) as exc:
+    with pytest.raises(TransitionConflict) as exc:
         services.application_transition(application=submitted, action="approve", actor=city)
-    assert (exc.value.code, exc.value.status) == ("invalid_transition", 409)
+    assert (exc.value.code, exc.value.status) == ("transition_not_allowed", 409)
 
 
 def test_a_role_outside_the_table_is_refused(submitted, ent_user):
-    with pytest.raises(TransitionNotAllowed) as exc:
+    with pytest.raises(WorkflowError) as exc:
         services.application_transition(
             application=submitted, action="recommend", actor=ent_user, rank=1
         )
-    assert exc.value.code == "not_allowed"
+    assert exc.value.code == "role_not_allowed"
 
 
 def test_another_units_officer_gets_not_found(submitted, other_unit_officer):
@@ -269,11 +276,11 @@ def test_a_declared_conflict_excludes_the_expert_next_time(
     )
     expert = make_expert()
     assignment = services.expert_assign(application=submitted, expert=expert, actor=city)
-    with pytest.raises(CertificationError) as exc:
+    with pytest.raises(WorkflowError) as exc:
         services.assignment_decline(
             assignment=assignment, reason_code="conflict", note="", actor=expert.user
         )
-    assert exc.value.code == "reason_required"
+    assert exc.value.code == "reason_required" and "note" in exc.value.fields
     services.assignment_decline(
         assignment=assignment, reason_code="conflict", note="曾任该企业顾问", actor=expert.user
     )
@@ -525,7 +532,7 @@ def test_certify_waits_for_the_notice_to_end(
     _approved(rnd, city, make_applicant, submit_ready, advance)
     notice = services.notice_publish(round=rnd, actor=city)
     travel(notice.ends_on)
-    with pytest.raises(TransitionNotAllowed) as exc:
+    with pytest.raises(WorkflowError) as exc:
         services.round_certify(round=rnd, actor=city)
     assert exc.value.code == "notice_not_ended"
 
@@ -564,8 +571,9 @@ def test_revocation_bars_reapplying_for_three_years(
     rnd, city, make_applicant, submit_ready, advance, make_round, travel
 ):
     app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
-    with pytest.raises(CertificationError):
+    with pytest.raises(WorkflowError) as exc:
         services.application_transition(application=app, action="revoke", actor=city)
+    assert exc.value.code == "reason_required"
     app = services.application_transition(
         application=app, action="revoke", actor=city, reason_code="fraud", reason="申报材料造假"
     )
@@ -606,12 +614,12 @@ def test_renewal_after_re_review_extends_the_status_three_years(
     rnd, city, make_applicant, submit_ready, advance, travel
 ):
     app = _certified(rnd, city, make_applicant, submit_ready, advance, travel)
-    with pytest.raises(TransitionNotAllowed) as exc:
+    with pytest.raises(WorkflowError) as exc:
         services.application_transition(application=app, action="renew", actor=city)
     assert exc.value.code == "not_due_for_review"
     old = app.valid_until
     with mock.patch(
-        "zjtx.certification.services.transitions.rereview",
+        "zjtx.certification.services.applications.rereview",
         return_value={"result": {"eligible": True}},
     ):
         travel(old - timedelta(days=30))
@@ -619,11 +627,11 @@ def test_renewal_after_re_review_extends_the_status_three_years(
     assert app.status == Application.Status.CERTIFIED
     assert app.valid_until == services.certificate_valid_until(old + timedelta(days=1))
     with mock.patch(
-        "zjtx.certification.services.transitions.rereview",
+        "zjtx.certification.services.applications.rereview",
         return_value={"result": {"eligible": False}},
     ):
         travel(app.valid_until)
-        with pytest.raises(TransitionNotAllowed) as exc:
+        with pytest.raises(CertificationError) as exc:
             services.application_transition(application=app, action="renew", actor=city)
     assert exc.value.code == "rereview_failed"
 
@@ -738,20 +746,33 @@ def test_tier_history_lists_every_round_of_the_enterprise(
 
 
 def test_each_step_notifies_the_next_actor_in_app(
-    unit_officer, other_unit_officer, ent_user, city, submitted
+    unit_officer,
+    other_unit_officer,
+    ent_user,
+    city,
+    rnd,
+    submit_ready,
+    django_capture_on_commit_callbacks,
 ):
     from zjtx.core.models import Notification
 
+    app = submit_ready(rnd)
+    # Told after the commit only: a refused or rolled-back step notifies no one.
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.application_transition(
+            application=app, action="submit", actor=ent_user
+        )
     # Submission waits for the enterprise's own unit officer, not another unit's.
     assert Notification.objects.filter(recipient=unit_officer).count() == 1
     assert not Notification.objects.filter(recipient=other_unit_officer).exists()
-    services.application_transition(
-        application=submitted,
-        action="return",
-        actor=unit_officer,
-        reason_code="materials_missing",
-        reason="缺少审计报告",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_transition(
+            application=submitted,
+            action="return",
+            actor=unit_officer,
+            reason_code="materials_missing",
+            reason="缺少审计报告",
+        )
     note = Notification.objects.filter(recipient=ent_user).latest("id")
     assert note.body == "缺少审计报告"
     assert note.url.endswith(f"/applications/{submitted.pk}/")

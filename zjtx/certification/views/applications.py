@@ -23,7 +23,7 @@ from ..models import (
     ExpertAssignment,
     Material,
 )
-from ..workflow import TRANSITIONS
+from ..workflow import APPLICATION
 from ._common import (
     BUSINESS,
     _error,
@@ -71,7 +71,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": selectors.actions_for(user=user, application=app),
         "blocked": selectors.blocked_actions_for(user=user, application=app),
         "events": [
-            (e, TRANSITIONS[e.action].label if e.action in TRANSITIONS else e.action)
+            (
+                e,
+                APPLICATION.transitions[e.action].label
+                if e.action in APPLICATION.transitions
+                else e.action,
+            )
             for e in selectors.application_events(app)
         ],
         "assignment": assignment,
@@ -180,7 +185,7 @@ def material_download(request: HttpRequest, pk: int, material_pk: int) -> FileRe
 def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     action = request.POST.get("action", "")
-    if action not in TRANSITIONS:
+    if action not in APPLICATION.transitions:
         raise Http404
     try:
         services.application_transition(
@@ -197,7 +202,9 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         _error(request, error)
     else:
-        messages.success(request, _("Done: %(label)s") % {"label": TRANSITIONS[action].label})
+        messages.success(
+            request, _("Done: %(label)s") % {"label": APPLICATION.transitions[action].label}
+        )
     if selectors.application_qs_for(user=request.user).filter(pk=app.pk).exists():
         return redirect("certification:application-detail", app.pk)
     return redirect("certification:home")

@@ -16,6 +16,7 @@ from zjtx.accounts.permissions import role_required
 from zjtx.core.audit import audit_export
 from zjtx.core.credit_code import normalize as normalize_credit_code
 from zjtx.core.errors import DomainError
+from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 from zjtx.enterprises.models import Enterprise
 
@@ -26,7 +27,7 @@ from ..models import (
     ExpertRelation,
     Round,
 )
-from ..workflow import REJECT_REASONS
+from ..workflow import REJECT_REASONS, ROUND
 from ._common import (
     BUSINESS,
     _date,
@@ -177,6 +178,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             awards=selectors.awards_of(rnd),
             objection_counts=selectors.objection_counts(round=rnd),
             statuses=Round.Status.choices,
+            round_actions=actions_for(ROUND, state=rnd.status, role=user.role),
         )
     return render(request, "certification/round_detail.html", context)
 
@@ -190,7 +192,10 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if op == "status":
             services.round_set_status(
-                round=rnd, status=request.POST.get("status", ""), actor=request.user
+                round=rnd,
+                status=request.POST.get("status", ""),
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
             )
         elif op == "copy":
             copy = services.round_copy(source=rnd, actor=request.user)
