@@ -126,6 +126,7 @@ NAVIGATION: tuple[NavSection, ...] = (
             _i(_("Knowledge base"), "servicedesk:articles", {CITY, UNIT, ENT, PROV}, "book"),
             _i(_("Service figures"), "servicedesk:stats", {CITY, UNIT}, "bar-chart"),
             _i(_("Industry clusters"), "servicedesk:clusters", {CITY, UNIT}, "diagram-2"),
+            _i(_("Service levels"), "servicedesk:sla", {CITY}, "stopwatch"),
         ),
     ),
     NavSection(

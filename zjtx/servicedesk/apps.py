@@ -18,4 +18,5 @@ NAV_LABELS = (
     _("Service figures"),
     _("Knowledge base"),
     _("Industry clusters"),
+    _("Service levels"),
 )

@@ -20,6 +20,7 @@ from zjtx.core.models import WorkflowClock
 from .models import (
     OPEN_STATUSES,
     Article,
+    CategorySla,
     ClusterTown,
     ExtensionRequest,
     ProviderListing,
@@ -182,6 +183,10 @@ def event_get(*, user: Any, pk: int) -> ServiceEvent:
     if found is None:
         raise Http404
     return found
+
+
+def sla_list() -> QuerySet[CategorySla]:
+    return CategorySla.objects.select_related("provider")
 
 
 def cluster_list() -> QuerySet[ClusterTown]:

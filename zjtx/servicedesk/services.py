@@ -593,3 +593,104 @@ def request_update(
         after={"title": locked.title, "text": locked.text, "category": locked.category},
     )
     return locked
+
+
+# ------------------------------------------------------------------ configuration, knowledge
+
+
+@transaction.atomic
+def category_sla_set(
+    *,
+    category: str,
+    accept_days: int,
+    reply_days: int,
+    resolve_days: int,
+    route_to: str,
+    actor: Any,
+    provider: Any = None,
+) -> CategorySla:
+    """The city sets a category's working-day limits and routing rule (new requests use them)."""
+    if getattr(actor, "role", "") != Role.CITY_OFFICER:
+        raise NotFound("not_found", _("Not found."))
+    fields: dict[str, str] = {}
+    if category not in Category.values:
+        fields["category"] = _("Choose one of the listed categories.")
+    for name, value in (
+        ("accept_days", accept_days),
+        ("reply_days", reply_days),
+        ("resolve_days", resolve_days),
+    ):
+        if not isinstance(value, int) or not 1 <= value <= 60:
+            fields[name] = _("A whole number of working days from 1 to 60.")
+    if route_to not in Handler.values:
+        fields["route_to"] = _("Hand the request to the unit, the city or a provider.")
+    elif route_to == Handler.PROVIDER and (provider is None or not provider.is_active):
+        fields["provider"] = _("Choose an active service provider.")
+    if not fields and resolve_days < reply_days:
+        fields["resolve_days"] = _("The resolve limit must not be shorter than the reply limit.")
+    if fields:
+        raise ServiceError(
+            ServiceErrorCode.INVALID_INPUT, _("The request has invalid fields."), fields
+        )
+    row = CategorySla.objects.select_for_update().filter(category=category).first()
+    before = (
+        None
+        if row is None
+        else {
+            "accept_days": row.accept_days,
+            "reply_days": row.reply_days,
+            "resolve_days": row.resolve_days,
+            "route_to": row.route_to,
+            "provider": row.provider_id,
+        }
+    )
+    row = row or CategorySla(category=category)
+    row.accept_days, row.reply_days, row.resolve_days = accept_days, reply_days, resolve_days
+    row.route_to = route_to
+    row.provider = provider if route_to == Handler.PROVIDER else None
+    row.save()
+    audit_record(
+        actor=actor,
+        action="servicedesk.sla.set",
+        obj=row,
+        before=before,
+        after={
+            "accept_days": accept_days,
+            "reply_days": reply_days,
+            "resolve_days": resolve_days,
+            "route_to": route_to,
+            "provider": row.provider_id,
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def article_from_request(*, request: ServiceRequest, title: str, actor: Any) -> Any:
+    """An answer written once becomes a knowledge article (question, answer, category)."""
+    from .models import Article
+
+    role = getattr(actor, "role", "")
+    if role not in (Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.PROVIDER) or not (
+        SERVICE_REQUEST.in_scope and SERVICE_REQUEST.in_scope(actor, request)
+    ):
+        raise NotFound("not_found", _("Not found."))
+    if not request.answer:
+        raise ServiceConflict("no_answer", _("The request has no written answer yet."))
+    title = (title or "").strip() or request.title
+    article = Article.objects.create(
+        kind=Article.Kind.ARTICLE,
+        title=title[:200],
+        category=request.category,
+        keywords=request.title[:300],
+        body=_("Question: %(question)s\nAnswer: %(answer)s")
+        % {"question": request.text, "answer": request.answer},
+        source_request=request,
+    )
+    audit_record(
+        actor=actor,
+        action="servicedesk.article.from_request",
+        obj=article,
+        after={"request": request.pk, "title": article.title},
+    )
+    return article

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -183,6 +183,8 @@ def _detail_context(request: HttpRequest, found: ServiceRequest) -> dict[str, An
             status=ExtensionRequest.Status.PENDING
         ).first(),
         "is_city": role == Role.CITY_OFFICER,
+        "can_save_article": bool(found.answer)
+        and role in (Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.PROVIDER),
         "route_targets": _route_targets(role),
         "clocks": [(c, CLOCK_LABELS.get(c.clock, c.clock)) for c in clocks],
         "events": found.events.select_related("actor", "provider"),
@@ -438,6 +440,10 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             "is_city": is_city,
             "can_join": _role(request) in (Role.PROVIDER, Role.CITY_OFFICER),
             "honour_levels": provider_services.ProviderHonour.Level.choices,
+            "honours": provider_services.ProviderHonour.objects.select_related("provider")[:50]
+            if is_city
+            else [],
+            "active_providers": ServiceProvider.objects.filter(is_active=True) if is_city else [],
         },
     )
 
@@ -654,3 +660,119 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
     if _role(request) == Role.UNIT_OFFICER:
         clusters = clusters.filter(unit_id=getattr(request.user, "unit_id", None))
     return render(request, "servicedesk/clusters.html", {"clusters": clusters})
+
+
+# ------------------------------------------------------------------ configuration, files
+
+
+def _int(raw: str) -> int:
+    return int(raw) if raw.strip().isdigit() else 0
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sla_settings(request: HttpRequest) -> HttpResponse:
+    """The city sets each category's working-day limits and routing rule."""
+    _require(request, Role.CITY_OFFICER)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        target = request.POST.get("route_to", "")
+        provider = None
+        if target.startswith("provider:"):
+            provider = ServiceProvider.objects.filter(
+                pk=_int(target.split(":", 1)[1]), is_active=True
+            ).first()
+            target = "provider"
+        try:
+            services.category_sla_set(
+                category=request.POST.get("category", ""),
+                accept_days=_int(request.POST.get("accept_days", "")),
+                reply_days=_int(request.POST.get("reply_days", "")),
+                resolve_days=_int(request.POST.get("resolve_days", "")),
+                route_to=target,
+                provider=provider,
+                actor=request.user,
+            )
+        except DomainError as error:
+            errors = dict(error.fields) or {"": error.message}
+        else:
+            messages.success(request, _("The service level was saved."))
+            return redirect("servicedesk:sla")
+    configured = {row.category: row for row in selectors.sla_list()}
+    rows = []
+    for value, label in Category.choices:
+        row = configured.get(value)
+        if row is None:
+            current = "city_officer" if value == Category.COMPLAINT else "unit_officer"
+        elif row.route_to == "provider":
+            current = f"provider:{row.provider_id}"
+        else:
+            current = row.route_to
+        rows.append((value, label, row, current))
+    return render(
+        request,
+        "servicedesk/sla.html",
+        {"rows": rows, "errors": errors, "targets": _route_targets(Role.CITY_OFFICER)},
+    )
+
+
+@require_POST
+@login_required
+def article_from_request(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.request_get(user=request.user, pk=pk)
+    try:
+        article = services.article_from_request(
+            request=found, title=request.POST.get("title", ""), actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("servicedesk:detail", pk=pk)
+    messages.success(request, _("The answer was saved in the knowledge base."))
+    return redirect("servicedesk:article", pk=article.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    from zjtx.core.audit import audit_record
+    from zjtx.core.files import serve_upload
+
+    found = selectors.request_get(user=request.user, pk=pk)
+    attachment = found.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action="servicedesk.attachment_download",
+        obj=found,
+        after={"file": attachment.original_name},
+    )
+    return serve_upload(attachment.file, download_stem=f"request-{found.pk}-{attachment.pk}")
+
+
+@require_POST
+@login_required
+def honour_add(request: HttpRequest) -> HttpResponse:
+    _require(request, Role.CITY_OFFICER)
+    from decimal import Decimal, InvalidOperation
+
+    provider = get_object_or_404(ServiceProvider, pk=_int(request.POST.get("provider", "")))
+    raw = request.POST.get("amount_wan", "").strip()
+    try:
+        amount = (Decimal(raw) * 10000).quantize(Decimal("0.01")) if raw else None
+    except InvalidOperation:
+        messages.error(request, _("Enter the incentive in 10k yuan."))
+        return redirect("servicedesk:providers")
+    try:
+        provider_services.honour_record(
+            provider=provider,
+            year=_int(request.POST.get("year", "")) or timezone.localdate().year,
+            level=request.POST.get("level", ""),
+            amount_yuan=amount,
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The honour was recorded."))
+    return redirect("servicedesk:providers")

@@ -131,3 +131,80 @@ def test_rating_page_after_confirmation(login, people, file_request):
     client.post(reverse("servicedesk:rate", args=[req.pk]), {"level": "satisfied"})
     req.refresh_from_db()
     assert req.status == "rated"
+
+
+def test_city_sets_a_category_service_level(login, people, file_request):
+    client = login(people["city"])
+    assert "诉求类别时限" in client.get(reverse("servicedesk:sla")).content.decode()
+    r = client.post(
+        reverse("servicedesk:sla"),
+        {
+            "category": "ip",
+            "accept_days": "2",
+            "reply_days": "4",
+            "resolve_days": "20",
+            "route_to": f"provider:{people['prov'].pk}",
+        },
+    )
+    assert r.status_code == 302
+    req = file_request(category="ip")
+    assert (req.accept_days, req.resolve_days, req.provider_id) == (2, 20, people["prov"].pk)
+    r = client.post(
+        reverse("servicedesk:sla"),
+        {
+            "category": "ip",
+            "accept_days": "0",
+            "reply_days": "9",
+            "resolve_days": "3",
+            "route_to": "unit_officer",
+        },
+    )
+    assert r.status_code == 200 and "1到60" in r.content.decode()
+    assert login(people["unit"]).get(reverse("servicedesk:sla")).status_code == 404
+
+
+def test_attachments_are_served_in_scope_only(login, people, file_request, settings, tmp_path):
+    from .conftest import PDF
+
+    settings.MEDIA_ROOT = tmp_path
+    req = file_request(attachments=[("清单.pdf", PDF)])
+    attachment = req.attachments.get()
+    url = reverse("servicedesk:attachment", args=[req.pk, attachment.pk])
+    assert login(people["unit"]).get(url).status_code == 200
+    assert login(people["other_ent"]).get(url).status_code == 404
+
+
+def test_an_answer_becomes_a_knowledge_article(login, people, file_request):
+    from zjtx.servicedesk.models import Article
+
+    req = file_request()
+    services.request_transition(request=req, action="accept", actor=people["unit"])
+    services.request_transition(
+        request=req, action="close", actor=people["unit"], reason="可申请贴息"
+    )
+    client = login(people["unit"])
+    r = client.post(reverse("servicedesk:to-article", args=[req.pk]), {"title": "技改贷款贴息"})
+    assert r.status_code == 302
+    article = Article.objects.get(source_request=req)
+    assert article.title == "技改贷款贴息" and "可申请贴息" in article.body
+    assert (
+        login(people["ent"]).post(reverse("servicedesk:to-article", args=[req.pk])).status_code
+        == 302
+    )
+    assert Article.objects.count() == 1  # the enterprise cannot
+
+
+def test_city_records_a_demonstration_platform(login, people):
+    from zjtx.servicedesk.models import ProviderHonour
+
+    client = login(people["city"])
+    client.post(
+        reverse("servicedesk:honour-add"),
+        {"provider": people["prov"].pk, "year": "2026", "level": "provincial", "amount_wan": "20"},
+    )
+    honour = ProviderHonour.objects.get()
+    assert honour.level == "provincial" and honour.amount_yuan == 200000
+    assert (
+        "省级中小企业公共服务示范平台"
+        in client.get(reverse("servicedesk:providers")).content.decode()
+    )
