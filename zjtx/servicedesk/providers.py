@@ -281,3 +281,81 @@ def provider_ranking(*, year: int) -> list[RankingRow]:
     for i, row in enumerate(rows, 1):
         row.rank = i
     return rows
+
+
+@transaction.atomic
+def cluster_save(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    unit_id: int,
+    industry: str = "",
+    financing_institution_id: int | None = None,
+    service_platform_id: int | None = None,
+    tech_centre_credit_code: str = "",
+    regional_brand: str = "",
+    association: str = "",
+) -> Any:
+    """The city records a cluster town or park and its "五个一" (二(三)); a name is one cluster."""
+    from zjtx.enterprises.models import Enterprise
+    from zjtx.partners.models import FinancialInstitution
+    from zjtx.reference.models import AssessmentUnit
+
+    from .models import ClusterTown
+
+    if getattr(actor, "role", "") != Role.CITY_OFFICER:
+        raise NotFound("not_found", _("Not found."))
+    fields: dict[str, str] = {}
+    if not (name or "").strip() or len(name.strip()) > 100:
+        fields["name"] = _("Enter the cluster's name (at most 100 characters).")
+    if kind not in ClusterTown.Kind.values:
+        fields["kind"] = _("Not in the list")
+    unit = AssessmentUnit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        fields["unit"] = _("Not in the list")
+    institution = (
+        FinancialInstitution.objects.filter(pk=financing_institution_id).first()
+        if financing_institution_id
+        else None
+    )
+    if financing_institution_id and institution is None:
+        fields["financing_institution"] = _("Not in the list")
+    platform = (
+        ServiceProvider.objects.filter(pk=service_platform_id, is_active=True).first()
+        if service_platform_id
+        else None
+    )
+    if service_platform_id and platform is None:
+        fields["service_platform"] = _("Choose an active service provider.")
+    enterprise = None
+    if (tech_centre_credit_code or "").strip():
+        enterprise = Enterprise.objects.filter(
+            credit_code=credit_code.normalize(tech_centre_credit_code)
+        ).first()
+        if enterprise is None:
+            fields["tech_centre_enterprise"] = _("No enterprise with this credit code.")
+    if fields:
+        raise ServiceError(
+            ServiceErrorCode.INVALID_INPUT, _("The request has invalid fields."), fields
+        )
+    cluster, created = ClusterTown.objects.update_or_create(
+        name=name.strip(),
+        defaults={
+            "kind": kind,
+            "unit": unit,
+            "industry": (industry or "").strip()[:100],
+            "financing_institution": institution,
+            "service_platform": platform,
+            "tech_centre_enterprise": enterprise,
+            "regional_brand": (regional_brand or "").strip()[:100],
+            "association": (association or "").strip()[:100],
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="servicedesk.cluster.save",
+        obj=cluster,
+        after={"created": created, "missing": cluster.missing},
+    )
+    return cluster

@@ -653,13 +653,52 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def cluster_list(request: HttpRequest) -> HttpResponse:
     _require(request, *OFFICERS)
+    is_city = _role(request) == Role.CITY_OFFICER
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        _require(request, Role.CITY_OFFICER)
+        post = request.POST
+        try:
+            provider_services.cluster_save(
+                actor=request.user,
+                name=post.get("name", ""),
+                kind=post.get("kind", ""),
+                unit_id=_int(post.get("unit", "")),
+                industry=post.get("industry", ""),
+                financing_institution_id=_int(post.get("financing_institution", "")) or None,
+                service_platform_id=_int(post.get("service_platform", "")) or None,
+                tech_centre_credit_code=post.get("tech_centre", ""),
+                regional_brand=post.get("regional_brand", ""),
+                association=post.get("association", ""),
+            )
+        except DomainError as error:
+            errors = dict(error.fields) or {"": error.message}
+        else:
+            messages.success(request, _("The cluster was saved."))
+            return redirect("servicedesk:clusters")
     clusters = selectors.cluster_list()
     if _role(request) == Role.UNIT_OFFICER:
         clusters = clusters.filter(unit_id=getattr(request.user, "unit_id", None))
-    return render(request, "servicedesk/clusters.html", {"clusters": clusters})
+    context: dict[str, Any] = {"clusters": clusters, "is_city": is_city, "errors": errors}
+    if is_city:
+        from zjtx.partners.models import FinancialInstitution
+        from zjtx.reference.models import AssessmentUnit
+
+        from .models import ClusterTown
+
+        context.update(
+            {
+                "kinds": ClusterTown.Kind.choices,
+                "units": AssessmentUnit.objects.order_by("code"),
+                "institutions": FinancialInstitution.objects.filter(is_active=True),
+                "platforms": ServiceProvider.objects.filter(is_active=True),
+            }
+        )
+    return render(request, "servicedesk/clusters.html", context)
 
 
 # ------------------------------------------------------------------ configuration, files

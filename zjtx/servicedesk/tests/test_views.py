@@ -208,3 +208,37 @@ def test_city_records_a_demonstration_platform(login, people):
         "省级中小企业公共服务示范平台"
         in client.get(reverse("servicedesk:providers")).content.decode()
     )
+
+
+def test_city_records_a_cluster_and_sees_what_is_missing(login, people, units):
+    from zjtx.servicedesk.models import ClusterTown
+
+    client = login(people["city"])
+    r = client.post(
+        reverse("servicedesk:clusters"),
+        {
+            "name": "无为高沟镇",
+            "kind": "town",
+            "unit": units["无为市"].pk,
+            "service_platform": people["prov"].pk,
+            "tech_centre": people["other_firm"].credit_code,
+            "regional_brand": "高沟电缆",
+        },
+    )
+    assert r.status_code == 302
+    cluster = ClusterTown.objects.get()
+    assert cluster.missing == ["融资服务机构", "专业协会"]
+    r = client.post(
+        reverse("servicedesk:clusters"),
+        {
+            "name": "x",
+            "kind": "town",
+            "unit": units["无为市"].pk,
+            "tech_centre": "91340200MA2W000000",
+        },
+    )
+    assert r.status_code == 200 and ClusterTown.objects.count() == 1
+    assert (
+        login(people["unit"]).post(reverse("servicedesk:clusters"), {"name": "y"}).status_code
+        == 404
+    )
