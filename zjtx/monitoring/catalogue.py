@@ -2,68 +2,49 @@
 
 Names and units are data (Chinese allowed): they are the column headers of the bureau's
 template. Ranges are in the template unit and catch slips such as 元 typed into a 万元 column.
+The rows are data, in data/indicators.yaml; DEFAULT_INDICATORS and PERIODIC_INDICATORS hold
+them as read.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-WAN_MAX = Decimal("10000000")  # 1,000 亿元 in 万元: no SME reports more in a month
+import yaml
 
-# code, name, unit, kind, accumulation, decimal_places, min, max
-DEFAULT_INDICATORS: list[tuple[str, str, str, str, str, int, Decimal | None, Decimal | None]] = [
-    ("operating_revenue", "营业收入", "万元", "numeric", "current_month", 2, Decimal(0), WAN_MAX),
-    (
-        "main_business_revenue",
-        "主营业务收入",
-        "万元",
-        "numeric",
-        "current_month",
-        2,
-        Decimal(0),
-        WAN_MAX,
-    ),
-    ("total_profit", "利润总额", "万元", "numeric", "current_month", 2, -WAN_MAX, WAN_MAX),
-    ("taxes", "税金总额", "万元", "numeric", "current_month", 2, Decimal(0), WAN_MAX),
-    ("export_delivery", "出口交货值", "万元", "numeric", "current_month", 2, Decimal(0), WAN_MAX),
-    (
-        "electricity",
-        "用电量",
-        "千瓦时",
-        "numeric",
-        "current_month",
-        0,
-        Decimal(0),
-        Decimal("10000000000"),
-    ),
-    ("employees", "从业人员", "人", "numeric", "period_end", 0, Decimal(0), Decimal(200000)),
-    ("rd_spending", "研发投入", "万元", "numeric", "current_month", 2, Decimal(0), WAN_MAX),
-    ("receivables", "应收账款", "万元", "numeric", "period_end", 2, Decimal(0), WAN_MAX),
-    (
-        "finished_inventory",
-        "产成品库存",
-        "万元",
-        "numeric",
-        "period_end",
-        2,
-        Decimal(0),
-        WAN_MAX,
-    ),
-    ("new_orders", "新增订单", "万元", "numeric", "current_month", 2, Decimal(0), WAN_MAX),
-    ("total_assets", "资产总计", "万元", "numeric", "period_end", 2, Decimal(0), WAN_MAX * 10),
-    (
-        "total_liabilities",
-        "负债合计",
-        "万元",
-        "numeric",
-        "period_end",
-        2,
-        Decimal(0),
-        WAN_MAX * 10,
-    ),
-    ("problems_and_demands", "存在问题和诉求", "文本", "text", "current_month", 0, None, None),
-]
+DATA_FILE = Path(__file__).resolve().parent / "data" / "indicators.yaml"
+
+Monthly = tuple[str, str, str, str, str, int, Decimal | None, Decimal | None]
+Periodic = tuple[str, str, str, str, str, str, int, Decimal | None, Decimal | None]
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def indicators_read(path: Path = DATA_FILE) -> tuple[list[Monthly], list[Periodic]]:
+    """The built-in catalogue from its data file: the monthly rows and the quarterly/annual rows."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    monthly: list[Monthly] = [
+        (r["code"], r["name"], r["unit"], r["kind"], r["accumulation"], r["decimal_places"],
+         _decimal(r["min"]), _decimal(r["max"]))
+        for r in data["monthly"]
+    ]  # fmt: skip
+    periodic: list[Periodic] = [
+        (r["code"], r["name"], r["unit"], r["kind"], r["frequency"], r["accumulation"],
+         r["decimal_places"], _decimal(r["min"]), _decimal(r["max"]))
+        for r in data["periodic"]
+    ]  # fmt: skip
+    return monthly, periodic
+
+
+# The monthly form: code, name, unit, kind, accumulation, decimal_places, min, max.
+# The quarterly (季报) and annual (年报) forms (DOMAIN.md §8 "quarterly and annual reports exist
+# as well"), figures the monthly form does not carry: code, name, unit, kind, frequency,
+# accumulation, decimal_places, min, max.
+DEFAULT_INDICATORS, PERIODIC_INDICATORS = indicators_read()
 
 
 def load_default_indicators(indicator_model: Any) -> tuple[int, int]:
@@ -92,29 +73,6 @@ def load_default_indicators(indicator_model: Any) -> tuple[int, int]:
         else:
             existing += 1
     return created, existing
-
-
-# Quarterly (季报) and annual (年报) forms (DOMAIN.md §8 "quarterly and annual reports exist
-# as well"): figures the monthly form does not carry. code, name, unit, kind, frequency,
-# accumulation, decimal_places, min, max.
-PERIODIC_INDICATORS: list[
-    tuple[str, str, str, str, str, str, int, Decimal | None, Decimal | None]
-] = [
-    ("gross_output", "工业总产值", "万元", "numeric", "quarterly", "current_month", 2, Decimal(0),
-     WAN_MAX * 3),
-    ("value_added", "工业增加值", "万元", "numeric", "quarterly", "current_month", 2, -WAN_MAX,
-     WAN_MAX * 3),
-    ("rd_staff", "研发人员", "人", "numeric", "quarterly", "period_end", 0, Decimal(0),
-     Decimal(200000)),
-    ("annual_rd_expense", "全年研发费用", "万元", "numeric", "annual", "current_month", 2,
-     Decimal(0), WAN_MAX * 12),
-    ("invention_patents", "有效发明专利", "件", "numeric", "annual", "period_end", 0, Decimal(0),
-     Decimal(100000)),
-    ("main_product_share", "主导产品国内市场占有率", "%", "numeric", "annual", "period_end", 2,
-     Decimal(0), Decimal(100)),
-    ("annual_summary", "年度经营情况和下年计划", "文本", "text", "annual", "current_month", 0, None,
-     None),
-]  # fmt: skip
 
 
 def load_periodic_indicators(indicator_model: Any) -> int:
