@@ -38,7 +38,7 @@ from .schemas import (
 
 @router.get("/certification/rounds", response={200: list[RoundOut], **ERRORS})
 def rounds_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_round_out(r) for r in selectors.round_list_for(user=request.user)]
+    return [_round_out(r, request.user) for r in selectors.round_list_for(user=request.user)]
 
 
 @router.post("/certification/rounds", response={201: RoundOut, **ERRORS})
@@ -55,12 +55,12 @@ def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str
     rnd = services.round_create(actor=request.user, **values)
     if payload.open:
         rnd = services.round_set_status(round=rnd, status=Round.Status.OPEN, actor=request.user)
-    return 201, _round_out(rnd)
+    return 201, _round_out(rnd, request.user)
 
 
 @router.get("/certification/rounds/{round_id}", response={200: RoundOut, **ERRORS})
 def rounds_get(request: HttpRequest, round_id: Id) -> dict[str, Any]:
-    return _round_out(selectors.round_get(pk=round_id, user=request.user))
+    return _round_out(selectors.round_get(pk=round_id, user=request.user), request.user)
 
 
 @router.post(

@@ -10,8 +10,11 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
+from zjtx.core.workflow import actions_for
+
 from .. import selectors
 from ..models import Application, ExpertAssignment, Notice, Round
+from ..workflow import ROUND
 
 # Bounds carried from the models (field lengths, positive small integers) and the domain, so a
 # bad value fails validation with a field name instead of failing the INSERT.
@@ -72,6 +75,8 @@ class RoundOut(Schema):
     notice_working_days: int
     issuer_code: str
     status: str
+    # The status moves the caller may make now (workflow.ROUND): announce, close, reopen.
+    actions: list[str] = []
 
 
 class MaterialOut(Schema):
@@ -231,8 +236,11 @@ class CertificateOut(Schema):
     state: str
 
 
-def _round_out(rnd: Round) -> dict[str, Any]:
-    return {f: getattr(rnd, f) for f in RoundOut.model_fields if hasattr(rnd, f)} | {"id": rnd.pk}
+def _round_out(rnd: Round, user: Any = None) -> dict[str, Any]:
+    out = {f: getattr(rnd, f) for f in RoundOut.model_fields if hasattr(rnd, f)}
+    role = getattr(user, "role", "")
+    out["actions"] = [name for name, _t in actions_for(ROUND, state=rnd.status, role=role)]
+    return out | {"id": rnd.pk}
 
 
 def _application_out(app: Application) -> dict[str, Any]:

@@ -189,14 +189,15 @@ def rounds_status(request: HttpRequest, round_id: Id, payload: RoundStatusIn) ->
     return _round_out(
         services.round_set_status(
             round=rnd, status=payload.status, actor=request.user, reason=payload.reason
-        )
+        ),
+        request.user,
     )
 
 
 @router.post("/certification/rounds/{round_id}/copy", response={201: RoundOut, **ERRORS})
 def rounds_copy(request: HttpRequest, round_id: Id) -> tuple[int, dict[str, Any]]:
     rnd = _city_round(request, round_id)
-    return 201, _round_out(services.round_copy(source=rnd, actor=request.user))
+    return 201, _round_out(services.round_copy(source=rnd, actor=request.user), request.user)
 
 
 @router.get("/certification/rounds/{round_id}/ranking", response={200: list[RankRowOut], **ERRORS})

@@ -304,10 +304,12 @@ def test_round_status_api_refuses_an_illegal_move_with_409(client, rnd, city):
     from zjtx.certification.tests.test_api import API, bearer
 
     officer = bearer(client, city)
+    assert officer.get(f"{API}/certification/rounds/{rnd.pk}").json()["actions"] == ["close"]
     url = f"{API}/certification/rounds/{rnd.pk}/status"
     r = officer.post(url, {"status": "draft"})
     assert r.status_code == 409 and r.json()["code"] == "transition_not_allowed"
-    assert officer.post(url, {"status": "closed"}).status_code == 200
+    r = officer.post(url, {"status": "closed"})
+    assert r.status_code == 200 and r.json()["actions"] == ["reopen"]
     r = officer.post(url, {"status": "open"})
     assert r.status_code == 400 and r.json()["code"] == "reason_required"
     r = officer.post(url, {"status": "open", "reason": "延期"})
