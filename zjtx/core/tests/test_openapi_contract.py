@@ -48,9 +48,8 @@ def _models_in(annotation, found):
 
 
 # Ninja names a component by its class name alone, so two different schemas with one name
-# silently replace each other in the spec. Names still shared (monitoring's and policy's
-# IndicatorOut); remove one here once its app renames it.
-KNOWN_COLLISIONS = {"IndicatorOut"}
+# silently replace each other in the spec. No name is shared today.
+KNOWN_COLLISIONS: set[str] = set()
 
 
 def test_component_names_are_not_shared_by_different_schemas():

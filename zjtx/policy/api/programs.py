@@ -62,7 +62,7 @@ class ParameterOut(Schema):
     values: list[ParameterValueOut]
 
 
-class IndicatorOut(Schema):
+class ProgramIndicatorOut(Schema):
     id: str
     title: str
     dimension: str
@@ -74,7 +74,7 @@ class ProgramDetailOut(ProgramOut):
     notes: list[str]
     facts: list[FactOut]
     parameters: list[ParameterOut]
-    indicators: list[IndicatorOut]
+    indicators: list[ProgramIndicatorOut]
 
 
 @router.get("/policy/programs", response=ProgramListOut, url_name="policy-programs")
