@@ -1,4 +1,4 @@
-"""Writes for certification. Every state change goes through `application_transition`.
+"""Writes for certification. Every status change runs through the workflow engine (`workflow.py`).
 
 Procedure: DOMAIN.md §2.10 (Anhui and MIIT rules); quota 50 a year from the Wuhu
 implementation opinions 三(四); 公示 of 5 working days and 发文字号 from DOMAIN.md §9.

@@ -18,7 +18,8 @@ from zjtx.certification.workflow import (
     UNIT_REVIEW_DAYS,
 )
 from zjtx.core.clocks import clock_list_for
-from zjtx.core.models import AuditEvent, WorkflowClock
+from zjtx.core.models import AuditEvent, Notification, WorkflowClock
+from zjtx.core.reminders import personal_clocks_due
 from zjtx.core.tests.workflow_table import refusal
 from zjtx.core.workdays import add_working_days
 from zjtx.core.workflow import TransitionConflict, WorkflowError, WorkflowErrorCode, actions_for
@@ -209,6 +210,8 @@ def test_the_scoring_clock_starts_on_assignment_and_is_met_on_scores(
     # The expert's home page and reminders read the running clocks they owe.
     assert list(clock_list_for(user=expert.user)) == [clock]
     assert not clock_list_for(user=make_expert().user).exists()
+    assert personal_clocks_due(clock.due_on) == 1
+    assert Notification.objects.filter(recipient=expert.user).exists()
     services.application_transition(application=submitted, action="start_review", actor=city)
     (group,) = worklist.waiting_for(expert.user, timezone.localdate())
     assert [item.due_on for item in group.items] == [clock.due_on]
