@@ -95,6 +95,102 @@ def world(make_user, make_enterprise, units) -> dict[str, Any]:
         dry_run=True,
     )
 
+    # Financing: a demand of 镜湖区's firm shared with its own bank only, that bank's draft
+    # product, a receivable between two 镜湖区 firms, a listing candidate.
+    from zjtx.financing import services as fin
+
+    bank_a = make_user(
+        Role.BANK, institution=FinancialInstitution.objects.create(name="芜湖甲probe银行")
+    )
+    demand = fin.demand_publish(
+        enterprise=firm_a,
+        fields={
+            "amount_yuan": "5000000",
+            "term_months": 12,
+            "purpose": "working_capital",
+            "guarantees": ["credit"],
+            "needed_by": (today + timedelta(days=30)).isoformat(),
+        },
+        consents=[
+            {
+                "institution_id": bank_a.institution_id,
+                "scopes": [],
+                "until": (today + timedelta(days=90)).isoformat(),
+            }
+        ],
+        actor=ent_a,
+    )
+    product = fin.product_save(
+        fields={
+            "name": "甲银行probe贷",
+            "kind": "loan",
+            "amount_min_yuan": "1000000",
+            "amount_max_yuan": "10000000",
+            "term_min_months": 6,
+            "term_max_months": 36,
+            "rate_min_pct": "3.2",
+            "rate_max_pct": "4.8",
+            "guarantees": ["credit"],
+            "purposes": ["working_capital"],
+        },
+        actor=bank_a,
+    )
+    debtor = make_enterprise("芜湖丙核心制造有限公司", a)
+    receivable = fin.receivable_record(
+        creditor=firm_a,
+        debtor_id=debtor.pk,
+        amount_yuan="800000",
+        invoice_no="PROBE-001",
+        due_on=(today + timedelta(days=60)).isoformat(),
+        actor=ent_a,
+    )
+    candidate = fin.listing_add(enterprise=firm_a, board="anhui_zjtx", actor=city)
+
+    # Service centre: a request of 镜湖区's firm handed to its own provider, that provider's
+    # listing awaiting review, and an event it runs.
+    from datetime import datetime
+
+    from zjtx.servicedesk import events as sd_events
+    from zjtx.servicedesk import providers as sd_providers
+    from zjtx.servicedesk import services as sd
+
+    provider_a = make_user(
+        Role.PROVIDER,
+        provider=ServiceProvider.objects.create(name="芜湖甲probe服务机构", platform="technology"),
+    )
+    service_request = sd.request_file(
+        enterprise=firm_a,
+        category="ip",
+        title="专利申请咨询",
+        text="想了解发明专利申请的费用和周期。",
+        actor=ent_a,
+    )
+    service_request = sd.request_route(
+        request=service_request,
+        to="provider",
+        provider=provider_a.provider,
+        actor=city,
+        reason="知识产权服务机构对口办理",
+    )
+    listing = sd_providers.listing_submit(
+        actor=provider_a,
+        name="芜湖甲probe服务机构",
+        credit_code_raw=make_enterprise("芜湖甲probe服务机构有限公司", a).credit_code,
+        platforms=["technology"],
+        functions=["ip"],
+        fee_policy="free",
+    )
+    event = sd_events.event_create(
+        actor=provider_a,
+        title="专利布局沙龙",
+        kind="salon",
+        starts_at=timezone.make_aware(
+            datetime.combine(today + timedelta(days=20), datetime.min.time())
+        ),
+        place="芜湖市科技大厦",
+        capacity=30,
+    )
+
     outsiders = {
         "unit_b": make_user(Role.UNIT_OFFICER, unit=b),
         "ent_b": make_user(Role.ENTERPRISE, enterprise=firm_b),
@@ -117,6 +213,14 @@ def world(make_user, make_enterprise, units) -> dict[str, Any]:
             "expert_id": str(expert.pk),
             "action": "submit",
             "decision": "approve",
+            "demand_id": str(demand.pk),
+            "bank": str(bank_a.institution_id),
+            "product_id": str(product.pk),
+            "receivable_id": str(receivable.pk),
+            "candidate_id": str(candidate.pk),
+            "request_id": str(service_request.pk),
+            "listing_id": str(listing.pk),
+            "event_id": str(event.pk),
         },
         "outsiders": outsiders,
         "city": city,

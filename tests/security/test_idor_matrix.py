@@ -96,6 +96,8 @@ CITY_ONLY_IDS = {
 SHARED = {
     ("get", "/api/v1/certification/rounds/{round_id}"): {"unit_b", "ent_b", "expert_x"},
     ("post", "/api/v1/certification/rounds/{round_id}/applications"): {"ent_b"},
+    # An event is public: any enterprise may sign up.
+    ("post", "/api/v1/services/events/{event_id}/registrations"): {"ent_b"},
 }
 
 
