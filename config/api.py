@@ -91,10 +91,10 @@ def _register_routers() -> None:
     from zjtx.certification.api import router as certification_router
     from zjtx.enterprises.api import router as enterprises_router
     from zjtx.financing.api import router as financing_router
-    from zjtx.servicedesk.api import router as servicedesk_router
     from zjtx.monitoring.api import router as monitoring_router
     from zjtx.policy.api import router as policy_router
     from zjtx.reference.api import router as reference_router
+    from zjtx.servicedesk.api import router as servicedesk_router
     from zjtx.subsidies.api import router as subsidies_router
 
     api.add_router("/", accounts_router)

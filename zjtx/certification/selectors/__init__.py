@@ -96,6 +96,7 @@ __all__ = [
     "blocked_actions_for",
     "certificate_get_public",
     "certificate_state",
+    "certified_enterprise_ids",
     "certified_expiring_all",
     "certified_list_for",
     "change_reports_for",
