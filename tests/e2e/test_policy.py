@@ -78,7 +78,7 @@ def world(units, make_enterprise, make_user):
 
 def test_calculator_shows_amounts_and_gaps_and_tries_figures(live_server, page, world):
     _login(page, live_server.url, world["ent"])
-    page.get_by_role("link", name="政策计算器").click()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="政策计算器").click()
     page.wait_for_url(re.compile(r"/policy/calculator/"))
     summary = page.locator("#award-summary")
     pilot = summary.locator("tr[data-program='wuhu.integration_pilot']")
@@ -142,7 +142,7 @@ def test_subsidy_flow_from_calculator_to_ledger(live_server, page, world, tmp_pa
     page.click("button[data-action='approve']")
     page.wait_for_selector("[data-status='approved']")
     assert "35.00" in page.inner_text("#approved-amount")
-    page.get_by_role("link", name="奖补发放台账").click()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="奖补发放台账").click()
     assert "芜湖奇睿精密机械有限公司" in page.inner_text("#ledger")
 
     _login(page, live_server.url, world["ent"])
