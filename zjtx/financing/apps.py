@@ -7,6 +7,11 @@ class FinancingConfig(AppConfig):
     label = "financing"
     verbose_name = _("Financing")
 
+    def ready(self) -> None:
+        from . import worklist
+
+        worklist.register()
+
 
 # Sidebar labels (zjtx/core/nav.py) whose Chinese lives in this app's catalogue.
 NAV_LABELS = (
