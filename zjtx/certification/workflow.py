@@ -29,7 +29,7 @@ from zjtx.accounts.models import Role
 from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
 
 from .errors import CertificationError
-from .models import Application, ApplicationEvent, ExpertAssignment, Round
+from .models import Application, ApplicationEvent, ExpertAssignment, Objection, Round
 
 if TYPE_CHECKING:
     from .models import Notice
@@ -667,6 +667,54 @@ ASSIGNMENT = Workflow(
     in_scope=assignment_in_scope,
     clock_scope=assignment_clock_scope,
     audited_fields=("decline_reason", "note", "total"),
+)
+
+
+# ------------------------------------------------------------------ objections to the 公示
+
+
+def outcome_recorded(step: Step) -> GuardFailure | None:
+    """Every outcome is recorded in words (the `reason` passed to `run`)."""
+    if not step.reason:
+        return GuardFailure("reason_required", _("Record the outcome."), {"outcome": _("Required")})
+    return None
+
+
+def record_outcome(step: Step) -> None:
+    step.obj.outcome = step.reason
+    step.obj.handled_by = step.actor
+    step.obj.handled_at = step.now
+
+
+OS = Objection.Status
+
+# The written outcome is checked by `outcome_recorded` (field "outcome", as the form names it).
+OBJECTION = Workflow(
+    name="certification.objection",
+    model=Objection,
+    states=dict(OS.choices),
+    transitions={
+        "uphold": Transition(
+            frozenset({OS.PENDING}),
+            OS.UPHELD,
+            CITY,
+            _("Uphold the objection"),
+            guards=(outcome_recorded,),
+            effects=(record_outcome,),
+            style="danger",
+        ),
+        "dismiss": Transition(
+            frozenset({OS.PENDING}),
+            OS.DISMISSED,
+            CITY,
+            _("Dismiss the objection"),
+            guards=(outcome_recorded,),
+            effects=(record_outcome,),
+            style="outline-secondary",
+        ),
+    },
+    waiting_for={OS.PENDING: Role.CITY_OFFICER},
+    audited_fields=("outcome",),
 )
 
 

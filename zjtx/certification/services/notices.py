@@ -15,16 +15,22 @@ from django.utils.translation import gettext as _
 from zjtx.core import workdays
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import Conflict, NotFound
+from zjtx.core.workflow import run
 
 from .. import selectors
-from ..errors import CertificationError, TransitionNotAllowed
+from ..errors import CertificationError
 from ..models import (
     Application,
     Notice,
     Objection,
     Round,
 )
-from ..workflow import NOTICE_WORKING_DAYS_MAX, notice_has_started, notice_start_failure
+from ..workflow import (
+    NOTICE_WORKING_DAYS_MAX,
+    OBJECTION,
+    notice_has_started,
+    notice_start_failure,
+)
 from ._common import (
     MATERIAL_MAX_BYTES,
     _audit,
@@ -160,19 +166,9 @@ def objection_lodge(
 def objection_handle(*, objection: Objection, upheld: bool, outcome: str, actor: Any) -> Objection:
     """Record the outcome; an upheld objection removes the enterprise from the list with the reason."""
     _require_city(actor)
-    row = Objection.objects.select_for_update().get(pk=objection.pk)
-    if row.status != Objection.Status.PENDING:
-        raise TransitionNotAllowed("already_handled", _("The objection was already handled."))
-    if not outcome.strip():
-        raise CertificationError(
-            "reason_required", _("Record the outcome."), {"outcome": _("Required")}
-        )
-    row.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-    row.outcome = outcome.strip()
-    row.handled_by = actor
-    row.handled_at = timezone.now()
-    row.save()
-    _audit(actor, "objection_handle", row, after={"status": row.status, "outcome": row.outcome})
+    row: Objection = run(
+        OBJECTION, objection, "uphold" if upheld else "dismiss", actor=actor, reason=outcome
+    )
     if upheld:
         app = Application.objects.get(pk=row.application_id)
         if app.status == Application.Status.IN_NOTICE:

@@ -9,10 +9,17 @@ import pytest
 from django.utils import timezone
 
 from zjtx.certification import services, worklist
-from zjtx.certification.models import Application, ApplicationEvent, ExpertAssignment, Round
+from zjtx.certification.models import (
+    Application,
+    ApplicationEvent,
+    ExpertAssignment,
+    Objection,
+    Round,
+)
 from zjtx.certification.workflow import (
     APPLICATION,
     ASSIGNMENT,
+    OBJECTION,
     ROUND,
     SCORING_DAYS,
     UNIT_REVIEW_DAYS,
@@ -334,3 +341,47 @@ def test_the_round_page_offers_only_the_possible_moves(client, login, rnd, city)
     page = client.get(url).content.decode()
     assert 'name="status" value="open"' in page and 'name="reason" required' in page
     assert 'name="status" value="closed"' not in page
+
+
+# ------------------------------------------------------------------ objections
+
+
+OBJECTION_CASES = [
+    ("pending", "uphold", "city_officer", None),
+    ("pending", "dismiss", "city_officer", None),
+    ("pending", "uphold", "unit_officer", E.ROLE_NOT_ALLOWED),
+    ("upheld", "dismiss", "city_officer", E.TRANSITION_NOT_ALLOWED),
+    ("dismissed", "uphold", "city_officer", E.TRANSITION_NOT_ALLOWED),
+]
+
+
+@pytest.mark.parametrize(("state", "action", "role", "expected"), OBJECTION_CASES)
+def test_the_objection_table(state, action, role, expected):
+    assert refusal(OBJECTION, state, action, role) == expected
+
+
+@pytestmark_db
+def test_an_objection_outcome_runs_through_the_engine(
+    rnd, city, make_applicant, submit_ready, advance
+):
+    from zjtx.certification.tests.test_integrity import OBJECTION as LODGED
+    from zjtx.certification.tests.test_integrity import _approved
+
+    (app,) = _approved(rnd, city, make_applicant, submit_ready, advance)
+    notice = services.notice_publish(round=rnd, actor=city)
+    objection = services.objection_lodge(notice=notice, application_id=app.pk, **LODGED)
+    with pytest.raises(WorkflowError) as exc:
+        services.objection_handle(objection=objection, upheld=True, outcome="  ", actor=city)
+    assert exc.value.code == "reason_required"
+    assert Objection.objects.get(pk=objection.pk).status == Objection.Status.PENDING
+    services.objection_handle(objection=objection, upheld=True, outcome="经核实属实", actor=city)
+    row = Objection.objects.get(pk=objection.pk)
+    assert (row.status, row.outcome, row.handled_by) == ("upheld", "经核实属实", city)
+    assert row.handled_at is not None
+    event = AuditEvent.objects.get(action="certification.objection.uphold")
+    assert event.before == {"status": "pending", "outcome": ""}
+    assert event.after["status"] == "upheld" and event.after["outcome"] == "经核实属实"
+    assert Application.objects.get(pk=app.pk).status == Application.Status.REMOVED
+    with pytest.raises(TransitionConflict) as exc:
+        services.objection_handle(objection=objection, upheld=False, outcome="再议", actor=city)
+    assert exc.value.code == "transition_not_allowed"
