@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 RATE: dict[str, Any] = {"max_digits": 6, "decimal_places": 3}
@@ -192,7 +193,7 @@ class Engagement(models.Model):
         TAKEN_UP = "taken_up", _("Taken up")
         GRANTED = "granted", _("Credit granted")
         DISBURSED = "disbursed", _("Disbursed")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("credit", "Declined")
         WITHDRAWN = "withdrawn", _("Consent withdrawn")
 
     demand = models.ForeignKey(
@@ -224,7 +225,9 @@ class Engagement(models.Model):
     granted_on = models.DateField(_("granted on"), null=True, blank=True)
     disbursed_yuan = models.DecimalField(_("disbursed (yuan)"), **MONEY, null=True, blank=True)
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
-    decline_code = models.CharField(_("decline reason"), max_length=30, blank=True)
+    decline_code = models.CharField(
+        pgettext_lazy("credit", "decline reason"), max_length=30, blank=True
+    )
     last_reason = models.CharField(_("reason"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     product = models.ForeignKey(

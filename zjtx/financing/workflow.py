@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zjtx.accounts.models import Role
 from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
@@ -318,7 +319,7 @@ ENGAGEMENT = Workflow(
             frozenset({E.CONSENTED, E.TAKEN_UP}),
             E.DECLINED,
             frozenset({Role.BANK}),
-            _("Decline"),
+            pgettext_lazy("credit", "Decline"),
             needs_reason=True,
             reasons=DECLINE_REASONS,
             effects=(stamp_decline,),
