@@ -7,6 +7,11 @@ class ServicedeskConfig(AppConfig):
     label = "servicedesk"
     verbose_name = _("Enterprise service centre")
 
+    def ready(self) -> None:
+        from . import worklist
+
+        worklist.register()
+
 
 # Sidebar labels (zjtx/core/nav.py) whose Chinese lives in this app's catalogue.
 NAV_LABELS = (
