@@ -18,6 +18,7 @@ from zjtx.accounts.models import Role
 from zjtx.core.errors import DomainError
 from zjtx.core.money import yuan_to_wan
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
+from zjtx.servicedesk.selectors import events_attended_by
 
 from . import selectors, services
 from .forms import (
@@ -213,6 +214,7 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, A
         "financial_rows": selectors.financial_rows(enterprise),
         "ip_assets": selectors.ip_assets_of(enterprise),
         "honours": selectors.honours_of(enterprise),
+        "events_attended": events_attended_by(enterprise=enterprise, user=user),
         "size": selectors.enterprise_size_class(enterprise),
         "can_edit": staff or (own and enterprise.status == Enterprise.Status.VERIFIED),
         "can_assign": user.role == Role.CITY_OFFICER,

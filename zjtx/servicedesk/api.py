@@ -185,6 +185,19 @@ class ServiceRegistrationOut(Schema):
     token: str
 
 
+class EventRatingIn(Schema):
+    model_config = FORBID_EXTRA
+    score: int
+    comment: str = ""
+
+
+class EventRatingOut(Schema):
+    event: int
+    enterprise: int
+    score: int
+    comment: str
+
+
 class ServiceStatsRowOut(Schema):
     key: str
     label: str
@@ -546,6 +559,24 @@ def event_register(
         "enterprise": reg.enterprise_id,
         "attendee": reg.attendee,
         "token": reg.token,
+    }
+
+
+@router.post(
+    "/services/events/{event_id}/ratings",
+    response={201: EventRatingOut, **ERRORS},
+    url_name="services-event-rating",
+)
+def event_rating(request: HttpRequest, event_id: int, payload: EventRatingIn) -> tuple[int, Any]:
+    event = selectors.event_get(user=request.user, pk=event_id)
+    reg = event_services.event_rate(
+        event=event, actor=request.user, score=payload.score, comment=payload.comment
+    )
+    return 201, {
+        "event": reg.event_id,
+        "enterprise": reg.enterprise_id,
+        "score": reg.score,
+        "comment": reg.comment,
     }
 
 

@@ -21,6 +21,8 @@ class ServiceErrorCode(StrEnum):
     ALREADY_REGISTERED = "already_registered"
     NOT_REGISTERED = "not_registered"
     FORBIDDEN = "forbidden"
+    GUIDE_EXISTS = "guide_exists"
+    EVENT_ALREADY_RATED = "event_already_rated"
 
 
 class ServiceError(DomainError):

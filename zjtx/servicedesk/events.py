@@ -154,7 +154,7 @@ def event_check_in(*, token: str, actor: Any) -> EventRegistration:
 def event_rate(
     *, event: ServiceEvent, actor: Any, score: int, comment: str = ""
 ) -> EventRegistration:
-    """An enterprise that attended scores the event 1–5."""
+    """An enterprise that attended scores the event 1–5, once."""
     if getattr(actor, "role", "") != Role.ENTERPRISE:
         raise NotFound("not_found", _("Not found."))
     registration = (
@@ -172,9 +172,25 @@ def event_rate(
             _("Give a score from 1 to 5."),
             {"score": _("Not in the list")},
         )
+    if len(comment or "") > 500:
+        raise ServiceError(
+            ServiceErrorCode.INVALID_INPUT,
+            _("The request has invalid fields."),
+            {"comment": _("The comment is at most 500 characters.")},
+        )
+    if registration.score is not None:
+        raise ServiceConflict(
+            ServiceErrorCode.EVENT_ALREADY_RATED, _("The enterprise has already rated this event.")
+        )
     registration.score = score
     registration.comment = (comment or "").strip()[:500]
     registration.save(update_fields=["score", "comment"])
+    audit_record(
+        actor=actor,
+        action="servicedesk.event.rate",
+        obj=event,
+        after={"enterprise": registration.enterprise_id, "score": score},
+    )
     return registration
 
 

@@ -536,6 +536,8 @@ class Article(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     program_id = models.CharField(_("policy program"), max_length=80, blank=True, db_index=True)
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    # Policy program ids an article explains (a guide's own package is `program_id`).
+    linked_programs = models.JSONField(_("linked policy packages"), default=list, blank=True)
     # 申兑指南 fields (who, conditions, amount, materials, time limit, office and phone).
     who = models.CharField(_("who may apply"), max_length=500, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)

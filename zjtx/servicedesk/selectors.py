@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import scope_enterprise_qs
 from zjtx.core.errors import DomainError
 from zjtx.core.models import WorkflowClock
 
@@ -22,6 +23,7 @@ from .models import (
     Article,
     CategorySla,
     ClusterTown,
+    EventRegistration,
     ExtensionRequest,
     ProviderListing,
     ServiceEvent,
@@ -183,6 +185,26 @@ def event_get(*, user: Any, pk: int) -> ServiceEvent:
     if found is None:
         raise Http404
     return found
+
+
+def events_attended_by(*, enterprise: Any, user: Any) -> list[EventRegistration]:
+    """The events `enterprise` checked in to, for its profile page (二(八) manager training).
+
+    Scoped like the enterprise page: the enterprise itself, its unit's officers and the city;
+    anyone else gets an empty list.
+    """
+    if not _active(user) or user.role not in (
+        Role.CITY_OFFICER,
+        Role.UNIT_OFFICER,
+        Role.ENTERPRISE,
+    ):
+        return []
+    qs = EventRegistration.objects.filter(enterprise_id=enterprise.pk, checked_in_at__isnull=False)
+    return list(
+        scope_enterprise_qs(qs, user, via="enterprise__")
+        .select_related("event", "event__provider")
+        .order_by("-event__starts_at", "-id")[:200]
+    )
 
 
 def sla_list() -> QuerySet[CategorySla]:

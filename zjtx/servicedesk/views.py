@@ -25,8 +25,8 @@ from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.partners.models import ServiceProvider
 
 from . import events as event_services
+from . import knowledge, selectors, services, stats
 from . import providers as provider_services
-from . import selectors, services, stats
 from .models import (
     Article,
     Category,
@@ -650,6 +650,89 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "servicedesk/article.html", {"article": get_object_or_404(Article, pk=pk)}
+    )
+
+
+@login_required
+def article_manage(request: HttpRequest) -> HttpResponse:
+    """The city's maintenance list: every article and guide with its edit link."""
+    if not knowledge.may_maintain(request.user):
+        raise Http404
+    return render(
+        request,
+        "servicedesk/article_manage.html",
+        {"articles": selectors.article_list().order_by("kind", "program_id", "title")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def article_edit(request: HttpRequest, pk: int | None = None, kind: str = "") -> HttpResponse:
+    """Create or edit a knowledge article or a 申兑指南 (the city only)."""
+    if not knowledge.may_maintain(request.user):
+        raise Http404
+    article = get_object_or_404(Article, pk=pk) if pk is not None else None
+    kind = article.kind if article is not None else kind
+    if kind not in Article.Kind.values:
+        raise Http404
+    names = ("title", "body", "category", "keywords", "program_id", *knowledge.GUIDE_FIELDS)
+    values: dict[str, Any] = {name: getattr(article, name, "") for name in names}
+    values["linked_programs"] = list(getattr(article, "linked_programs", None) or [])
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        post = request.POST
+        values = {name: post.get(name, "") for name in names}
+        values["linked_programs"] = post.getlist("linked_programs")
+        try:
+            if kind == Article.Kind.GUIDE:
+                saved = knowledge.guide_save(
+                    actor=request.user,
+                    guide=article,
+                    program_id=post.get("program_id", ""),
+                    title=post.get("title", ""),
+                    body=post.get("body", ""),
+                    values={name: post.get(name, "") for name in knowledge.GUIDE_FIELDS},
+                )
+            else:
+                saved = knowledge.article_save(
+                    actor=request.user,
+                    article=article,
+                    title=post.get("title", ""),
+                    body=post.get("body", ""),
+                    category=post.get("category", ""),
+                    keywords=post.get("keywords", ""),
+                    linked_programs=post.getlist("linked_programs"),
+                )
+        except DomainError as error:
+            messages.error(request, error.message)
+            errors = error.fields
+        else:
+            messages.success(request, _("The knowledge base was updated."))
+            return redirect("servicedesk:article", pk=saved.pk)
+    from zjtx.policy.selectors import program_list
+
+    return render(
+        request,
+        "servicedesk/article_form.html",
+        {
+            "article": article,
+            "kind": kind,
+            "values": values,
+            "errors": errors,
+            "categories": Category.choices,
+            "programs": program_list(),
+            "guide_fields": [
+                {
+                    "name": name,
+                    "label": getattr(Article._meta.get_field(name), "verbose_name", name),
+                    "long": name in ("conditions", "materials"),
+                    "value": values.get(name, ""),
+                    "error": errors.get(name, ""),
+                }
+                for name in knowledge.GUIDE_FIELDS
+            ],
+        },
+        status=400 if errors else 200,
     )
 
 
