@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.accounts.models import Role
@@ -358,9 +359,9 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         rows = []
     if request.GET.get("format") == "xlsx":
         headers = [
-            _("Group"),
+            pgettext("figures", "Group"),
             _("Filed"),
-            _("Open"),
+            pgettext("requests", "Open"),
             _("Resolved"),
             _("Accepted on time (%)"),
             _("Replied on time (%)"),
