@@ -29,7 +29,14 @@ from zjtx.accounts.models import Role
 from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
 
 from .errors import CertificationError
-from .models import Application, ApplicationEvent, ExpertAssignment, Objection, Round
+from .models import (
+    Application,
+    ApplicationEvent,
+    ChangeReport,
+    ExpertAssignment,
+    Objection,
+    Round,
+)
 
 if TYPE_CHECKING:
     from .models import Notice
@@ -714,6 +721,48 @@ OBJECTION = Workflow(
         ),
     },
     waiting_for={OS.PENDING: Role.CITY_OFFICER},
+    audited_fields=("outcome",),
+)
+
+
+# ------------------------------------------------------------------ major-change reports
+
+
+def record_handling(step: Step) -> None:
+    step.obj.outcome = step.reason
+    step.obj.handled_by = step.actor
+    step.details["application"] = step.obj.application_id
+
+
+CS = ChangeReport.Status
+
+# The city officer acknowledges a reported change, or flags the certification for re-review;
+# either way with a written outcome (`outcome_recorded`).
+CHANGE_REPORT = Workflow(
+    name="certification.change_report",
+    model=ChangeReport,
+    states=dict(CS.choices),
+    transitions={
+        "acknowledge": Transition(
+            frozenset({CS.PENDING}),
+            CS.ACKNOWLEDGED,
+            CITY,
+            _("Acknowledge the change"),
+            guards=(outcome_recorded,),
+            effects=(record_handling,),
+            style="success",
+        ),
+        "flag_review": Transition(
+            frozenset({CS.PENDING}),
+            CS.REVIEW_NEEDED,
+            CITY,
+            _("Flag for re-review"),
+            guards=(outcome_recorded,),
+            effects=(record_handling,),
+            style="outline-warning",
+        ),
+    },
+    waiting_for={CS.PENDING: Role.CITY_OFFICER},
     audited_fields=("outcome",),
 )
 

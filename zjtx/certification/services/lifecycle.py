@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zjtx.core.audit import audit_record
 from zjtx.core.docnumbers import counter_next, document_number_issue
 from zjtx.core.errors import Conflict, DomainError, NotFound
-from zjtx.core.workflow import WorkflowError, guard_failure
+from zjtx.core.workflow import WorkflowError, guard_failure, run
 from zjtx.policy.selectors import programs_evaluate
 
 from .. import permissions
@@ -30,6 +30,7 @@ from ..models import (
 from ..notices_text import expiry_notify
 from ..workflow import (
     APPLICATION,
+    CHANGE_REPORT,
     REMINDER_DAYS,
     issue_date_failure,
 )
@@ -268,18 +269,6 @@ def change_report_handle(
 ) -> ChangeReport:
     """The city officer acknowledges a change, or flags it for re-review, with a recorded outcome."""
     _require_city(actor)
-    row = ChangeReport.objects.select_for_update().get(pk=report.pk)
-    if row.status != ChangeReport.Status.PENDING:
-        raise TransitionNotAllowed("already_handled", _("The report was already handled."))
-    if not outcome.strip():
-        raise CertificationError(
-            "reason_required", _("Record the outcome."), {"outcome": _("Required")}
-        )
-    row.status = (
-        ChangeReport.Status.REVIEW_NEEDED if needs_review else ChangeReport.Status.ACKNOWLEDGED
-    )
-    row.outcome = outcome.strip()
-    row.handled_by = actor
-    row.save(update_fields=["status", "outcome", "handled_by"])
-    _audit(actor, "change_report_handle", row.application, after={"status": row.status})
+    action = "flag_review" if needs_review else "acknowledge"
+    row: ChangeReport = run(CHANGE_REPORT, report, action, actor=actor, reason=outcome)
     return row

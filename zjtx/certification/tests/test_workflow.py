@@ -12,6 +12,7 @@ from zjtx.certification import services, worklist
 from zjtx.certification.models import (
     Application,
     ApplicationEvent,
+    ChangeReport,
     ExpertAssignment,
     Objection,
     Round,
@@ -19,6 +20,7 @@ from zjtx.certification.models import (
 from zjtx.certification.workflow import (
     APPLICATION,
     ASSIGNMENT,
+    CHANGE_REPORT,
     OBJECTION,
     ROUND,
     SCORING_DAYS,
@@ -385,3 +387,45 @@ def test_an_objection_outcome_runs_through_the_engine(
     with pytest.raises(TransitionConflict) as exc:
         services.objection_handle(objection=objection, upheld=False, outcome="再议", actor=city)
     assert exc.value.code == "transition_not_allowed"
+
+
+# ------------------------------------------------------------------ major-change reports
+
+
+CHANGE_REPORT_CASES = [
+    ("pending", "acknowledge", "city_officer", None),
+    ("pending", "flag_review", "city_officer", None),
+    ("pending", "acknowledge", "enterprise", E.ROLE_NOT_ALLOWED),
+    ("acknowledged", "flag_review", "city_officer", E.TRANSITION_NOT_ALLOWED),
+    ("review_needed", "acknowledge", "city_officer", E.TRANSITION_NOT_ALLOWED),
+]
+
+
+@pytest.mark.parametrize(("state", "action", "role", "expected"), CHANGE_REPORT_CASES)
+def test_the_change_report_table(state, action, role, expected):
+    assert refusal(CHANGE_REPORT, state, action, role) == expected
+
+
+@pytestmark_db
+def test_handling_a_change_report_runs_through_the_engine(submitted, city):
+    report = ChangeReport.objects.create(
+        application=submitted,
+        kind=ChangeReport.Kind.MOVE,
+        occurred_on=timezone.localdate(),
+        description="迁址",
+    )
+    with pytest.raises(WorkflowError) as exc:
+        services.change_report_handle(report=report, actor=city, needs_review=True, outcome="")
+    assert exc.value.code == "reason_required"
+    handled = services.change_report_handle(
+        report=report, actor=city, needs_review=True, outcome="迁出本市，需复核"
+    )
+    assert handled.status == ChangeReport.Status.REVIEW_NEEDED
+    row = ChangeReport.objects.get(pk=report.pk)
+    assert (row.outcome, row.handled_by) == ("迁出本市，需复核", city)
+    event = AuditEvent.objects.get(action="certification.change_report.flag_review")
+    assert event.before == {"status": "pending", "outcome": ""}
+    assert event.after["status"] == "review_needed"
+    assert event.after["application"] == submitted.pk
+    with pytest.raises(TransitionConflict):
+        services.change_report_handle(report=report, actor=city, needs_review=False, outcome="x")
