@@ -1,11 +1,18 @@
-"""Reporting period workflow as data, run by the one engine (zjtx/core/workflow.py).
+"""Reporting period and early-warning workflows as data, run by the one engine
+(zjtx/core/workflow.py).
 
 open -> locked by the city (no upload may change the period afterwards); locked -> open again
 only with a written reason, which drops the units' confirmations (留痕, DOMAIN.md §9). A unit's
 confirmation of its data is a record of its own (UnitPeriodConfirmation), not a status.
+
+An early warning's follow-up task is open until its unit officer (or the city) closes it with a
+written note. A re-run of the rules that no longer finds the warning deletes the open row (it
+was never a task anyone acted on); closed tasks are never touched by a re-run.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from zjtx.accounts.models import Role
 from zjtx.core.workflow import GuardFailure, Step, Transition, Workflow
 
-from .models import ReportingPeriod, UnitPeriodConfirmation
+from .models import MonitoringWarning, ReportingPeriod, UnitPeriodConfirmation
 
 Status = ReportingPeriod.Status
 UNLOCK_REASON_MIN = 4
@@ -88,4 +95,57 @@ REPORTING_PERIOD = Workflow(
     },
     waiting_for={Status.OPEN: Role.UNIT_OFFICER, Status.LOCKED: Role.CITY_OFFICER},
     notify=notify_units,
+)
+
+
+# ------------------------------------------------------------------ early-warning follow-up
+
+W = MonitoringWarning.Status
+NOTE_MIN = 4
+NOTE_MAX = 2000
+
+
+def warning_in_scope(actor: Any, warning: MonitoringWarning) -> bool:
+    """The city sees every warning; a unit officer only its own unit's."""
+    if actor.has_role(Role.CITY_OFFICER):
+        return True
+    return bool(actor.has_role(Role.UNIT_OFFICER) and actor.unit_id == warning.unit_id)
+
+
+def note_written(step: Step) -> GuardFailure | None:
+    """Closing says what was done, in at least a few characters."""
+    if len(step.reason) < NOTE_MIN:
+        return GuardFailure(
+            "note_required",
+            _("Write what was done about this warning (at least 4 characters)."),
+            {"note": _("This field is required.")},
+        )
+    return None
+
+
+def stamp_close(step: Step) -> None:
+    step.obj.note = step.reason[:NOTE_MAX]
+    step.obj.closed_by = step.actor
+    step.obj.closed_at = step.now
+
+
+WARNING = Workflow(
+    name="monitoring.warning",
+    model=MonitoringWarning,
+    states=dict(W.choices),
+    transitions={
+        # The written note is checked by `note_written` (field "note", as the form names it).
+        "close": Transition(
+            frozenset({W.OPEN}),
+            W.CLOSED,
+            frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER}),
+            _("Close the follow-up task"),
+            guards=(note_written,),
+            effects=(stamp_close,),
+            style="outline-success",
+        ),
+    },
+    waiting_for={W.OPEN: Role.UNIT_OFFICER},
+    in_scope=warning_in_scope,
+    audited_fields=("note",),
 )

@@ -10,10 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, to_jsonable
+from zjtx.core.workflow import run
 
-from ..errors import MonitoringConflict, MonitoringError, MonitoringNotFound
 from ..models import (
     LEVEL_ORDER,
     Indicator,
@@ -23,6 +22,7 @@ from ..models import (
     ReportingPeriod,
     WarningRule,
 )
+from ..workflow import WARNING
 from .periods import PeriodRef, month_end
 
 THRESHOLDS_PROGRAM = "wuhu.monitoring_warnings"
@@ -368,34 +368,8 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
 
 def warning_close(*, actor: Any, warning: MonitoringWarning, note: str) -> MonitoringWarning:
     """The unit officer (or the city) closes the follow-up task with a written note."""
-    if not (
-        actor.has_role(Role.CITY_OFFICER)
-        or (actor.has_role(Role.UNIT_OFFICER) and actor.unit_id == warning.unit_id)
-    ):
-        raise MonitoringNotFound("not_found", _("Not found."))
-    note = (note or "").strip()
-    if len(note) < 4:
-        raise MonitoringError(
-            "note_required",
-            _("Write what was done about this warning (at least 4 characters)."),
-            {"note": _("This field is required.")},
-        )
-    if warning.status == MonitoringWarning.Status.CLOSED:
-        raise MonitoringConflict("already_closed", _("This follow-up task is already closed."))
-    with transaction.atomic():
-        warning.status = MonitoringWarning.Status.CLOSED
-        warning.note = note[:2000]
-        warning.closed_by = actor
-        warning.closed_at = timezone.now()
-        warning.save(update_fields=["status", "note", "closed_by", "closed_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="monitoring.warning.close",
-            obj=warning,
-            before={"status": "open"},
-            after={"status": "closed", "note": warning.note},
-        )
-    return warning
+    closed: MonitoringWarning = run(WARNING, warning, "close", actor=actor, reason=note)
+    return closed
 
 
 WHATIF_LIST_LIMIT = 100

@@ -1,4 +1,4 @@
-"""The reporting period workflow: its table (pure) and its run through the engine."""
+"""The monitoring workflows (period, early warning): tables (pure) and runs through the engine."""
 
 from __future__ import annotations
 
@@ -6,12 +6,18 @@ from unittest import mock
 
 import pytest
 
+from zjtx.core.errors import NotFound
 from zjtx.core.models import AuditEvent, Notification
 from zjtx.core.tests.workflow_table import refusal
 from zjtx.core.workflow import WorkflowError, WorkflowErrorCode
 from zjtx.monitoring import services
-from zjtx.monitoring.models import ReportingPeriod, UnitPeriodConfirmation
-from zjtx.monitoring.workflow import REPORTING_PERIOD
+from zjtx.monitoring.models import (
+    MonitoringWarning,
+    ReportingPeriod,
+    UnitPeriodConfirmation,
+    WarningRule,
+)
+from zjtx.monitoring.workflow import REPORTING_PERIOD, WARNING
 
 from .conftest import PERIOD
 
@@ -85,3 +91,47 @@ def test_unlock_needs_a_real_reason_drops_confirmations_and_tells_the_units_afte
     for callback in callbacks:
         callback()
     assert Notification.objects.get(recipient=unit_officer).body == "企业更正数据"
+
+
+# ------------------------------------------------------------------ early-warning follow-up
+
+WARNING_CASES = [
+    ("open", "close", "unit_officer", "已走访企业", None),
+    ("open", "close", "city_officer", "已走访企业", None),
+    ("open", "close", "enterprise", "已走访企业", E.ROLE_NOT_ALLOWED),
+    ("closed", "close", "unit_officer", "已走访企业", E.TRANSITION_NOT_ALLOWED),
+    ("open", "reopen", "unit_officer", "", E.UNKNOWN_ACTION),
+]
+
+
+@pytest.mark.parametrize(("state", "action", "role", "reason", "expected"), WARNING_CASES)
+def test_the_warning_table(state, action, role, reason, expected):
+    assert refusal(WARNING, state, action, role, reason) == expected
+
+
+def test_closing_a_warning_runs_through_the_engine(city, unit_officer, other_unit_officer, firms):
+    from datetime import date
+
+    period = services.period_open(actor=city, code=PERIOD)
+    rule = WarningRule.objects.create(
+        code="revenue_yoy", yellow=10, orange=20, red=40, valid_from=date(2020, 1, 1)
+    )
+    firm = firms["a"]
+    warning = MonitoringWarning.objects.create(
+        enterprise=firm, unit=firm.unit, period=period, rule=rule, level="orange", explanation="x"
+    )
+    with pytest.raises(NotFound):
+        services.warning_close(actor=other_unit_officer, warning=warning, note="已走访企业")
+    with pytest.raises(WorkflowError) as err:
+        services.warning_close(actor=unit_officer, warning=warning, note=" 已 ")
+    assert err.value.code == "note_required"
+    services.warning_close(actor=unit_officer, warning=warning, note="已走访企业，系季节性")
+    row = MonitoringWarning.objects.get(pk=warning.pk)
+    assert (row.status, row.closed_by, row.note) == ("closed", unit_officer, "已走访企业，系季节性")
+    assert row.closed_at is not None
+    event = AuditEvent.objects.get(action="monitoring.warning.close")
+    assert event.before == {"status": "open", "note": ""}
+    assert (event.after["status"], event.after["note"]) == ("closed", "已走访企业，系季节性")
+    with pytest.raises(WorkflowError) as err:
+        services.warning_close(actor=city, warning=warning, note="再次关闭")
+    assert err.value.code == "transition_not_allowed" and err.value.status == 409
