@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import Forbidden, NotFound
 from zjtx.core.money import MoneyError, parse_yuan
@@ -55,13 +56,14 @@ def _money(value: Any, field: str) -> Decimal:
 
 
 def _require_enterprise(actor: Any, enterprise_id: int) -> None:
-    if getattr(actor, "role", None) != Role.ENTERPRISE or actor.enterprise_id != enterprise_id:
+    """Another enterprise's objects do not exist for the actor (404)."""
+    require_role(actor, Role.ENTERPRISE, hide=True)
+    if actor.enterprise_id != enterprise_id:
         raise NotFound("not_found", _("Not found."))
 
 
 def _require_city(actor: Any, what: str) -> None:
-    if getattr(actor, "role", None) != Role.CITY_OFFICER:
-        raise Forbidden("forbidden", what)
+    require_role(actor, Role.CITY_OFFICER, message=what)
 
 
 # ------------------------------------------------------------------ settings
@@ -514,7 +516,8 @@ def product_save(
     *, fields: Mapping[str, Any], actor: Any, product: Product | None = None
 ) -> Product:
     """A bank user drafts or corrects a product of its own institution (maker)."""
-    if getattr(actor, "role", None) != Role.BANK or not actor.institution_id:
+    require_role(actor, Role.BANK, message=_("Only a bank user maintains products."))
+    if not actor.institution_id:
         raise Forbidden("forbidden", _("Only a bank user maintains products."))
     clean = _clean_product(fields)
     if product is None:

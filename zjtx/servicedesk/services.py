@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import NotFound
 from zjtx.core.files import sniff_document, store_upload
@@ -323,9 +324,8 @@ def request_route(
 ) -> ServiceRequest:
     """派单: hand an open request to the unit, the city or a provider, always with a reason."""
     locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-    role = getattr(actor, "role", "")
-    if role not in (Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.PROVIDER):
-        raise NotFound("not_found", _("Not found."))
+    require_role(actor, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.PROVIDER, hide=True)
+    role = actor.role
     if not SERVICE_REQUEST.in_scope or not SERVICE_REQUEST.in_scope(actor, locked):
         raise NotFound("not_found", _("Not found."))
     if role != Role.CITY_OFFICER and locked.handler != role:

@@ -271,3 +271,23 @@ def test_a_receivable_is_confirmed_only_by_the_debtor_and_then_backs_a_demand(fi
     )
     assert demand.receivable_id == receivable.pk
     assert Demand.objects.count() == 1
+
+
+def test_role_checks_go_through_the_one_require_role(fin):
+    """A deactivated account keeps its role but acts as nobody: 403 for the city's settings,
+    404 for an enterprise's own objects, as `zjtx.accounts.scoping.require_role` decides."""
+    from zjtx.core.errors import Forbidden, NotFound
+
+    city, ent = fin["city"], fin["ent"]
+    city.is_active = ent.is_active = False
+    with pytest.raises(Forbidden) as exc:
+        services.settings_set(takeup_working_days=3, actor=city)
+    assert exc.value.code == "forbidden"
+    with pytest.raises(NotFound):
+        services.demand_publish(enterprise=fin["firm"], fields=demand_fields(), actor=ent)
+    with pytest.raises(Forbidden):
+        services.settings_set(takeup_working_days=3, actor=fin["unit"])
+    with pytest.raises(NotFound):
+        services.demand_publish(
+            enterprise=fin["firm"], fields=demand_fields(), actor=fin["other_ent"]
+        )
