@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import NotFound
 
@@ -39,8 +40,7 @@ def may_maintain(actor: Any) -> bool:
 
 
 def _require(actor: Any) -> None:
-    if not may_maintain(actor):
-        raise NotFound("not_found", _("Not found."))
+    require_role(actor, Role.CITY_OFFICER, hide=True)
 
 
 def _program_ids() -> set[str]:

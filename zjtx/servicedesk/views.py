@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
 from zjtx.core.workflow import actions_for
@@ -49,8 +50,7 @@ def _role(request: HttpRequest) -> str:
 
 
 def _require(request: HttpRequest, *roles: str) -> None:
-    if _role(request) not in roles:
-        raise Http404
+    require_role(request.user, *roles, hide=True)
 
 
 # ------------------------------------------------------------------ requests
