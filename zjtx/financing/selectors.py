@@ -7,6 +7,7 @@ only its own engagement on a demand, never another bank's outcome.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -92,6 +93,38 @@ def demand_get(*, user: Any, pk: int) -> Demand:
 def engagements_of(*, user: Any, demand: Demand) -> list[Engagement]:
     """The engagements on `demand` the user may see (a bank: only its own)."""
     return list(engagement_list_for(user=user).filter(demand=demand).order_by("institution__name"))
+
+
+@dataclass(frozen=True)
+class BankProgress:
+    """One bank's step on one demand, for the demand lists."""
+
+    bank: str
+    status: str
+    label: str
+    due_on: date | None
+
+
+def progress_by_demand(*, user: Any, demands: list[Demand]) -> dict[int, list[BankProgress]]:
+    """Each listed demand's banks and their steps, as `user` may see them (a bank: only its
+    own), with the running take-up due date; two queries for the whole list."""
+    engagements = list(
+        engagement_list_for(user=user)
+        .filter(demand_id__in=[d.pk for d in demands])
+        .order_by("institution__name")
+    )
+    due = take_up_due(engagements)
+    out: dict[int, list[BankProgress]] = {}
+    for e in engagements:
+        out.setdefault(e.demand_id, []).append(
+            BankProgress(
+                bank=e.institution.short_name or e.institution.name,
+                status=e.status,
+                label=str(e.get_status_display()),
+                due_on=due.get(e.pk),
+            )
+        )
+    return out
 
 
 def engagement_for_bank(*, user: Any, demand: Demand) -> Engagement:

@@ -39,6 +39,9 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     status = request.GET.get("status") or None
     demands = list(selectors.demand_list_for(user=user, status=status)[:300])
+    progress = selectors.progress_by_demand(user=user, demands=demands)
+    for demand in demands:
+        demand.progress = progress.get(demand.pk, [])  # type: ignore[attr-defined]
     return render(
         request,
         "financing/list.html",

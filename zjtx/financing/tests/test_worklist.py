@@ -129,3 +129,26 @@ def test_city_reviews_submitted_products_and_bank_fixes_returned_ones(fin, fin_p
     assert _groups(fin["city"]) == {}
     assert _groups(fin["bank_hs"]) == {"Products returned by the city for correction": 1}
     assert _groups(fin["bank_yz"]) == {}
+
+
+def test_demand_lists_show_each_banks_progress_as_the_reader_may_see_it(fin, make_demand, login):
+    demand = make_demand(banks=("hs", "yz"))
+    engagement = Engagement.objects.get(demand=demand, institution=fin["hs"])
+    due = _takeup_due(engagement).strftime("%Y-%m-%d")
+    services.engagement_transition(engagement=engagement, action="take_up", actor=fin["bank_hs"])
+
+    def page(user: Any) -> str:
+        response = login(user).get("/financing/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    owner = page(fin["ent"])
+    assert "银行办理进度" in owner
+    hs, yz = fin["hs"].short_name or fin["hs"].name, fin["yz"].short_name or fin["yz"].name
+    assert f"{hs}：" in owner and f"{yz}：" in owner
+    assert "已受理" in owner and "待受理" in owner
+
+    # A bank sees only its own step, never the other bank's name.
+    other_bank = page(fin["bank_yz"])
+    assert "待受理" in other_bank and f"{hs}：" not in other_bank and "已受理" not in other_bank
+    assert f"{due} 前受理" in other_bank  # its own take-up clock, consented the same day
