@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -311,7 +312,12 @@ def extension_decide(request: HttpRequest, ext_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The extension request was decided."))
-    return redirect(request.POST.get("next") or reverse("servicedesk:overdue"))
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("servicedesk:overdue")
+    return redirect(target)
 
 
 @require_POST

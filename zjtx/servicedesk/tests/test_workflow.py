@@ -281,3 +281,19 @@ def test_complaints_go_to_the_city_by_default(file_request):
     req = file_request(today=FILED, category="complaint")
     assert req.handler == "city_officer"
     assert ServiceRequest.objects.get(pk=req.pk).events.get().reason.startswith("")
+
+
+def test_deciding_an_extension_never_redirects_off_site(client, login, file_request, people):
+    req = file_request()
+    ext = services.extension_request(request=req, reason="需协调土地指标", actor=people["unit"])
+    login(people["city"])
+    url = f"/services/extensions/{ext.pk}/"
+    response = client.post(url, {"decision": "approve", "next": "https://evil.example/x"})
+    assert response.status_code == 302 and response["Location"] == "/services/overdue/"
+    other = services.extension_request(
+        request=file_request(), reason="需协调用电指标", actor=people["unit"]
+    )
+    response = client.post(
+        f"/services/extensions/{other.pk}/", {"decision": "approve", "next": f"/services/{req.pk}/"}
+    )
+    assert response["Location"] == f"/services/{req.pk}/"
