@@ -88,12 +88,16 @@ def internal_error(request, exc: Exception):
 
 def _register_routers() -> None:
     from zjtx.accounts.api import router as accounts_router
+    from zjtx.assessment.api import router as assessment_router
     from zjtx.certification.api import router as certification_router
+    from zjtx.cultivation.api import router as cultivation_router
     from zjtx.enterprises.api import router as enterprises_router
     from zjtx.financing.api import router as financing_router
     from zjtx.monitoring.api import router as monitoring_router
     from zjtx.policy.api import router as policy_router
+    from zjtx.portal.api import router as portal_router
     from zjtx.reference.api import router as reference_router
+    from zjtx.reports.api import router as reports_router
     from zjtx.servicedesk.api import router as servicedesk_router
     from zjtx.subsidies.api import router as subsidies_router
 
@@ -106,6 +110,10 @@ def _register_routers() -> None:
     api.add_router("/", subsidies_router)
     api.add_router("/", financing_router)
     api.add_router("/", servicedesk_router)
+    api.add_router("/", cultivation_router)
+    api.add_router("/", assessment_router)
+    api.add_router("/", reports_router)
+    api.add_router("/", portal_router)
 
 
 _register_routers()

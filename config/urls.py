@@ -16,6 +16,10 @@ urlpatterns = [
     path("subsidies/", include("zjtx.subsidies.urls")),
     path("financing/", include("zjtx.financing.urls")),
     path("services/", include("zjtx.servicedesk.urls")),
+    path("cultivation/", include("zjtx.cultivation.urls")),
+    path("assessment/", include("zjtx.assessment.urls")),
+    path("reports/", include("zjtx.reports.urls")),
+    path("portal/", include("zjtx.portal.urls")),
     path("", include("zjtx.core.urls")),
 ]
 

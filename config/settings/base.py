@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "zjtx.subsidies",
     "zjtx.financing",
     "zjtx.servicedesk",
+    "zjtx.cultivation",
+    "zjtx.assessment",
+    "zjtx.reports",
+    "zjtx.portal",
 ]
 
 MIDDLEWARE = [

@@ -130,6 +130,30 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        _("Cultivation and assessment"),
+        (
+            _i(_("My tiers"), "cultivation:mine", {ENT}, "ladder"),
+            _i(_("Gradient pools"), "cultivation:pools", {CITY, UNIT}, "layers"),
+            _i(_("Pool changes"), "cultivation:changes", {CITY, UNIT}, "arrow-left-right"),
+            _i(_("Candidate runs"), "cultivation:candidates", {CITY, UNIT}, "funnel"),
+            _i(_("Targets"), "cultivation:targets", {CITY, UNIT}, "bullseye"),
+            _i(_("Talent"), "cultivation:talent", {CITY, UNIT, ENT}, "mortarboard"),
+            _i(_("Unit assessment"), "assessment:runs", {CITY, UNIT}, "trophy"),
+            _i(_("Assessment schemes"), "assessment:schemes", {CITY}, "list-check"),
+        ),
+    ),
+    NavSection(
+        _("Reports and dashboards"),
+        (
+            _i(_("Leadership dashboard"), "reports:dashboard", {CITY, UNIT}, "speedometer2"),
+            _i(_("Meeting-room screen"), "reports:screen", {CITY}, "display"),
+            _i(_("Annual reports"), "reports:annual", {CITY, UNIT}, "file-earmark-richtext"),
+            _i(_("Benchmarking"), "reports:benchmark", {CITY, UNIT, ENT}, "bar-chart-steps"),
+            _i(_("Background jobs"), "core:jobs", {CITY, UNIT, SYS}, "hourglass"),
+            _i(_("Portal content"), "portal:manage", {CITY}, "globe"),
+        ),
+    ),
+    NavSection(
         _("Reference data"),
         (
             _i(_("Assessment units"), "reference:units", {CITY, UNIT, SYS}, "map"),

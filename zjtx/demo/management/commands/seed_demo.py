@@ -8,7 +8,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from zjtx.demo import financing, programme, seeding, servicedesk
+from zjtx.demo import (
+    assessment,
+    cultivation,
+    financing,
+    portal,
+    programme,
+    reports,
+    seeding,
+    servicedesk,
+)
 
 
 class Command(BaseCommand):
@@ -32,6 +41,10 @@ class Command(BaseCommand):
         extra = programme.ensure_programme_data()
         servicedesk.ensure_servicedesk_data(seed=options["seed"])
         financing.ensure_financing_data(seed=options["seed"])
+        cultivation.ensure_cultivation_data(seed=options["seed"])
+        assessment.ensure_assessment_data(seed=options["seed"])
+        portal.ensure_portal_data(seed=options["seed"])
+        reports.ensure_reports_data(seed=options["seed"])
         if any(extra.values()):
             self.stdout.write(
                 "已写入：年度预算 {budgets} 项，认定批次 {round}，运行监测月报/季报 {monitoring_months} 期".format(

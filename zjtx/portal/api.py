@@ -1,0 +1,7 @@
+"""Public portal: the JSON API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["portal"])
