@@ -90,6 +90,7 @@ def _register_routers() -> None:
     from zjtx.accounts.api import router as accounts_router
     from zjtx.assessment.api import router as assessment_router
     from zjtx.certification.api import router as certification_router
+    from zjtx.core.api import router as core_router
     from zjtx.cultivation.api import router as cultivation_router
     from zjtx.enterprises.api import router as enterprises_router
     from zjtx.financing.api import router as financing_router
@@ -102,6 +103,7 @@ def _register_routers() -> None:
     from zjtx.subsidies.api import router as subsidies_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/", core_router)
     api.add_router("/", reference_router)
     api.add_router("/", enterprises_router)
     api.add_router("/", monitoring_router)

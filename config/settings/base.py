@@ -1,10 +1,13 @@
 """Settings shared by every environment; environment files override a few values."""
 
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from zjtx.core.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -27,6 +30,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "zjtx.core",
     "zjtx.accounts",
     "zjtx.reference",
@@ -202,6 +207,18 @@ ZJTX_AUDIT_ANCHOR_PATH = Path(
     os.environ.get("ZJTX_AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl"))
 )
 
+# Personal data at rest (ADR 0017, zjtx/core/crypto.py): SM4 keys "id:hex,id:hex", the first
+# encrypts, all decrypt; and the key of the blind indexes. Production reads both from the
+# environment and refuses these development keys, which anybody can derive from the source.
+ZJTX_SM4_KEYS = os.environ.get(
+    "ZJTX_SM4_KEYS",
+    "DEV-NOT-SECRET:" + hashlib.sha256(b"zjtx-dev-only-not-secret:sm4").hexdigest()[:32],
+)
+ZJTX_BLIND_INDEX_KEY = os.environ.get(
+    "ZJTX_BLIND_INDEX_KEY",
+    hashlib.sha256(b"zjtx-dev-only-not-secret:blind-index").hexdigest()[:32],
+)
+
 # Reverse proxies whose X-Real-IP / X-Forwarded-For are believed (IP addresses or CIDR
 # networks). Empty: the peer address is the client, whatever headers it sends.
 ZJTX_TRUSTED_PROXIES: list[str] = []
@@ -210,9 +227,16 @@ ZJTX_TRUSTED_PROXIES: list[str] = []
 ZJTX_DEPARTMENT_NAME = _("Wuhu Municipal Bureau of Economy and Information Technology")
 ZJTX_CITY_DIVISION_CODE = "340200"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# Background work (zjtx/core/jobs.py, ADR 0016): the database backend with `manage.py db_worker`
+# by default; ZJTX_TASK_BACKEND=rq selects RQ on Redis to scale out (config.settings.prod).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Logs (zjtx/core/logging.py): request id on every line, personal data masked; plain text
+# here, JSON in production (ZJTX_LOG_FORMAT=json selects it anywhere).
+LOGGING = logging_config(
+    json_format=os.environ.get("ZJTX_LOG_FORMAT", "text") == "json",
+    level=os.environ.get("ZJTX_LOG_LEVEL", "WARNING"),
+)
+# Per-worker request metrics are shared through this directory (None: this process only).
+ZJTX_METRICS_DIR: Path | None = None
+ZJTX_METRICS_TOKEN = os.environ.get("ZJTX_METRICS_TOKEN", "")

@@ -18,3 +18,5 @@ STORAGES = {
 # Each test process gets its own anchor file, so a developer's var/audit-anchors.jsonl (made
 # against another database) never meets the test database.
 ZJTX_AUDIT_ANCHOR_PATH = Path(tempfile.mkdtemp(prefix="zjtx-test-anchors-")) / "anchors.jsonl"
+# Background jobs run at once, inside the request or test that starts them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,6 +1,10 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -299,3 +303,76 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class BackgroundJob(models.Model):
+    """One piece of long work (an import, a scan, a report) run by the task backend.
+
+    The status is a run status, not a workflow people move: queued → running → succeeded/failed.
+    A failed job is retried by starting a new job with the same parameters (`retry_of`).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", pgettext_lazy("job status", "Running")
+        SUCCEEDED = "succeeded", pgettext_lazy("job status", "Finished")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
+    result_summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="background_jobs",
+    )
+    unit = models.ForeignKey(
+        "reference.AssessmentUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, int(self.progress_done * 100 / self.progress_total))
