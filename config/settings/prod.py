@@ -23,6 +23,11 @@ DEBUG = False
 SECRET_KEY = _required_secret("ZJTX_SECRET_KEY")
 # Keyed audit chain (ADR 0003): the key never sits in the database or the repository.
 ZJTX_AUDIT_HMAC_KEY = _required_secret("ZJTX_AUDIT_HMAC_KEY")
+# Personal data encryption (ADR 0017): SM4 keys "id:hex,..." and the blind-index key (hex).
+ZJTX_SM4_KEYS = _required_secret("ZJTX_SM4_KEYS")
+ZJTX_BLIND_INDEX_KEY = _required_secret("ZJTX_BLIND_INDEX_KEY")
+if "DEV-NOT-SECRET" in ZJTX_SM4_KEYS:
+    raise ImproperlyConfigured("ZJTX_SM4_KEYS holds the development key; see docs/operations.md")
 # The nginx in front of gunicorn, e.g. "127.0.0.1" or "10.0.0.0/24,10.0.1.5".
 ZJTX_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("ZJTX_TRUSTED_PROXIES", "").split(",") if p.strip()
