@@ -1,11 +1,14 @@
 """Production: every secret and host comes from the environment; see docs/operations.md."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from zjtx.core.logging import logging_config
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, VAR_DIR, database_from_env
 
 
 def _required_secret(name: str) -> str:
@@ -44,10 +47,51 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-STATIC_ROOT = BASE_DIR / "staticfiles"
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-}
+# The load balancer polls /healthz over plain HTTP on the private side.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/detail)?$"]
+
+# Database: DATABASE_URL (postgres://user:pass@host:5432/zjtx); connections are kept open
+# for ZJTX_DB_CONN_MAX_AGE seconds and checked before reuse.
+DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ZJTX_DB_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Cache: Redis when REDIS_URL is set (shared by every worker), otherwise per process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "zjtx",
+        }
+    }
+
+# E-mail: SMTP when ZJTX_EMAIL_HOST is set; otherwise written to the log (no mail leaves).
+if os.environ.get("ZJTX_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["ZJTX_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("ZJTX_EMAIL_PORT", "465"))
+    EMAIL_HOST_USER = os.environ.get("ZJTX_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("ZJTX_EMAIL_PASSWORD", "")
+    EMAIL_USE_SSL = os.environ.get("ZJTX_EMAIL_SECURITY", "ssl") == "ssl"
+    EMAIL_USE_TLS = os.environ.get("ZJTX_EMAIL_SECURITY", "ssl") == "starttls"
+    EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("ZJTX_EMAIL_FROM", f"noreply@{ALLOWED_HOSTS[0]}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Files: static files collected for nginx; uploads on a private volume (never served by nginx).
+STATIC_ROOT = Path(os.environ.get("ZJTX_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+MEDIA_ROOT = Path(os.environ.get("ZJTX_MEDIA_ROOT", str(VAR_DIR / "uploads")))
+
+# Logs: one JSON object a line on stderr (journald), request id in each, personal data masked.
+LOGGING = logging_config(
+    json_format=os.environ.get("ZJTX_LOG_FORMAT", "json") == "json",
+    level=os.environ.get("ZJTX_LOG_LEVEL", "INFO"),
+)
+# Metrics (/metrics): each gunicorn worker's totals are shared through this directory;
+# the monitoring server reads them with `Authorization: Bearer $ZJTX_METRICS_TOKEN`.
+ZJTX_METRICS_DIR = Path(os.environ.get("ZJTX_METRICS_DIR", str(VAR_DIR / "metrics")))
+ZJTX_METRICS_TOKEN = os.environ.get("ZJTX_METRICS_TOKEN", "")
+ZJTX_HEALTH_MAX_QUEUE_AGE = int(os.environ.get("ZJTX_HEALTH_MAX_QUEUE_AGE", "600"))
+ZJTX_HEALTH_MIN_FREE_MB = int(os.environ.get("ZJTX_HEALTH_MIN_FREE_MB", "1024"))

@@ -1,4 +1,7 @@
 import ipaddress
+import logging
+import re
+import time
 import uuid
 from functools import lru_cache
 
@@ -51,15 +54,57 @@ def client_ip(request) -> str | None:  # type: ignore[no-untyped-def]
     return remote
 
 
+# A request id from nginx ($request_id) or another proxy is kept when it looks like one.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+access_log = logging.getLogger("zjtx.request")
+
+
+def request_id_for(request) -> str:  # type: ignore[no-untyped-def]
+    """The proxy's X-Request-ID when a trusted proxy sent a well-formed one, else a new id."""
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+    if incoming and _REQUEST_ID.match(incoming) and _trusted(request.META.get("REMOTE_ADDR")):
+        return str(incoming)
+    return uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
+    """Client address and request id for services and logs; X-Request-ID on every answer;
+    one access line (zjtx.request, path without the query string) and the request metrics."""
+
     def __init__(self, get_response):  # type: ignore[no-untyped-def]
         self.get_response = get_response
 
     def __call__(self, request):  # type: ignore[no-untyped-def]
+        from .logging import access_fields
+        from .metrics import request_observed
+
+        started = time.perf_counter()
+        request_id = request_id_for(request)
+        request.request_id = request_id
         token = context.set_current(
-            context.RequestContext(ip=client_ip(request), request_id=uuid.uuid4().hex)
+            context.RequestContext(ip=client_ip(request), request_id=request_id)
         )
+        status = 500
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            status = response.status_code
+            response["X-Request-ID"] = request_id
+            return response
         finally:
+            seconds = time.perf_counter() - started
+            request_observed(method=request.method or "", status=status, seconds=seconds)
+            user = getattr(request, "user", None)
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                status,
+                extra=access_fields(
+                    method=request.method or "",
+                    path=request.path,
+                    status=status,
+                    ms=seconds * 1000,
+                    user_id=getattr(user, "pk", None),
+                ),
+            )
             context.reset(token)
