@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zjtx.core.crypto import BlindIndexField, EncryptedTextField
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -363,14 +365,15 @@ class StudioLevel(models.TextChoices):
 
 
 class TalentRecord(models.Model):
-    """A 技师/高级技师 trained or a 首席技师 selected. The ID number is kept only as a keyed
-    blind index (duplicate check) and its masked form (display)."""
+    """A 技师/高级技师 trained or a 首席技师 selected; one record per person and kind."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=TalentKind.choices)
     person_name = models.CharField(_("name"), max_length=50)
-    id_index = models.CharField(_("ID number index"), max_length=64, db_index=True)
-    id_masked = models.CharField(_("ID number"), max_length=18)
-    id_cipher = models.TextField(_("encrypted ID number"), blank=True)
+    # SM4 ciphertext (zjtx.core.crypto); the blind index finds duplicates without decrypting,
+    # the masked form is what lists show.
+    id_number = EncryptedTextField(_("ID number"), kind="id_number")
+    id_index = BlindIndexField(_("ID number index"), source="id_number", scope="id_number")
+    id_masked = models.CharField(_("ID number (masked)"), max_length=18)
     certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
     awarded_on = models.DateField(_("date"))
     enterprise = models.ForeignKey(
