@@ -43,6 +43,9 @@ def application_transition(
         reason=reason,
         data=data,
     )
+    from zjtx.cultivation.services import record_certified_tier  # the tier history (issue 13)
+
+    record_certified_tier(application=result, action=action, actor=actor)
     return result
 
 
@@ -53,8 +56,17 @@ class BatchReport:
 
 
 def applications_transition_batch(*, round: Round, action: str, actor: Any) -> BatchReport:
-    """Take `action` on every application of the round it applies to; others are listed as skipped."""
+    """Take `action` on every application of the round it applies to; others are listed as skipped.
+
+    Expert review starts only once the round has closed and some recommended application has
+    experts; otherwise the refusal says which of these is missing."""
     _require_city(actor)
+    if action == "start_review":
+        from ..selectors import start_review_refusal
+
+        why = start_review_refusal(round=round, actor=actor)
+        if why:
+            raise CertificationError("review_not_startable", why)
     transition = APPLICATION.transitions[action]
     report = BatchReport()
     for app in round.applications.filter(status__in=transition.sources).order_by("id"):

@@ -319,6 +319,9 @@ def test_a_whole_round_works_through_the_api(
     r = officer.post(f"{API}/certification/rounds/{rnd['id']}/assign-experts", {})
     assert r.json() == {"created": 3, "short": {}}
     r = officer.post(f"{API}/certification/rounds/{rnd['id']}/batch", {"action": "start_review"})
+    assert r.status_code == 400 and r.json()["code"] == "review_not_startable"
+    officer.post(f"{API}/certification/rounds/{rnd['id']}/status", {"status": "closed"})
+    r = officer.post(f"{API}/certification/rounds/{rnd['id']}/batch", {"action": "start_review"})
     assert r.json()["done"] == [app["id"]]
     for e, score in zip(experts, ("60", "80", "90"), strict=True):
         r = bearer(client, e.user).post(

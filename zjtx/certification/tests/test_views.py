@@ -107,6 +107,16 @@ def test_a_round_from_opening_to_certificate_through_the_pages(
     # City officer assigns two experts and starts the review.
     experts = [make_expert(), make_expert()]
     login(city)
+    # Before the round closes, expert review cannot start, and the page says why.
+    response = client.post(
+        reverse("certification:round-action", args=[rnd.pk]), {"op": "start_review"}, follow=True
+    )
+    assert "申报尚未截止" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == Application.Status.RECOMMENDED
+    client.post(
+        reverse("certification:round-action", args=[rnd.pk]), {"op": "status", "status": "closed"}
+    )
     client.post(reverse("certification:round-action", args=[rnd.pk]), {"op": "assign"})
     assert app.assignments.count() == 2
     _ok(client.get(reverse("certification:application-detail", args=[app.pk])))

@@ -16,6 +16,7 @@ from zjtx.accounts.permissions import role_required
 from zjtx.core.audit import audit_export, audit_record
 from zjtx.core.errors import DomainError, NotFound
 from zjtx.core.files import serve_upload
+from zjtx.core.timeline import timeline_build
 
 from .. import permissions, selectors, services
 from ..models import (
@@ -79,6 +80,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for e in selectors.application_events(app)
         ],
+        "timeline": timeline_build(app),
         "assignment": assignment,
         "rubric": app.form_schema.get("rubric") or app.round.rubric,
         "decline_reasons": ExpertAssignment.DeclineReason.choices,

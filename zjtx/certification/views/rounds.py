@@ -16,7 +16,6 @@ from zjtx.accounts.permissions import role_required
 from zjtx.core.audit import audit_export
 from zjtx.core.credit_code import normalize as normalize_credit_code
 from zjtx.core.errors import DomainError
-from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 from zjtx.enterprises.models import Enterprise
 
@@ -27,7 +26,7 @@ from ..models import (
     ExpertRelation,
     Round,
 )
-from ..workflow import REJECT_REASONS, ROUND
+from ..workflow import REJECT_REASONS
 from ._common import (
     BUSINESS,
     _date,
@@ -160,15 +159,39 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     rnd = _get_or_404(selectors.round_get, pk=pk, user=user)
     counts = selectors.status_counts(user=user, round_id=rnd.pk)
+    stage = selectors.round_stage(round=rnd)
     context: dict[str, Any] = {
         "round": rnd,
+        "stage": stage,
         "counts": [(Application.Status(s).label, n) for s, n in counts.items()],
     }
     if user.role == Role.ENTERPRISE:
         context["mine"] = selectors.application_list_for(user=user, round_id=rnd.pk).first()
     if user.role in (Role.CITY_OFFICER, Role.UNIT_OFFICER):
-        context["applications"] = selectors.application_list_for(user=user, round_id=rnd.pk)
+        in_round = selectors.application_list_for(user=user, round_id=rnd.pk)
+        status = request.GET.get("status", "")
+        unit = _int(request.GET.get("unit"))
+        shown = in_round
+        if status in Application.Status.values:
+            shown = shown.filter(status=status)
+        if unit:
+            shown = shown.filter(unit_id=unit)
+        context.update(
+            applications=shown,
+            filter_status=status if status in Application.Status.values else "",
+            filter_unit=unit,
+            status_choices=[(s, Application.Status(s).label) for s in counts],
+            unit_choices=sorted(
+                {(a.unit_id, a.unit.name) for a in in_round}, key=lambda row: row[1]
+            ),
+        )
     if user.role == Role.CITY_OFFICER:
+        ops = selectors.round_ops(round=rnd, user=user, stage=stage)
+        context.update(
+            status_ops=[o for o in ops if o.op == "status"],
+            step_ops=[o for o in ops if o.op not in ("status", "decide", "export")],
+            op_state={o.op: o for o in ops if o.op != "status"},
+        )
         context.update(
             ranking=selectors.round_ranking(round=rnd),
             reject_reasons=REJECT_REASONS,
@@ -178,7 +201,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             awards=selectors.awards_of(rnd),
             objection_counts=selectors.objection_counts(round=rnd),
             statuses=Round.Status.choices,
-            round_actions=actions_for(ROUND, state=rnd.status, role=user.role),
         )
     return render(request, "certification/round_detail.html", context)
 
@@ -189,6 +211,15 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
     """The city officer's round-level steps: open/close, copy, assign, batches, 公示, certify."""
     rnd = _get_or_404(selectors.round_get, pk=pk, user=request.user)
     op = request.POST.get("op", "")
+    # A step not possible now says why, before anything runs.
+    refused = {
+        o.op: o.why
+        for o in selectors.round_ops(round=rnd, user=request.user)
+        if o.op in ("assign", "complete_review", "publish") and not o.possible
+    }
+    if op in refused:
+        messages.error(request, refused[op])
+        return redirect("certification:round-detail", rnd.pk)
     try:
         if op == "status":
             services.round_set_status(
@@ -210,11 +241,18 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
             )
         elif op in ("start_review", "complete_review"):
             batch = services.applications_transition_batch(round=rnd, action=op, actor=request.user)
-            messages.info(
-                request,
-                _("%(done)s done, %(skipped)s skipped.")
-                % {"done": len(batch.done), "skipped": len(batch.skipped)},
+            names = dict(rnd.applications.values_list("pk", "enterprise__name"))
+            skipped = "；".join(
+                f"{names.get(pk, pk)}：{why}" for pk, why in sorted(batch.skipped.items())
             )
+            summary = _("%(done)s done, %(skipped)s skipped.") % {
+                "done": len(batch.done),
+                "skipped": len(batch.skipped),
+            }
+            if skipped:
+                messages.warning(request, f"{summary} {skipped}")
+            else:
+                messages.success(request, summary)
         elif op == "decide":
             decisions = []
             for row in selectors.round_ranking(round=rnd):
