@@ -1,0 +1,379 @@
+"""Roll-ups behind the dashboards and the annual report (precomputed, never per request).
+
+`rollups_refresh(years=...)` rebuilds, in one transaction per year:
+
+- EnterpriseYear: per enterprise and year, the sums of its monthly monitoring values
+  (operating revenue, total profit, taxes, exports, R&D spending) and its headcount at the
+  last month reported. One GROUP BY over the monthly values of that year.
+- DashboardRollup: per year (month 0) or month, unit (0 = city) and breakdown, every figure
+  the dashboards show: economics, tiers, certifications, awards and budgets, financing,
+  service requests, warnings, pools and targets, assessment.
+
+The annual report refreshes its two years first and then reads these rows, so the report and
+the dashboards show the same numbers by construction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, Count, DecimalField, F, Max, Sum, When
+from django.utils import timezone
+
+from zjtx.enterprises.models import Enterprise
+
+from .models import DashboardRollup, EnterpriseYear, RollupRefresh
+from .tiers import tiers_as_of
+
+ProgressFn = Callable[[int, int, str], None]
+
+# Monthly indicator code → EnterpriseYear field (money in 元, summed over the months).
+SUMMED = {
+    "operating_revenue": "revenue",
+    "total_profit": "profit",
+    "taxes": "taxes",
+    "export_delivery": "exports",
+    "rd_spending": "rd",
+}
+HEADCOUNT = "employees"
+ECON_FIELDS = ("revenue", "profit", "taxes", "exports", "rd", "employees")
+MONTH_SHIFT = 1_000_000  # headcount ≤ 200,000 (catalogue max), so month*1e6+value orders by month
+ZERO = Decimal(0)
+
+
+def division_of(industry_code: str | None) -> str:
+    """GB/T 4754 大类 (e.g. C36) of a class code such as C3670."""
+    code = (industry_code or "").strip().upper()
+    return code[:3] if len(code) >= 3 and code[0].isalpha() else ""
+
+
+def _noop(done: int, total: int, message: str = "") -> None:
+    return None
+
+
+# ------------------------------------------------------------------ enterprise years
+
+
+def enterprise_years_refresh(year: int) -> int:
+    """Rebuild the EnterpriseYear rows of `year` from the monthly monitoring values."""
+    from zjtx.monitoring.models import Indicator, MonitoringValue
+
+    ids = dict(Indicator.objects.filter(code__in=[*SUMMED, HEADCOUNT]).values_list("code", "pk"))
+    money = DecimalField(max_digits=24, decimal_places=2)
+    annotations: dict[str, Any] = {
+        field: Sum(Case(When(indicator_id=ids[code], then=F("value")), output_field=money))
+        for code, field in SUMMED.items()
+        if code in ids
+    }
+    if HEADCOUNT in ids:
+        annotations["employees_key"] = Max(
+            Case(
+                When(
+                    indicator_id=ids[HEADCOUNT],
+                    then=F("period__month") * MONTH_SHIFT + F("value"),
+                ),
+                output_field=money,
+            )
+        )
+    annotations["months"] = Count("period_id", distinct=True)
+    rows = (
+        MonitoringValue.objects.filter(
+            period__year=year,
+            period__frequency=Indicator.Frequency.MONTHLY,
+            indicator_id__in=list(ids.values()),
+            value__isnull=False,
+        )
+        .values("enterprise_id")
+        .annotate(**annotations)
+        .order_by()
+    )
+    firms = {
+        pk: (unit_id, industry_id or "", size or "")
+        for pk, unit_id, industry_id, size in Enterprise.objects.values_list(
+            "pk", "unit_id", "industry_id", "size_class"
+        )
+    }
+    objs: list[EnterpriseYear] = []
+    for row in rows.iterator(chunk_size=5000):
+        firm = firms.get(row["enterprise_id"])
+        if firm is None:
+            continue
+        unit_id, industry, size = firm
+        key = row.get("employees_key")
+        objs.append(
+            EnterpriseYear(
+                enterprise_id=row["enterprise_id"],
+                year=year,
+                unit_id_at=unit_id,
+                division=division_of(industry),
+                section=industry[:1].upper(),
+                size_class=size,
+                months=row["months"],
+                revenue=row.get("revenue"),
+                profit=row.get("profit"),
+                taxes=row.get("taxes"),
+                exports=row.get("exports"),
+                rd=row.get("rd"),
+                employees=int(Decimal(key)) % MONTH_SHIFT if key is not None else None,
+            )
+        )
+    with transaction.atomic():
+        EnterpriseYear.objects.filter(year=year).delete()
+        EnterpriseYear.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
+
+
+# ------------------------------------------------------------------ dashboard roll-ups
+
+
+class _Acc:
+    """Collects (year, month, unit, metric, breakdown) → [value, records]; unit 0 is the city."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        self.cells: dict[tuple[int, int, str, str], list[Any]] = defaultdict(lambda: [ZERO, 0])
+
+    def add(
+        self,
+        metric: str,
+        value: Decimal | int | None,
+        *,
+        unit_id: int | None,
+        breakdown: str = "",
+        month: int = 0,
+        records: int = 1,
+    ) -> None:
+        v = Decimal(value) if value is not None else ZERO
+        for u in {0, int(unit_id or 0)}:
+            cell = self.cells[(month, u, metric, breakdown)]
+            cell[0] += v
+            cell[1] += records
+
+    def rows(self) -> list[DashboardRollup]:
+        return [
+            DashboardRollup(
+                year=self.year,
+                month=month,
+                unit_id_at=unit,
+                metric=metric,
+                breakdown=breakdown,
+                value=value,
+                records=records,
+            )
+            for (month, unit, metric, breakdown), (value, records) in sorted(self.cells.items())
+        ]
+
+
+def _economics(acc: _Acc, year: int) -> None:
+    for ey in EnterpriseYear.objects.filter(year=year).iterator(chunk_size=5000):
+        acc.add("econ.firms", 1, unit_id=ey.unit_id_at)
+        for field in ECON_FIELDS:
+            value = getattr(ey, field)
+            if value is None:
+                continue
+            acc.add(f"econ.{field}", value, unit_id=ey.unit_id_at)
+            if field == "revenue":
+                acc.add("econ.revenue", value, unit_id=ey.unit_id_at, breakdown=ey.division or "-")
+
+
+def _monthly(acc: _Acc, year: int) -> None:
+    from zjtx.monitoring.models import Indicator, MonthlyRollup
+
+    codes = [*SUMMED, HEADCOUNT]
+    rows = (
+        MonthlyRollup.objects.filter(
+            period__year=year,
+            period__frequency=Indicator.Frequency.MONTHLY,
+            indicator__code__in=codes,
+        )
+        .values_list("period__month", "unit_id", "indicator__code")
+        .annotate(total=Sum("total"), n=Sum("value_count"))
+        .order_by()
+    )
+    for month, unit_id, code, total, n in rows:
+        acc.add(f"month.{code}", total, unit_id=unit_id, month=month, records=int(n or 0))
+
+
+def _tiers(acc: _Acc, year: int) -> None:
+    as_of = date(year, 12, 31)
+    tiers = tiers_as_of(as_of)
+    if not tiers:
+        return
+    units = dict(Enterprise.objects.filter(pk__in=list(tiers)).values_list("pk", "unit_id"))
+    divisions = dict(Enterprise.objects.filter(pk__in=list(tiers)).values_list("pk", "industry_id"))
+    for eid, tier in tiers.items():
+        unit_id = units.get(eid)
+        acc.add("tier.firms", 1, unit_id=unit_id, breakdown=tier)
+        if tier != "innovative":
+            acc.add("zjtx.firms", 1, unit_id=unit_id)
+            acc.add(
+                "zjtx.by_division",
+                1,
+                unit_id=unit_id,
+                breakdown=division_of(divisions.get(eid)) or "-",
+            )
+
+
+def _certifications(acc: _Acc, year: int) -> None:
+    from zjtx.certification.models import Application as CertApplication
+
+    rows = CertApplication.objects.filter(certified_on__year=year).values_list("unit_id", "status")
+    for unit_id, status in rows:
+        acc.add("cert.certified", 1, unit_id=unit_id)
+        if status == CertApplication.Status.REVOKED:
+            acc.add("cert.revoked_later", 1, unit_id=unit_id)
+    applied = CertApplication.objects.filter(round__year=year).exclude(
+        status=CertApplication.Status.DRAFT
+    )
+    for (unit_id,) in applied.values_list("unit_id"):
+        acc.add("cert.applications", 1, unit_id=unit_id)
+
+
+def _awards(acc: _Acc, year: int) -> None:
+    from zjtx.subsidies.models import Budget, Payout
+
+    rows = Payout.objects.filter(year=year).values_list(
+        "enterprise__unit_id", "program_id", "amount_yuan"
+    )
+    for unit_id, program_id, amount in rows:
+        acc.add("awards.paid", amount, unit_id=unit_id)
+        acc.add("awards.paid", amount, unit_id=unit_id, breakdown=program_id)
+    for program_id, amount in Budget.objects.filter(year=year).values_list(
+        "program_id", "amount_yuan"
+    ):
+        acc.add("awards.budget", amount, unit_id=None)
+        acc.add("awards.budget", amount, unit_id=None, breakdown=program_id)
+
+
+def _financing(acc: _Acc, year: int) -> None:
+    from zjtx.financing.models import Demand, Engagement
+
+    for unit_id, amount in Demand.objects.filter(published_at__year=year).values_list(
+        "enterprise__unit_id", "amount_yuan"
+    ):
+        acc.add("fin.demands", 1, unit_id=unit_id)
+        acc.add("fin.demanded", amount, unit_id=unit_id)
+    granted = Engagement.objects.filter(granted_on__year=year, granted_yuan__isnull=False)
+    for unit_id, amount in granted.values_list("demand__enterprise__unit_id", "granted_yuan"):
+        acc.add("fin.granted", amount, unit_id=unit_id)
+    disbursed = Engagement.objects.filter(disbursed_on__year=year, disbursed_yuan__isnull=False)
+    served: set[int] = set()
+    for unit_id, amount, eid in disbursed.values_list(
+        "demand__enterprise__unit_id", "disbursed_yuan", "demand__enterprise_id"
+    ):
+        acc.add("fin.disbursed", amount, unit_id=unit_id)
+        if eid not in served:
+            served.add(eid)
+            acc.add("fin.firms_served", 1, unit_id=unit_id)
+
+
+def _servicedesk(acc: _Acc, year: int) -> None:
+    from zjtx.servicedesk.models import ServiceRequest
+
+    Status = ServiceRequest.Status
+    for unit_id, category in ServiceRequest.objects.filter(filed_on__year=year).values_list(
+        "unit_id", "category"
+    ):
+        acc.add("svc.filed", 1, unit_id=unit_id)
+        acc.add("svc.filed", 1, unit_id=unit_id, breakdown=category)
+    closed = ServiceRequest.objects.filter(
+        closed_on__year=year, status__in=[Status.ANSWERED, Status.CONFIRMED, Status.RATED]
+    )
+    for (unit_id,) in closed.values_list("unit_id"):
+        acc.add("svc.closed", 1, unit_id=unit_id)
+
+
+def _warnings(acc: _Acc, year: int) -> None:
+    from zjtx.monitoring.models import MonitoringWarning
+
+    rows = (
+        MonitoringWarning.objects.filter(period__year=year)
+        .values_list("unit_id", "level", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for unit_id, level, status, n in rows:
+        acc.add("warn.raised", n, unit_id=unit_id, records=n)
+        acc.add("warn.raised", n, unit_id=unit_id, breakdown=level, records=n)
+        if status == MonitoringWarning.Status.OPEN:
+            acc.add("warn.open", n, unit_id=unit_id, records=n)
+
+
+def _optional(acc: _Acc, year: int) -> None:
+    """Pools, targets and assessment, from the apps that offer a `dashboard_figures` reader
+    (cultivation, assessment); absent apps add nothing."""
+    import importlib
+
+    for app in ("cultivation", "assessment"):
+        try:
+            selectors = importlib.import_module(f"zjtx.{app}.selectors")
+        except ImportError:
+            continue
+        reader = getattr(selectors, "dashboard_figures", None)
+        if reader is None:
+            continue
+        try:
+            rows: Iterable[tuple[str, str, int | None, Any]] = reader(year=year)
+        except Exception:
+            continue
+        for metric, breakdown, unit_id, value in rows:
+            acc.add(f"{app}.{metric}", value, unit_id=unit_id, breakdown=str(breakdown or ""))
+
+
+STEPS = (
+    _economics,
+    _monthly,
+    _tiers,
+    _certifications,
+    _awards,
+    _financing,
+    _servicedesk,
+    _warnings,
+    _optional,
+)
+
+
+def dashboard_rollups_refresh(year: int) -> int:
+    acc = _Acc(year)
+    for step in STEPS:
+        step(acc, year)
+    rows = acc.rows()
+    with transaction.atomic():
+        DashboardRollup.objects.filter(year=year).delete()
+        DashboardRollup.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def rollup_years() -> list[int]:
+    """Every year that has monthly monitoring periods, plus the current year."""
+    from zjtx.monitoring.models import ReportingPeriod
+
+    years = set(ReportingPeriod.objects.values_list("year", flat=True).distinct())
+    years.add(timezone.localdate().year)
+    return sorted(years)
+
+
+def rollups_refresh(*, years: Iterable[int] | None = None, progress: ProgressFn = _noop) -> int:
+    """Rebuild the roll-ups of `years` (default: every year with data); returns rows written."""
+    started = time.perf_counter()
+    todo = sorted(set(years)) if years is not None else rollup_years()
+    total = len(todo) * 2
+    written = 0
+    for n, year in enumerate(todo):
+        progress(2 * n, total, f"{year}")
+        written += enterprise_years_refresh(year)
+        progress(2 * n + 1, total, f"{year}")
+        written += dashboard_rollups_refresh(year)
+    RollupRefresh.objects.create(
+        finished_at=timezone.now(),
+        duration_ms=int((time.perf_counter() - started) * 1000),
+        rows=written,
+    )
+    progress(total, total, "")
+    return written
