@@ -15,8 +15,10 @@ from .nav import navigation_for
 HOME_LINKS = 8
 
 
-@login_required
 def home(request):  # type: ignore[no-untyped-def]
+    if not request.user.is_authenticated:
+        # Visitors land on the public portal; the login page is linked from there.
+        return redirect("portal:home")
     links = [
         item
         for section in navigation_for(request.user, request.path)

@@ -6,3 +6,7 @@ class PortalConfig(AppConfig):
     name = "zjtx.portal"
     label = "portal"
     verbose_name = _("Public portal")
+
+
+# Sidebar labels (zjtx/core/nav.py) whose Chinese lives in this app's catalogue.
+NAV_LABELS = (_("Portal content"),)

@@ -1,0 +1,96 @@
+"""Public API without login: policies, certified lists, reports; bad values get the error contract."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/public"
+
+
+def test_policies_list_without_login_with_search_and_tag(client, policies):
+    response = client.get(f"{API}/policies")
+    assert response.status_code == 200
+    rows = response.json()
+    titles = {r["title"] for r in rows}
+    assert "首台（套）重大技术装备奖励" in titles
+    assert "运行监测预警阈值" not in titles  # a parameter set is no policy
+    assert not any(r["id"].startswith("financing.") for r in rows)
+    first_set = next(r for r in rows if r["id"] == "wuhu.first_set")
+    assert any("100.00万元" in a for a in first_set["amount"])
+    assert {"key": "award", "label": "资金奖补"} in first_set["tags"]
+    rows = client.get(f"{API}/policies", {"q": "首台"}).json()
+    assert [r["id"] for r in rows] == ["wuhu.first_set"]
+    rows = client.get(f"{API}/policies", {"tag": "criteria"}).json()
+    assert rows and all(r["kind"] == "criteria" for r in rows)
+
+
+def test_policy_detail_and_unknown_policy(client, policies):
+    data = client.get(f"{API}/policies/wuhu.municipal_zjtx").json()
+    assert data["once_only"] is True
+    assert any("10.00万元" in a for a in data["amount"])
+    assert data["conditions"] and data["clause"] == "芜湖实施意见 三(二)"
+    missing = client.get(f"{API}/policies/nope.nothing")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert client.get(f"{API}/policies/wuhu.monitoring_warnings").status_code == 404
+
+
+def test_certified_list_by_year_and_tier_shows_only_certified(client, public_world):
+    year = public_world["year"] - 1
+    rows = client.get(f"{API}/certified", {"year": year, "tier": "municipal"}).json()
+    names = [r["name"] for r in rows]
+    assert names == ["芜湖已认定精工有限公司"]
+    assert rows[0]["certificate_number"] == public_world["certificate"]
+    assert rows[0]["tier_label"] == "市级专精特新中小企业"
+    everything = client.get(f"{API}/certified").json()
+    assert {r["name"] for r in everything} == {"芜湖已认定精工有限公司"}
+    assert client.get(f"{API}/certified", {"year": year + 1}).json() == []
+
+
+@pytest.mark.parametrize(
+    "params,code",
+    [
+        ({"year": "abc"}, "invalid_year"),
+        ({"year": "1800"}, "invalid_year"),
+        ({"year": "2026.5"}, "invalid_year"),
+        ({"year": "1" * 50}, "invalid_input"),
+        ({"tier": "galaxy"}, "invalid_tier"),
+    ],
+)
+def test_certified_bad_values_get_the_error_contract(client, public_world, params, code):
+    response = client.get(f"{API}/certified", params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == code
+    assert set(body) == {"code", "message", "fields"}
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
+
+
+@pytest.mark.parametrize("params", [{"tag": "nope"}, {"q": "字" * 200}])
+def test_policies_bad_values_get_400(client, policies, params):
+    response = client.get(f"{API}/policies", params)
+    assert response.status_code == 400
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["message"])
+
+
+def test_reports_list_is_public_and_empty_until_one_is_published(client):
+    response = client.get(f"{API}/reports")
+    assert response.status_code == 200 and response.json() == []
+
+
+def test_api_leaks_nothing_unpublished(client, policies, public_world, articles):
+    import json
+
+    blobs = [
+        client.get(f"{API}/policies").content.decode(),
+        client.get(f"{API}/certified").content.decode(),
+        client.get(f"{API}/reports").content.decode(),
+    ]
+    text = json.dumps([json.loads(b) for b in blobs], ensure_ascii=False)
+    for secret in (
+        "芜湖未公示秘密有限公司",
+        "芜湖从未认定贸易有限公司",
+        "无为公示中电缆有限公司",
+        "芜湖已撤销机械有限公司",
+    ):
+        assert secret not in text
