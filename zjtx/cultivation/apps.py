@@ -6,3 +6,20 @@ class CultivationConfig(AppConfig):
     name = "zjtx.cultivation"
     label = "cultivation"
     verbose_name = _("Cultivation pools and talent")
+
+    def ready(self) -> None:
+        from . import jobs, worklist  # noqa: F401  (registers the job kind)
+
+        worklist.register()
+
+
+# Sidebar labels (zjtx/core/nav.py) whose Chinese lives in this app's catalogue.
+NAV_LABELS = (
+    _("Cultivation and assessment"),
+    _("My tiers"),
+    _("Gradient pools"),
+    _("Pool changes"),
+    _("Candidate runs"),
+    _("Targets"),
+    _("Talent"),
+)

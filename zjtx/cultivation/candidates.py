@@ -35,7 +35,7 @@ from zjtx.policy.engine.facts import coerce_fact
 from zjtx.policy.facts_from_registry import facts_for_programs, registry_facts
 
 from .errors import CultivationError, CultivationErrorCode
-from .models import TIER_ORDER, CandidateHit, CandidateRun, Pool, Tier
+from .models import CandidateHit, CandidateRun, Pool, Tier
 from .selectors import tier_states
 
 # Candidate packages per tier, first in force on the run's date wins. The municipal tier uses
@@ -475,7 +475,6 @@ def candidate_run_create(
     as_of: date | None = None,
     tiers: Sequence[str] | None = None,
     max_gaps: int = 2,
-    job_id: int | None = None,
 ) -> CandidateRun:
     """Record a run (status running) for the actor's jurisdiction; `candidate_run_execute`
     does the work (in the request or in a background job)."""
@@ -507,7 +506,6 @@ def candidate_run_create(
         max_gaps=max_gaps,
         scope_unit_id=actor.unit_id if actor.role == Role.UNIT_OFFICER else None,
         started_by=actor,
-        job_id=job_id,
     )
 
 
@@ -625,5 +623,28 @@ def candidate_run(
     return candidate_run_execute(run=run, actor=actor)
 
 
-def tier_rank(tier: str) -> int:
-    return TIER_ORDER.index(Tier(tier))
+def start_candidate_run(
+    *,
+    actor: Any,
+    as_of: date | None = None,
+    tiers: Sequence[str] | None = None,
+    max_gaps: int = 2,
+) -> CandidateRun:
+    """Record a run and hand it to a background job (zjtx.core.jobs) with progress; on the
+    immediate backend (tests) it has finished when this returns."""
+    from zjtx.core.jobs import start_job
+
+    run = candidate_run_create(actor=actor, as_of=as_of, tiers=tiers, max_gaps=max_gaps)
+    job = start_job("cultivation.candidates", actor=actor, params={"run_id": run.pk})
+    CandidateRun.objects.filter(pk=run.pk).update(job_id=str(job.pk))
+    run.refresh_from_db()
+    return run
+
+
+def job_url_of(run: CandidateRun) -> str | None:
+    """The background job's progress page of a run, when it ran as a job."""
+    if not run.job_id:
+        return None
+    from django.urls import reverse
+
+    return reverse("core:job", args=[run.job_id])

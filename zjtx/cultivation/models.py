@@ -56,7 +56,7 @@ class TierRecord(models.Model):
         ENTER = "enter", _("Entered the pool")
         EXIT = "exit", _("Left the pool")
         GRANT = "grant", _("Certified or granted")
-        REVOKE = "revoke", _("Revoked")
+        REVOKE = "revoke", pgettext_lazy("tier", "Revoked")
         EXPIRE = "expire", _("Expired")
         RECOMMEND = "recommend", _("Recommended to the higher level")
 
@@ -192,9 +192,9 @@ class CandidateRun(models.Model):
     """One evaluation of the criteria packages over the registry: firms close to each tier."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
+        RUNNING = "running", pgettext_lazy("run", "Running")
         DONE = "done", _("Finished")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("run", "Failed")
 
     as_of = models.DateField(_("evaluated as of"))
     tiers = models.JSONField(_("tiers"), default=list)
@@ -218,7 +218,7 @@ class CandidateRun(models.Model):
     seconds = models.DecimalField(
         _("seconds"), max_digits=8, decimal_places=3, null=True, blank=True
     )
-    job_id = models.PositiveIntegerField(_("background job"), null=True, blank=True)
+    job_id = models.CharField(_("background job"), max_length=40, blank=True)
     started_by = models.ForeignKey(
         USER, verbose_name=_("started by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -368,7 +368,7 @@ class TalentRecord(models.Model):
     """A 技师/高级技师 trained or a 首席技师 selected; one record per person and kind."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=TalentKind.choices)
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     # SM4 ciphertext (zjtx.core.crypto); the blind index finds duplicates without decrypting,
     # the masked form is what lists show.
     id_number = EncryptedTextField(_("ID number"), kind="id_number")
