@@ -230,7 +230,8 @@ def timeline_build(
         status = ""
         if wf is not None and isinstance(after.get(wf.status_field), str):
             status = wf.state_label(after[wf.status_field])
-        reason = str(after.get("reason") or "")
+        # A step's own reason; else the reason field the workflow keeps (an override reason).
+        reason = str(after.get("reason") or (after.get("last_reason") if wf else "") or "")
         reason_code = str(after.get("reason_code") or "")
         if wf is not None and reason_code:
             action_name = event.action[len(wf.name) + 1 :]

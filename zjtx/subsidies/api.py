@@ -19,6 +19,8 @@ from pydantic import ConfigDict
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
 from zjtx.core.money import MoneyError, parse_yuan
+from zjtx.core.timeline import timeline_build
+from zjtx.core.timeline_api import CaseTimelineOut
 from zjtx.enterprises import selectors as enterprise_selectors
 
 from . import selectors, services
@@ -151,6 +153,29 @@ def application_list(request: HttpRequest, status: str = "") -> list[dict[str, A
 )
 def application_detail(request: HttpRequest, application_id: int) -> dict[str, Any]:
     return _out(selectors.application_get(user=request.user, pk=application_id))
+
+
+@router.get(
+    "/subsidies/applications/{application_id}/timeline",
+    response=CaseTimelineOut,
+    url_name="subsidy-timeline",
+)
+def application_timeline(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    """办件进度: every step with who, when and why, and the working-day deadline now running."""
+    application = selectors.application_get(user=request.user, pk=application_id)
+    return timeline_build(application).as_dict()
+
+
+@router.delete(
+    "/subsidies/applications/{application_id}",
+    response={204: None},
+    url_name="subsidy-delete",
+)
+def application_delete(request: HttpRequest, application_id: int) -> tuple[int, None]:
+    """The enterprise deletes its own draft (a submitted one is withdrawn first)."""
+    application = selectors.application_get(user=request.user, pk=application_id)
+    services.application_delete(application=application, actor=request.user)
+    return 204, None
 
 
 @router.post("/subsidies/applications", response={201: ApplicationOut}, url_name="subsidy-create")

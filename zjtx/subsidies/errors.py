@@ -9,6 +9,13 @@ class SubsidyErrorCode(StrEnum):
     INVALID_INPUT = "invalid_input"
     INVALID_AMOUNT = "invalid_amount"
     BUDGET_BELOW_SPENT = "budget_below_spent"
+    ALREADY_AWARDED = "already_awarded"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
+    INVALID_FACTS = "invalid_facts"
+    NOT_AN_AWARD = "not_an_award"
+    NOT_EDITABLE = "not_editable"
+    NOT_IN_FORCE = "not_in_force"
 
 
 class SubsidyError(DomainError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -60,3 +61,53 @@ def ledger_for(*, user: Any, year: int | None = None) -> QuerySet[Payout]:
     if year:
         qs = qs.filter(year=year)
     return qs.select_related("enterprise", "enterprise__unit", "program", "recorded_by")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that stops a draft from being submitted, and where to fix it."""
+
+    kind: str  # evidence | condition | missing
+    text: str
+    fix: str = ""  # evidence | edit
+    name: str = ""  # the fact, for a missing datum
+
+
+def submission_problems(application: Application, result: Any = None) -> list[Problem]:
+    """Everything that stops the enterprise submitting: no evidence, each unmet condition (the
+    rule's own line, with the firm's value and the requirement) and each missing datum by name.
+
+    `result` is an evaluation result dict; by default the application's latest evaluation."""
+    from django.utils.translation import gettext as _
+
+    from zjtx.policy.selectors import packages_current
+
+    problems: list[Problem] = []
+    if not application.evidence.exists():
+        problems.append(Problem("evidence", _("No evidence file is attached yet."), fix="evidence"))
+    if result is None:
+        result = application.evaluation.result if application.evaluation else {}
+    if result.get("in_force") is False:
+        problems.append(Problem("condition", _("The program is not in force on this date.")))
+    for step in result.get("trace", []):
+        if step.get("condition") and step.get("outcome") is False:
+            text = str(step.get("text", ""))
+            if step.get("source"):
+                text = f"{text}（{step['source']}）"
+            problems.append(Problem("condition", text, fix="edit"))
+    package = packages_current().get(application.program_id)
+    specs = package.facts if package is not None else {}
+    for name in result.get("missing", []):
+        spec = specs.get(name)
+        label = spec.description if spec is not None else name
+        problems.append(
+            Problem(
+                "missing",
+                _("Missing: %(what)s (not entered and not in the registry)") % {"what": label},
+                fix="edit",
+                name=name,
+            )
+        )
+    if not problems and application.computed_eligible is False:
+        problems.append(Problem("condition", _("By the rules the enterprise is not eligible.")))
+    return problems

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, to_jsonable
-from zjtx.core.errors import Forbidden, NotFound
+from zjtx.core.errors import ErrorCode, Forbidden, NotFound
 from zjtx.core.files import sniff_document, store_upload
 from zjtx.core.money import MoneyError, format_wan, parse_yuan
 from zjtx.core.workflow import run
@@ -36,11 +36,13 @@ def _award_package(program_id: str, as_of: date) -> Any:
     package = package_for(program.current_version)
     if package.kind != "award":
         raise SubsidyError(
-            "not_an_award", _("Only award programs take applications."), {"program": program_id}
+            SubsidyErrorCode.NOT_AN_AWARD,
+            _("Only award programs take applications."),
+            {"program": program_id},
         )
     if not package.in_force(as_of):
         raise SubsidyError(
-            "not_in_force",
+            SubsidyErrorCode.NOT_IN_FORCE,
             _("The program is not in force on %(date)s.") % {"date": as_of.isoformat()},
             {"program": program_id},
         )
@@ -83,7 +85,7 @@ def _clean_facts(program_id: str, as_of: date, facts: Mapping[str, Any]) -> dict
     unknown = [k for k in kept if k not in package.facts]
     if unknown:
         raise SubsidyError(
-            "invalid_facts",
+            SubsidyErrorCode.INVALID_FACTS,
             _("Some facts are invalid."),
             {f"facts.{k}": _("This program does not use this fact.") for k in unknown},
         )
@@ -109,7 +111,7 @@ def _require_owner(application: Application, actor: Any) -> None:
         getattr(actor, "role", None) != Role.ENTERPRISE
         or actor.enterprise_id != application.enterprise_id
     ):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
 
 
 @transaction.atomic
@@ -118,7 +120,7 @@ def application_create(
 ) -> Application:
     """An enterprise applies for an award program in force on `as_of` (芜湖实施意见 三(二))."""
     if getattr(actor, "role", None) != Role.ENTERPRISE or actor.enterprise_id != enterprise.pk:
-        raise Forbidden("forbidden", _("Only the enterprise itself applies."))
+        raise Forbidden(ErrorCode.FORBIDDEN, _("Only the enterprise itself applies."))
     application = Application(
         enterprise=enterprise,
         program_id=program_id,
@@ -155,7 +157,7 @@ def application_propose(
     """The platform itself proposes an award it has established (e.g. the 市专精特新 award on
     certification, 芜湖实施意见 三(二)): the application goes straight to city approval."""
     if getattr(actor, "role", None) != Role.CITY_OFFICER:
-        raise Forbidden("forbidden", _("Only a city officer proposes awards."))
+        raise Forbidden(ErrorCode.FORBIDDEN, _("Only a city officer proposes awards."))
     application = Application(
         enterprise=enterprise,
         program_id=program_id,
@@ -189,7 +191,9 @@ def application_update(
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_owner(application, actor)
     if application.status not in EDITABLE:
-        raise SubsidyConflict("not_editable", _("The application can no longer be changed."))
+        raise SubsidyConflict(
+            SubsidyErrorCode.NOT_EDITABLE, _("The application can no longer be changed.")
+        )
     before = application.facts
     application.facts = _clean_facts(application.program_id, application.as_of, facts)
     application_evaluate(application, actor)
@@ -217,17 +221,19 @@ def evidence_add(*, application: Application, name: str, data: bytes, actor: Any
     """Attach a PDF, PNG or JPEG (checked by its content, not its name) of at most 10 MB."""
     _require_owner(application, actor)
     if application.status not in EDITABLE:
-        raise SubsidyConflict("not_editable", _("The application can no longer be changed."))
+        raise SubsidyConflict(
+            SubsidyErrorCode.NOT_EDITABLE, _("The application can no longer be changed.")
+        )
     if len(data) > MAX_EVIDENCE_BYTES:
         raise SubsidyError(
-            "file_too_large",
+            SubsidyErrorCode.FILE_TOO_LARGE,
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_EVIDENCE_BYTES // (1024 * 1024)},
             {"file": name},
         )
     content_type = _sniff(data[:16])
     if content_type is None or not data:
         raise SubsidyError(
-            "file_type_not_allowed",
+            SubsidyErrorCode.FILE_TYPE_NOT_ALLOWED,
             _("Only PDF, PNG or JPEG files are accepted (checked by the file's content)."),
             {"file": name},
         )
@@ -287,7 +293,7 @@ def budget_set(
 ) -> Budget:
     """The city sets a program's budget for a year; never below what is already paid out."""
     if getattr(actor, "role", None) != Role.CITY_OFFICER:
-        raise Forbidden("forbidden", _("Only a city officer sets budgets."))
+        raise Forbidden(ErrorCode.FORBIDDEN, _("Only a city officer sets budgets."))
     program = program_get(program_id=program_id)
     try:
         amount = parse_yuan(amount_yuan)
@@ -320,3 +326,29 @@ def budget_set(
         after={"program": program_id, "year": year, "amount_yuan": amount},
     )
     return budget
+
+
+@transaction.atomic
+def application_delete(*, application: Application, actor: Any) -> None:
+    """The enterprise deletes its own draft (a submitted one is withdrawn first); the audit
+    trail keeps what it held."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_owner(application, actor)
+    if application.status != Application.Status.DRAFT:
+        raise SubsidyConflict(
+            "not_deletable", _("Only a draft can be deleted; withdraw the submission first.")
+        )
+    files = [e.file for e in application.evidence.all()]
+    audit_record(
+        actor=actor,
+        action="subsidies.application_delete",
+        obj=application,
+        before={
+            "program": application.program_id,
+            "facts": application.facts,
+            "evidence": [e.original_name for e in application.evidence.all()],
+        },
+    )
+    application.delete()
+    # The files go once the rows are gone for good.
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files])

@@ -17,6 +17,7 @@ from zjtx.core.audit import audit_export, audit_record
 from zjtx.core.errors import DomainError
 from zjtx.core.files import serve_upload
 from zjtx.core.money import wan_to_yuan, yuan_to_wan
+from zjtx.core.timeline import timeline_build
 from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 from zjtx.enterprises import selectors as enterprise_selectors
@@ -103,6 +104,59 @@ def application_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise corrects the declared figures of its draft or returned application."""
+    application = selectors.application_get(user=request.user, pk=pk)
+    if not (can_apply(request.user) and application.status in services.EDITABLE):
+        messages.error(request, _("The application can no longer be changed."))
+        return redirect("subsidies:detail", pk=application.pk)
+    package = services.application_prefill(
+        enterprise=application.enterprise,
+        program_id=application.program_id,
+        as_of=application.as_of,
+    )["package"]
+    if request.method == "POST":
+        form = FactsForm(package.facts.values(), request.POST)
+        if form.is_valid():
+            try:
+                services.application_update(
+                    application=application, facts=form.facts(), actor=request.user
+                )
+            except DomainError as error:
+                form.apply_errors(error.fields or {"": error.message})
+            else:
+                messages.success(request, _("Saved. The rules were evaluated again."))
+                return redirect("subsidies:detail", pk=application.pk)
+    else:
+        form = FactsForm(package.facts.values(), initial=_initial(package, application.facts))
+    return render(
+        request,
+        "subsidies/create.html",
+        {
+            "form": form,
+            "package": package,
+            "sources": {},
+            "program_id": application.program_id,
+            "editing": application,
+        },
+    )
+
+
+@require_POST
+@login_required
+def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, pk=pk)
+    try:
+        services.application_delete(application=application, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("subsidies:detail", pk=application.pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("subsidies:list")
+
+
 def _initial(package: Any, values: dict[str, Any]) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     for name, spec in package.facts.items():
@@ -138,6 +192,10 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
         "events": application.events.select_related("actor"),
         "is_owner": role == "enterprise",
         "editable": application.status in services.EDITABLE and role == "enterprise",
+        "problems": selectors.submission_problems(application)
+        if application.status in services.EDITABLE and role == "enterprise"
+        else [],
+        "timeline": timeline_build(application),
         "evidence_form": EvidenceForm(),
         "approve_form": extra.pop("approve_form", None) or ApproveForm(),
         "facts": _facts_display(application),

@@ -20,7 +20,7 @@ from zjtx.accounts.models import Role
 from zjtx.core.money import format_wan
 from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
 
-from .errors import SubsidyConflict
+from .errors import SubsidyConflict, SubsidyErrorCode
 from .models import Application, ApplicationEvent, Budget, Payout
 
 Status = Application.Status
@@ -46,11 +46,14 @@ def eligible_by_the_rules(step: Step) -> GuardFailure | None:
     application_evaluate(application, step.actor)
     if application.computed_eligible is True:
         return None
-    missing = application.evaluation.result.get("missing", []) if application.evaluation else []
+    from .selectors import submission_problems
+
+    problems = [p for p in submission_problems(application) if p.kind != "evidence"]
     return GuardFailure(
         "not_eligible",
-        _("By the rules the enterprise is not eligible or data is missing: %(missing)s")
-        % {"missing": ", ".join(missing) or "—"},
+        _("The application cannot be submitted yet: %(problems)s")
+        % {"problems": "；".join(p.text for p in problems) or "—"},
+        {f"facts.{p.name}": p.text for p in problems if p.name},
     )
 
 
@@ -211,7 +214,8 @@ def record_payout(step: Step) -> None:
     except IntegrityError as exc:
         # A concurrent approval won the race; the partial unique constraint refused this one.
         raise SubsidyConflict(
-            "already_awarded", _("This once-only award was already approved for the enterprise.")
+            SubsidyErrorCode.ALREADY_AWARDED,
+            _("This once-only award was already approved for the enterprise."),
         ) from exc
     application.approved_amount_yuan = amount
     application.override_reason = (
@@ -328,6 +332,15 @@ SUBSIDY_APPLICATION = Workflow(
             _("Submit"),
             guards=(has_evidence, eligible_by_the_rules),
             effects=(keep_reason, declare_facts, record_event),
+        ),
+        # The enterprise takes a submission back before the unit has acted on it.
+        "withdraw": Transition(
+            frozenset({Status.SUBMITTED}),
+            Status.DRAFT,
+            frozenset({Role.ENTERPRISE}),
+            _("Withdraw the submission"),
+            effects=(keep_reason, record_event),
+            style="outline-secondary",
         ),
         "unit_return": Transition(
             frozenset({Status.SUBMITTED}),

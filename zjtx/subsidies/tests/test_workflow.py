@@ -51,7 +51,7 @@ def test_each_role_is_offered_only_its_actions_in_the_state():
     assert names("submitted", "unit_officer") == ["unit_return", "forward"]
     assert names("forwarded", "city_officer") == ["city_return", "reject", "approve"]
     assert names("approved", "city_officer") == []
-    assert names("submitted", "enterprise") == []
+    assert names("submitted", "enterprise") == ["withdraw"]  # before the unit acts
 
 
 def test_every_state_but_the_outcomes_waits_for_someone():
