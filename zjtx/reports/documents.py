@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .charts import render_chart
 
@@ -45,7 +46,14 @@ def _appendix_rows(data: dict[str, Any]) -> list[list[str]]:
 
 
 def _appendix_columns() -> list[str]:
-    return [_("Key"), _("Figure"), _("Value"), _("Definition"), _("Source query"), _("Records")]
+    return [
+        _("Key"),
+        _("Figure"),
+        pgettext("figure", "Value"),
+        _("Definition"),
+        _("Source query"),
+        _("Records"),
+    ]
 
 
 # ------------------------------------------------------------------ Word

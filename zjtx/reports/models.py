@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zjtx.core.models import TimeStampedModel
 
@@ -78,7 +79,7 @@ class AnnualReport(TimeStampedModel):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Building")
         DONE = "done", _("Finished")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("report", "Failed")
 
     class Publication(models.TextChoices):
         DRAFT = "draft", _("Not published")

@@ -117,3 +117,19 @@ def report_figure_get(*, report: AnnualReport, key: str) -> ReportFigure:
     if figure is None:
         raise _not_found()
     return figure
+
+
+def report_year_choices() -> list[int]:
+    """Years a report can be started for: the current year back to five years before."""
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - 6, -1))
+
+
+def units_for(*, user: Any) -> list[Any]:
+    """Units whose dashboard the user may open (the city: all; a unit officer: their own)."""
+    from zjtx.accounts.scoping import scope_unit_qs
+    from zjtx.reference.models import AssessmentUnit
+
+    return list(scope_unit_qs(AssessmentUnit.objects.order_by("sort_order", "code"), user, "pk"))

@@ -211,7 +211,10 @@ def _overview(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
     divisions = r.breakdowns(y, "zjtx.by_division")
     names = _division_names(set(divisions))
     by_division = [
-        [names.get(code, code) if code != "-" else _("Not classified"), show_count(v)]
+        [
+            names.get(code, code) if code != "-" else pgettext("industry", "Not classified"),
+            show_count(v),
+        ]
         for code, v in sorted(divisions.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     b.chapters.append(
@@ -724,7 +727,7 @@ def _policy_chapters(b: Builder, r: Rollups) -> None:
         extra_tables=[
             {
                 "title": _("Early warnings by level"),
-                "columns": [_("Level"), _("Warnings")],
+                "columns": [pgettext("warning", "Level"), _("Warnings")],
                 "rows": [
                     [str(level_names[k]), show_count(levels.get(k, 0))]
                     for k in ("red", "orange", "yellow")
@@ -852,7 +855,7 @@ def _cases(b: Builder, units: list[AssessmentUnit]) -> None:
         firm, ey = firms[eid], current[eid]
         growth = yoy(ey.revenue, previous.get(eid))
         intensity = pct(ey.rd, ey.revenue)
-        industry = firm.industry.name if firm.industry else _("Not classified")
+        industry = firm.industry.name if firm.industry else pgettext("industry", "Not classified")
         paragraphs.append(
             _(
                 "%(why)s: %(name)s (%(unit)s, %(industry)s, %(tier)s). Operating revenue "

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
-from django.http import FileResponse, Http404, HttpRequest
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from zjtx.accounts.models import Role
+from zjtx.accounts.scoping import require_role
+from zjtx.core.errors import DomainError
+from zjtx.core.workflow import actions_for
 
+from . import selectors, services
+from .benchmark import benchmark_enterprise_get, benchmark_for, benchmark_years
+from .dashboard import dashboard_data, dashboard_unit_for
+from .models import AnnualReport
+from .workflow import PUBLICATION
+
+OFFICERS = (Role.CITY_OFFICER, Role.UNIT_OFFICER)
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
 
 
-def report_file_response(report, kind: str) -> FileResponse:  # type: ignore[no-untyped-def]
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def report_file_response(report: AnnualReport, kind: str) -> FileResponse:
     """A report's Word or PDF file as an attachment named by year (generated, never uploaded)."""
     if kind not in CONTENT_TYPES:
         raise Http404
@@ -41,3 +61,118 @@ def public_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     """Anyone may download a published annual report; unpublished ones do not exist (404)."""
     report = selectors.published_report_get(pk=pk)
     return report_file_response(report, kind)
+
+
+# ------------------------------------------------------------------ annual report
+
+
+@login_required
+def annual_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *OFFICERS, hide=True)
+    if request.method == "POST":
+        try:
+            report = services.annual_report_start(year=request.POST.get("year"), actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("reports:annual")
+        return redirect(report)
+    reports = selectors.annual_reports_for(user=request.user)[:50]
+    return render(
+        request,
+        "reports/annual_list.html",
+        {
+            "reports": reports,
+            "can_start": request.user.role == Role.CITY_OFFICER,
+            "years": selectors.report_year_choices(),
+        },
+    )
+
+
+@login_required
+def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.annual_report_get(pk=pk, user=request.user)
+    context = {
+        "report": report,
+        "figures": selectors.report_figures(report),
+        "chapters": (report.snapshot.data.get("chapters", []) if report.snapshot else []),
+        "actions": actions_for(PUBLICATION, state=report.publication, role=request.user.role)
+        if report.status == AnnualReport.Status.DONE
+        else [],
+        "can_rebuild": request.user.role == Role.CITY_OFFICER
+        and report.status == AnnualReport.Status.DONE,
+    }
+    if request.htmx and request.GET.get("part") == "progress":
+        return render(request, "reports/annual_detail.html#progress", context)
+    return render(request, "reports/annual_detail.html", context)
+
+
+@login_required
+def annual_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    report = selectors.annual_report_get(pk=pk, user=request.user)
+    return report_file_response(report, kind)
+
+
+@require_POST
+@login_required
+def annual_action(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.annual_report_get(pk=pk, user=request.user)
+    action = request.POST.get("action", "")
+    try:
+        if action == "rebuild":
+            new = services.annual_report_rebuild(report=report, actor=request.user)
+            return redirect(new)
+        services.annual_report_publication(
+            report=report, action=action, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(report)
+
+
+# ------------------------------------------------------------------ dashboards
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *OFFICERS, hide=True)
+    unit = dashboard_unit_for(user=request.user, unit_id=_int(request.GET.get("unit")))
+    data = dashboard_data(unit=unit, year=_int(request.GET.get("year")))
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "data": data,
+            "unit": unit,
+            "units": selectors.units_for(user=request.user),
+        },
+    )
+
+
+@login_required
+def screen(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.CITY_OFFICER, hide=True)
+    data = dashboard_data(unit=None, year=_int(request.GET.get("year")))
+    return render(request, "reports/screen.html", {"data": data})
+
+
+# ------------------------------------------------------------------ benchmarking
+
+
+@login_required
+def benchmark(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE, hide=True)
+    code = request.GET.get("code", "").strip()
+    if request.user.role == Role.ENTERPRISE:
+        firm = request.user.enterprise
+        if firm is None:
+            raise Http404
+    elif code:
+        firm = benchmark_enterprise_get(credit_code=code, user=request.user)
+    else:
+        return render(request, "reports/benchmark.html", {"result": None, "code": ""})
+    result = benchmark_for(firm=firm, year=_int(request.GET.get("year")))
+    return render(
+        request,
+        "reports/benchmark.html",
+        {"result": result, "code": firm.credit_code, "years": benchmark_years(firm)},
+    )
