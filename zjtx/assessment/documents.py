@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import AssessmentRun, Bulletin
 from .selectors import highlights_and_shortcomings, ranking
@@ -167,7 +168,7 @@ class _Writer:
     # ---- document parts
 
     def head(self, number: str) -> None:
-        organ = str(settings.ZJTX_DEPARTMENT_NAME) + _("document (issuing mark)")
+        organ = _("%(organ)s document") % {"organ": settings.ZJTX_DEPARTMENT_NAME}
         self.para(indent=False, spacing=20)
         self.para(
             organ, font=XIAOBIAOSONG, size=30, align="center", indent=False, color=RED, spacing=48
@@ -216,7 +217,7 @@ class _Writer:
         """版记: the printing organ and date between two rules, at the end."""
         self.para(indent=False)
         self.black_rule()
-        office = str(settings.ZJTX_DEPARTMENT_NAME) + _("office (imprint)")
+        office = _("%(organ)s office") % {"organ": settings.ZJTX_DEPARTMENT_NAME}
         printed = _("%(day)s printed") % {"day": _date_text(day)}
         line = self.para(indent=False, size=14)
         run = line.add_run(f"{office}    {printed}")
@@ -287,7 +288,7 @@ def _annual(bulletin: Bulletin) -> bytes:
     for entry in scores[0].trace if scores else []:
         if entry["dimension"] not in dims:
             dims.append(entry["dimension"])
-    headers = [_("Rank"), _("Unit"), *dims, _("Adjustments"), _("Score")]
+    headers = [_("Rank"), pgettext("assessment", "Unit"), *dims, _("Adjustments"), _("Score")]
     rows = []
     for s in scores:
         per_dim = dict.fromkeys(dims, Decimal(0))

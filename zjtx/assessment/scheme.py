@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zjtx.core.errors import NotFound
 from zjtx.policy.engine import Package
@@ -50,7 +50,7 @@ MEASURES: dict[str, Measure] = {
         "",
         "certified_new",
         gettext_lazy("municipal certifications issued"),
-        gettext_lazy("enterprises"),
+        pgettext_lazy("counted", "enterprises"),
     ),
     "pool_growth": Measure(
         "pool_end",
@@ -58,7 +58,7 @@ MEASURES: dict[str, Measure] = {
         "pool_growth_target_pct",
         "pool_end",
         gettext_lazy("gradient pool records"),
-        gettext_lazy("enterprises"),
+        pgettext_lazy("counted", "enterprises"),
     ),
     "reporting_rate": Measure(
         "reports_filed",
@@ -66,7 +66,7 @@ MEASURES: dict[str, Measure] = {
         "reporting_rate_target_pct",
         "reports_expected",
         gettext_lazy("monthly monitoring reports"),
-        gettext_lazy("enterprise-months"),
+        pgettext_lazy("counted", "enterprise-months"),
     ),
     "reporting_timeliness": Measure(
         "periods_confirmed_on_time",
@@ -74,7 +74,7 @@ MEASURES: dict[str, Measure] = {
         "reporting_timeliness_target_pct",
         "periods_due",
         gettext_lazy("unit confirmations of monthly data"),
-        gettext_lazy("months"),
+        pgettext_lazy("counted", "months"),
     ),
     "warning_followup": Measure(
         "warnings_closed_in_time",
@@ -82,7 +82,7 @@ MEASURES: dict[str, Measure] = {
         "warning_followup_target_pct",
         "warnings_raised",
         gettext_lazy("early warnings"),
-        gettext_lazy("warnings"),
+        pgettext_lazy("counted", "warnings"),
     ),
     "service_on_time": Measure(
         "requests_on_time",
@@ -90,7 +90,7 @@ MEASURES: dict[str, Measure] = {
         "service_on_time_target_pct",
         "requests_due",
         gettext_lazy("service requests' resolve clocks"),
-        gettext_lazy("requests"),
+        pgettext_lazy("counted", "requests"),
     ),
     "subsidy_on_time": Measure(
         "payouts_on_time",
@@ -98,7 +98,7 @@ MEASURES: dict[str, Measure] = {
         "subsidy_on_time_target_pct",
         "payouts_total",
         gettext_lazy("subsidy payouts"),
-        gettext_lazy("payouts"),
+        pgettext_lazy("counted", "payouts"),
     ),
     "financing_served": Measure(
         "demands_served",
@@ -106,7 +106,7 @@ MEASURES: dict[str, Measure] = {
         "financing_served_target_pct",
         "demands_total",
         gettext_lazy("financing demands"),
-        gettext_lazy("demands"),
+        pgettext_lazy("counted", "demands"),
     ),
 }
 
