@@ -10,12 +10,15 @@ minute.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zjtx.core.errors import DomainError
 from zjtx.core.money import format_wan
@@ -26,6 +29,7 @@ from zjtx.policy.selectors import programs_evaluate
 from .errors import PortalError, PortalErrorCode, PortalRateLimited
 from .policies import CODE_LIKE, public_packages
 
+YUAN = re.compile(r"(?<![\d.,万])(\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)元")
 MAX_FIELDS = 60
 MAX_VALUE_CHARS = 40
 RATE_PER_MINUTE = 20
@@ -92,6 +96,19 @@ def rate_check(address: str) -> None:
         )
 
 
+def in_wan(text: str) -> str:
+    """The engine explains amounts in 元; visitors read 万元 with two decimals."""
+
+    def repl(match: re.Match[str]) -> str:
+        try:
+            value = Decimal(match.group(1).replace(",", ""))
+        except InvalidOperation:
+            return match.group(0)
+        return pgettext("portal", "%(amount)s 10k yuan") % {"amount": format_wan(value)}
+
+    return YUAN.sub(repl, text)
+
+
 def evaluate(package: Package, facts: dict[str, Any]) -> VisitorResult:
     """Evaluate one policy on the visitor's facts (no writes). Raises DomainError on bad facts."""
     [result] = programs_evaluate(as_of=timezone.localdate(), facts=facts, program_ids=[package.id])
@@ -109,9 +126,9 @@ def evaluate(package: Package, facts: dict[str, Any]) -> VisitorResult:
             continue
         if step.condition:
             bucket = {True: out.met, False: out.unmet}.get(step.outcome, out.undecided)  # type: ignore[arg-type]
-            bucket.append(step.text)
+            bucket.append(in_wan(step.text))
         else:
-            out.steps.append(step.text)
+            out.steps.append(in_wan(step.text))
     out.missing = [package.facts[n].description for n in result.missing if n in package.facts]
     return out
 

@@ -173,6 +173,7 @@ def test_calculator_asks_only_for_facts_and_answers_in_wan(client, policies):
     html = _text(response)
     assert "符合该政策" in html
     assert "50.00万元" in html  # 10% of 800万元 = 80万元, capped at 50万元 for a single unit
+    assert "800.00万元" in html and "8,000,000.00元" not in html  # the steps read in 万元
 
 
 def test_calculator_with_missing_answers_says_what_is_missing(client, policies):
