@@ -191,11 +191,8 @@ def dashboard_data(*, unit: AssessmentUnit | None, year: int | None = None) -> d
             "services",
         )
     )
-    optional = []
-    for (metric, breakdown), value in sorted(c.prefixed(year, "cultivation.").items()) + sorted(
-        c.prefixed(year, "assessment.").items()
-    ):
-        optional.append({"metric": metric, "breakdown": breakdown, "value": float(value)})
+    pools = _pools(c.breakdowns(year, "pool.firms"))
+    assessment = _assessment(year, unit)
     tiers = c.breakdowns(year, "tier.firms")
     levels = c.breakdowns(year, "warn.raised")
     divisions = c.breakdowns(year, "econ.revenue")
@@ -230,7 +227,8 @@ def dashboard_data(*, unit: AssessmentUnit | None, year: int | None = None) -> d
         "years": all_years,
         "unit": unit.name if unit else _("Whole city"),
         "kpis": k,
-        "optional": optional,
+        "pools": pools,
+        "assessment": assessment,
         "refreshed_at": refreshed,
         "charts": {
             "labels": {
@@ -272,6 +270,41 @@ def dashboard_data(*, unit: AssessmentUnit | None, year: int | None = None) -> d
             ],
         },
     }
+
+
+def _pools(counts: dict[str, Decimal]) -> list[dict[str, Any]]:
+    """Gradient pool sizes at year end with the cultivation app's labels."""
+    try:
+        from zjtx.cultivation.models import Pool
+    except ImportError:
+        return []
+    return [
+        {"key": key, "label": str(label), "value": int(counts.get(key, 0))}
+        for key, label in Pool.choices
+        if key != Pool.NONE
+    ]
+
+
+def _assessment(year: int, unit: AssessmentUnit | None) -> list[dict[str, Any]]:
+    """Published assessment ranks and scores (all units for the city, its own for a unit)."""
+    rows = DashboardRollup.objects.filter(
+        year=year, month=0, metric__in=["assess.score", "assess.rank"]
+    ).exclude(unit_id_at=0)
+    if unit is not None:
+        rows = rows.filter(unit_id_at=unit.pk)
+    cells: dict[int, dict[str, Decimal]] = {}
+    for unit_id, metric, value in rows.values_list("unit_id_at", "metric", "value"):
+        cells.setdefault(unit_id, {})[metric] = value
+    names = dict(AssessmentUnit.objects.filter(pk__in=list(cells)).values_list("pk", "name"))
+    out = [
+        {
+            "unit": names.get(uid, ""),
+            "rank": int(v.get("assess.rank", 0)),
+            "score": v.get("assess.score"),
+        }
+        for uid, v in cells.items()
+    ]
+    return sorted(out, key=lambda row: (row["rank"], row["unit"]))
 
 
 def kpi_map(data: dict[str, Any]) -> dict[str, Kpi]:

@@ -305,25 +305,36 @@ def _warnings(acc: _Acc, year: int) -> None:
             acc.add("warn.open", n, unit_id=unit_id, records=n)
 
 
-def _optional(acc: _Acc, year: int) -> None:
-    """Pools, targets and assessment, from the apps that offer a `dashboard_figures` reader
-    (cultivation, assessment); absent apps add nothing."""
-    import importlib
+def _cultivation(acc: _Acc, year: int) -> None:
+    """Gradient pool sizes at the end of the year (cultivation app)."""
+    try:
+        from zjtx.cultivation.selectors import pool_counts_by_unit
+    except ImportError:
+        return
+    for unit_id, counts in pool_counts_by_unit(on=date(year, 12, 31)).items():
+        for pool, n in counts.items():
+            if pool != "total":
+                acc.add("pool.firms", n, unit_id=unit_id, breakdown=pool, records=n)
 
-    for app in ("cultivation", "assessment"):
-        try:
-            selectors = importlib.import_module(f"zjtx.{app}.selectors")
-        except ImportError:
-            continue
-        reader = getattr(selectors, "dashboard_figures", None)
-        if reader is None:
-            continue
-        try:
-            rows: Iterable[tuple[str, str, int | None, Any]] = reader(year=year)
-        except Exception:
-            continue
-        for metric, breakdown, unit_id, value in rows:
-            acc.add(f"{app}.{metric}", value, unit_id=unit_id, breakdown=str(breakdown or ""))
+
+def _assessment(acc: _Acc, year: int) -> None:
+    """Each unit's published assessment score and rank for the year (assessment app)."""
+    try:
+        from zjtx.assessment.models import AssessmentRun
+        from zjtx.assessment.selectors import ranking
+    except ImportError:
+        return
+    run = AssessmentRun.objects.filter(
+        year=year, status__in=[AssessmentRun.Status.PUBLISHED, AssessmentRun.Status.FINAL]
+    ).first()
+    if run is None:
+        return
+    for score in ranking(run):
+        cell_score = acc.cells[(0, score.unit_id, "assess.score", "")]
+        cell_score[0], cell_score[1] = Decimal(score.score), 1
+        cell_rank = acc.cells[(0, score.unit_id, "assess.rank", "")]
+        cell_rank[0], cell_rank[1] = Decimal(score.rank), 1
+        acc.add("assess.units", 1, unit_id=None)
 
 
 STEPS = (
@@ -335,7 +346,8 @@ STEPS = (
     _financing,
     _servicedesk,
     _warnings,
-    _optional,
+    _cultivation,
+    _assessment,
 )
 
 

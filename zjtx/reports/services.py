@@ -81,9 +81,17 @@ def annual_report_start(
 
 
 def _dispatch(report: AnnualReport, actor: Any) -> None:
-    """Hand the build to the background job runner (zjtx/core/jobs.py) when it is there;
-    otherwise build now, in this process."""
-    annual_report_build(report_id=report.pk)
+    """Hand the build to the background job runner (zjtx/core/jobs.py): a worker builds it
+    with progress; in tests the immediate backend has finished when this returns."""
+    from zjtx.core.jobs import start_job
+
+    job = start_job(
+        "reports.annual",
+        actor=actor,
+        params={"report_id": report.pk},
+        title=_("Annual development report %(y)s") % {"y": report.year},
+    )
+    AnnualReport.objects.filter(pk=report.pk).update(job_id=str(job.pk))
 
 
 def annual_report_build(*, report_id: int, progress: ProgressFn = _noop) -> AnnualReport:

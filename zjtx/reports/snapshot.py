@@ -79,6 +79,7 @@ class Builder:
         definition: str,
         source: str,
         records: int,
+        places: int = 0,
     ) -> str:
         if value is None:
             text, shown = "", "—"
@@ -88,6 +89,9 @@ class Builder:
         elif unit == "%":
             text = f"{Decimal(value).quantize(PCT, ROUND_HALF_UP)}"
             shown = show_pct(Decimal(value))
+        elif places:
+            text = f"{Decimal(value).quantize(PCT, ROUND_HALF_UP)}"
+            shown = f"{text} {unit}" if unit.isascii() else f"{text}{unit}"
         else:
             text = str(int(value))
             shown = f"{int(value):,} {unit}" if unit.isascii() else f"{int(value):,}{unit}"
@@ -737,29 +741,27 @@ def _policy_chapters(b: Builder, r: Rollups) -> None:
     )
 
 
-def _ranking(b: Builder, units: list[AssessmentUnit]) -> None:
-    """Unit ranking from the assessment app, when it offers `ranking_for_year`."""
-    import importlib
-
-    rows: list[Any] | None = None
-    try:
-        selectors = importlib.import_module("zjtx.assessment.selectors")
-        reader = getattr(selectors, "ranking_for_year", None)
-        if reader is not None:
-            rows = list(reader(year=b.year))
-    except Exception:
-        rows = None
-    if not rows:
+def _ranking(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
+    """Unit ranking from the published assessment of the year (roll-ups assess.*)."""
+    y = b.year
+    scored = []
+    for u in units:
+        score, _n = r.get(y, "assess.score", unit=u.pk)
+        rank = r.value(y, "assess.rank", unit=u.pk)
+        if score is not None and rank is not None:
+            scored.append((int(rank), u, score))
+    title = _("8. Assessment of counties, districts and zones")
+    if not scored:
         b.chapters.append(
             {
                 "key": "ranking",
-                "title": _("8. Assessment of counties, districts and zones"),
+                "title": title,
                 "paragraphs": [
                     _(
                         "No unit assessment results exist for %(y)s in the platform yet, so this "
                         "report gives no ranking; it will appear once the assessment is published."
                     )
-                    % {"y": b.year}
+                    % {"y": y}
                 ],
                 "tables": [],
                 "charts": [],
@@ -767,25 +769,28 @@ def _ranking(b: Builder, units: list[AssessmentUnit]) -> None:
         )
         return
     table = []
-    for n, row in enumerate(rows, start=1):
-        name = str(row.get("unit") if isinstance(row, dict) else row[0])
-        score = row.get("score") if isinstance(row, dict) else row[1]
-        table.append([str(n), name, str(score)])
+    for rank, u, score in sorted(scored, key=lambda t: (t[0], t[1].sort_order, t[1].code)):
+        table.append([str(rank), u.name, f"{score:.2f}"])
         b.fig(
-            f"ranking.{n}",
+            f"ranking.{u.code}",
             "ranking",
-            _("Rank %(n)s: %(u)s") % {"n": n, "u": name},
-            Decimal(str(score)) if score is not None else None,
+            _("Assessment score: %(u)s") % {"u": u.name},
+            score,
             unit=pgettext("unit", "points"),
-            definition=_("Assessment score of %(u)s for %(y)s") % {"u": name, "y": b.year},
-            source=_("zjtx.assessment.selectors.ranking_for_year"),
+            places=2,
+            definition=_("Assessment score of %(u)s for %(y)s (rank %(n)s)")
+            % {"u": u.name, "y": y, "n": rank},
+            source=_(
+                "Published assessment run of %(y)s; roll-up metrics assess.score and assess.rank"
+            )
+            % {"y": y},
             records=1,
         )
     b.chapters.append(
         {
             "key": "ranking",
-            "title": _("8. Assessment of counties, districts and zones"),
-            "paragraphs": [_("Units ranked by their %(y)s assessment score.") % {"y": b.year}],
+            "title": title,
+            "paragraphs": [_("Units ranked by their %(y)s assessment score.") % {"y": y}],
             "tables": [
                 {
                     "title": _("Unit ranking"),
@@ -926,7 +931,7 @@ def snapshot_take(*, year: int, actor: Any = None) -> ReportSnapshot:
         _overview(b, r, units)
         _economics(b, r, units)
         _policy_chapters(b, r)
-        _ranking(b, units)
+        _ranking(b, r, units)
         _cases(b, units)
         taken_at = timezone.now()
         data = {

@@ -25,23 +25,17 @@ def tier_label(key: str) -> str:
 
 
 def _cultivation_tiers(as_of: date) -> dict[int, str]:
-    """Tiers recorded by the cultivation app, when it offers them (it may not exist yet)."""
+    """Highest certified tier per enterprise recorded by the cultivation app (provincial,
+    little giant, champion and so on); empty if that app cannot answer."""
     try:
-        from zjtx.cultivation import selectors as cultivation  # type: ignore[attr-defined]
+        from zjtx.cultivation.selectors import tier_states
     except ImportError:
         return {}
-    reader = getattr(cultivation, "tiers_as_of", None)
-    if reader is None:
-        return {}
-    try:
-        rows = reader(as_of=as_of)
-    except Exception:
-        return {}
     out: dict[int, str] = {}
-    for enterprise_id, tier in dict(rows).items():
-        key = str(tier)
-        if key in TIERS:
-            out[int(enterprise_id)] = key
+    for enterprise_id, state in tier_states(on=as_of).items():
+        tier = state.highest_tier
+        if tier is not None and str(tier) in TIERS:
+            out[int(enterprise_id)] = str(tier)
     return out
 
 
