@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zjtx.core.crypto import EncryptedTextField
 from zjtx.core.files import storage_path
 from zjtx.core.models import TimeStampedModel
 
@@ -570,7 +571,11 @@ class Objection(models.Model):
         related_name="objections",
     )
     name = models.CharField(_("objector name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=30)
+    # The objector's phone is personal data: SM4-encrypted at rest, masked on pages and in the
+    # API, revealed to the city officer who calls back with an audit event (ADR 0017).
+    phone = EncryptedTextField(
+        _("phone"), max_length=30, kind="phone", reveal_roles=("city_officer",)
+    )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     text = models.TextField(_("objection"))
     evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True, max_length=300)

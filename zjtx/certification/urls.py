@@ -44,6 +44,7 @@ urlpatterns = [
     path("objections/", views.objection_list, name="objections"),
     path("objections/<int:pk>/handle/", views.objection_handle, name="objection-handle"),
     path("objections/<int:pk>/evidence/", views.objection_evidence, name="objection-evidence"),
+    path("objections/<int:pk>/reveal/", views.objection_reveal_phone, name="objection-reveal"),
     path("calendar/", views.calendar, name="calendar"),
     path("management/", views.management, name="management"),
     path("applications/<int:pk>/annual-update/", views.annual_update, name="annual-update"),

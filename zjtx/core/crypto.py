@@ -608,3 +608,35 @@ def models_with_encrypted_fields() -> list[type[models.Model]]:
     from django.apps import apps
 
     return [m for m in apps.get_models() if encrypted_fields(m)]
+
+
+def encrypt_existing_rows(apps: Any, schema_editor: Any, labels: Iterable[str] = ()) -> None:
+    """Data migrations: encrypt the plaintext rows of each "app_label.Model" (RunPython)."""
+    for label in labels:
+        rotate_model(apps.get_model(label))
+
+
+def decrypt_existing_rows(apps: Any, schema_editor: Any, labels: Iterable[str] = ()) -> None:
+    """The reverse: write every value back as plaintext, so the column can become text again."""
+    from django.db.models import ExpressionWrapper, F, TextField
+
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
+    for label in labels:
+        model = apps.get_model(label)
+        fields = encrypted_fields(model)
+        aliases = {f.attname: f"_raw_{f.attname}" for f in fields}
+        rows = model._base_manager.annotate(
+            **{a: ExpressionWrapper(F(n), output_field=TextField()) for n, a in aliases.items()}
+        ).values("pk", *aliases.values())
+        with connection.cursor() as cursor:
+            for row in rows.iterator(500):
+                for f in fields:
+                    raw = row[aliases[f.attname]]
+                    if not is_ciphertext(raw):
+                        continue
+                    cursor.execute(
+                        f"UPDATE {quote(model._meta.db_table)} SET {quote(f.column)} = %s "
+                        f"WHERE {quote(model._meta.pk.column)} = %s",
+                        [decrypt(raw, context=f.crypto_context), row["pk"]],
+                    )

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, PlainSerializer
 
 from zjtx.core import credit_code as uscc
 from zjtx.core.audit import audit_export
+from zjtx.core.crypto import masked
 from zjtx.core.money import SignedMoneyYuan
 from zjtx.core.pagination import BoundedPageNumberPagination
 
@@ -93,8 +94,9 @@ class EnterpriseOut(Schema):
     registered_address: str
     established_on: date | None
     legal_representative: str
+    legal_rep_id_number: str = Field(description="masked (ADR 0017)")
     contact_name: str
-    contact_phone: str
+    contact_phone: str = Field(description="masked (ADR 0017)")
     contact_email: str
     main_products: str
     status: str
@@ -114,6 +116,7 @@ class EnterpriseCreateIn(Schema):
     registered_address: str = ""
     established_on: date | None = None
     legal_representative: str = ""
+    legal_rep_id_number: str = Field("", max_length=40)
     contact_name: str = ""
     contact_phone: str = ""
     contact_email: str = ""
@@ -131,6 +134,7 @@ class EnterpriseUpdateIn(Schema):
     registered_address: str | None = None
     established_on: date | None = None
     legal_representative: str | None = None
+    legal_rep_id_number: str | None = Field(None, max_length=40)
     contact_name: str | None = None
     contact_phone: str | None = None
     contact_email: str | None = None
@@ -213,8 +217,10 @@ def _enterprise_out(enterprise: Enterprise) -> dict[str, Any]:
         "registered_address": enterprise.registered_address,
         "established_on": enterprise.established_on,
         "legal_representative": enterprise.legal_representative,
+        # Personal data leaves the API masked; the full value only on the page, audited.
+        "legal_rep_id_number": masked(enterprise, "legal_rep_id_number"),
         "contact_name": enterprise.contact_name,
-        "contact_phone": enterprise.contact_phone,
+        "contact_phone": masked(enterprise, "contact_phone"),
         "contact_email": enterprise.contact_email,
         "main_products": enterprise.main_products,
         "status": enterprise.status,

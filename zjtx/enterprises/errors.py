@@ -19,6 +19,7 @@ class EnterpriseErrorCode(StrEnum):
     MAIN_REVENUE_EXCEEDS_OPERATING = "main_revenue_exceeds_operating"
     RD_STAFF_EXCEEDS_EMPLOYEES = "rd_staff_exceeds_employees"
     CHECKSUM_MISMATCH = "checksum_mismatch"
+    ID_NUMBER_INVALID = "id_number_invalid"
     DUPLICATE_CREDIT_CODE = "duplicate_credit_code"
     FIELD_NOT_EDITABLE = "field_not_editable"
     ENTERPRISE_NOT_VERIFIED = "enterprise_not_verified"

@@ -127,6 +127,9 @@ class EnterpriseForm(BootstrapMixin, forms.Form):
         error_messages={"invalid": _("Enter a valid date.")},
     )
     legal_representative = forms.CharField(label=_("Legal representative"), required=False)
+    legal_rep_id_number = forms.CharField(
+        label=_("Legal representative's ID number"), required=False, max_length=40
+    )
     contact_name = forms.CharField(label=_("Contact person"), required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), required=False)
     contact_email = forms.EmailField(

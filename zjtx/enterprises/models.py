@@ -9,10 +9,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zjtx.core.crypto import BlindIndexField, EncryptedTextField
 from zjtx.core.models import TimeStampedModel
 
 from .pinyin import pinyin_for
 
+# Roles that see a person's full phone or ID number (audited, zjtx.core.crypto.reveal): the
+# officers who verify registrations and call the enterprise. Everybody else sees it masked.
+PERSONAL_DATA_ROLES = ("unit_officer", "city_officer")
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 
 
@@ -59,8 +63,24 @@ class Enterprise(TimeStampedModel):
     )
     established_on = models.DateField(_("date established"), null=True, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    # Personal data, SM4-encrypted at rest (ADR 0017); looked up through the blind indexes.
+    legal_rep_id_number = EncryptedTextField(
+        _("legal representative's ID number"),
+        max_length=18,
+        blank=True,
+        kind="id_number",
+        reveal_roles=PERSONAL_DATA_ROLES,
+    )
+    legal_rep_id_bidx = BlindIndexField(source="legal_rep_id_number", scope="id_number")
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = EncryptedTextField(
+        _("contact phone"),
+        max_length=30,
+        blank=True,
+        kind="phone",
+        reveal_roles=PERSONAL_DATA_ROLES,
+    )
+    contact_phone_bidx = BlindIndexField(source="contact_phone", scope="phone")
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     main_products = models.TextField(_("main products"), blank=True)
     status = models.CharField(

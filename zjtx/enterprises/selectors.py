@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import scope_enterprise_qs
 from zjtx.core import credit_code as uscc
+from zjtx.core.crypto import blind_index
 from zjtx.core.errors import DomainError
 
 from .models import AnnualFinancial, Enterprise, Honour, IPAsset, UnitAssignment
@@ -73,6 +74,16 @@ def enterprise_list_for(
         code = uscc.normalize(text)
         if code.isalnum() and code.isascii():
             match |= Q(credit_code__startswith=code)
+        # A full phone or ID number finds its enterprise through the blind index (the columns
+        # themselves are encrypted, ADR 0017).
+        if len(code) >= 7 and code.isascii():
+            for field, scope in (
+                ("contact_phone_bidx", "phone"),
+                ("legal_rep_id_bidx", "id_number"),
+            ):
+                index = blind_index(text, scope)
+                if index:  # "" would match every row without a value
+                    match |= Q(**{field: index})
         qs = qs.filter(match)
     return (
         qs.select_related("unit", "industry")

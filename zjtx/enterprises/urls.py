@@ -13,6 +13,7 @@ urlpatterns = [
     path("register/done/", views.register_done, name="register-done"),
     path("<str:credit_code>/", views.enterprise_detail, name="detail"),
     path("<str:credit_code>/edit/", views.enterprise_edit, name="edit"),
+    path("<str:credit_code>/reveal/<str:field>/", views.enterprise_reveal, name="reveal"),
     path("<str:credit_code>/assign/", views.enterprise_assign, name="assign"),
     path("<str:credit_code>/verify/", views.enterprise_verify, name="verify"),
     path("<str:credit_code>/reject/", views.enterprise_reject, name="reject"),

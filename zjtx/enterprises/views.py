@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.accounts.models import Role
+from zjtx.core.crypto import masked
 from zjtx.core.errors import DomainError
 from zjtx.core.money import yuan_to_wan
+from zjtx.core.pii import reveal_response
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 from zjtx.servicedesk.selectors import events_attended_by
 
@@ -35,6 +37,8 @@ from .forms import (
 from .models import Enterprise
 
 PAGE_SIZE = 20
+# Encrypted personal data (ADR 0017): masked on pages and exports, revealed with an audit event.
+ENCRYPTED_FORM_FIELDS = ("legal_rep_id_number", "contact_phone")
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -128,7 +132,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
             yuan_to_wan(e.latest_total_assets),
             e.latest_employees,
             e.contact_name,
-            e.contact_phone,
+            masked(e, "contact_phone"),
         )
         for e in records
     ]
@@ -225,6 +229,17 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, A
     }
 
 
+@require_http_methods(["POST"])
+@login_required
+def enterprise_reveal(request: HttpRequest, credit_code: str, field: str) -> HttpResponse:
+    """An officer views a person's full phone or ID number (e.g. verifying a registration);
+    audited, 404 for other roles or fields (ADR 0017)."""
+    if field not in ENCRYPTED_FORM_FIELDS:
+        raise Http404
+    enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
+    return reveal_response(request, enterprise, field)
+
+
 @login_required
 def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
@@ -285,8 +300,16 @@ def enterprise_edit(request: HttpRequest, credit_code: str) -> HttpResponse:
         for name in form_class.base_fields
         if name != "unit"
     }
+    # Personal data is not put into the form: the field shows the masked value and stays
+    # unchanged when left empty (a new value replaces it), ADR 0017.
+    for name in ENCRYPTED_FORM_FIELDS:
+        initial.pop(name, None)
     kwargs: dict[str, Any] = {"user": request.user, "editing": True} if staff else {}
     form = form_class(request.POST or None, initial=initial, **kwargs)
+    for name in ENCRYPTED_FORM_FIELDS:
+        if name in form.fields and getattr(enterprise, name):
+            form.fields[name].widget.attrs["placeholder"] = masked(enterprise, name)
+            form.fields[name].help_text = _("Leave empty to keep the current value.")
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
         try:

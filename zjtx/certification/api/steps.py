@@ -13,6 +13,7 @@ from pydantic import Field
 
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
+from zjtx.core.crypto import masked
 from zjtx.core.errors import NotFound
 
 from .. import permissions, selectors, services
@@ -322,7 +323,7 @@ def _objection_out(o: Any) -> dict[str, Any]:
         "application_id": o.application_id,
         "enterprise_name": o.application.enterprise.name,
         "name": o.name,
-        "phone": o.phone,
+        "phone": masked(o, "phone"),  # personal data leaves the API masked (ADR 0017)
         "organisation": o.organisation,
         "text": o.text,
         "has_evidence": bool(o.evidence),

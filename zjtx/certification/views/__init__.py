@@ -27,6 +27,7 @@ from .lifecycle import (
     objection_evidence,
     objection_handle,
     objection_list,
+    objection_reveal_phone,
     verify_url,
 )
 from .rounds import (
@@ -62,6 +63,7 @@ __all__ = [
     "objection_evidence",
     "objection_handle",
     "objection_list",
+    "objection_reveal_phone",
     "relation_declare",
     "round_action",
     "round_create",

@@ -17,6 +17,7 @@ from zjtx.core.audit import audit_record
 from zjtx.core.errors import DomainError
 from zjtx.core.files import serve_upload
 from zjtx.core.models import WorkingDayOverride
+from zjtx.core.pii import reveal_response
 
 from .. import documents, selectors, services
 from ._common import (
@@ -51,6 +52,14 @@ def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         _error(request, error)
     return redirect("certification:objections")
+
+
+@require_POST
+@role_required(Role.CITY_OFFICER)
+def objection_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city officer calls the objector back: the full phone, audited (ADR 0017)."""
+    objection = _get_or_404(selectors.objection_get_for, user=request.user, pk=pk)
+    return reveal_response(request, objection, "phone")
 
 
 @role_required(Role.CITY_OFFICER)

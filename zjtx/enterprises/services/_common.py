@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core import credit_code as uscc
+from zjtx.core import idnumber
 from zjtx.core.audit import model_snapshot
+from zjtx.core.crypto import masked
 from zjtx.core.money import MAX_YUAN
 from zjtx.reference.models import AssessmentUnit, IndustryCode
 
-from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseNotFound
+from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseErrorCode, EnterpriseNotFound
 from ..models import Enterprise, UnitAssignment
 
 STAFF_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER})
@@ -33,6 +35,7 @@ ENTERPRISE_FIELDS = (
     "industry_id",
     "established_on",
     "legal_representative",
+    "legal_rep_id_number",
     "contact_name",
     "contact_phone",
     "contact_email",
@@ -55,6 +58,7 @@ STAFF_EDITABLE_FIELDS = frozenset(
         "industry",
         "established_on",
         "legal_representative",
+        "legal_rep_id_number",
         "contact_name",
         "contact_phone",
         "contact_email",
@@ -213,7 +217,22 @@ def _check_established(value: date | None) -> None:
 
 
 def _snapshot(enterprise: Enterprise) -> dict[str, Any]:
-    return model_snapshot(enterprise, ENTERPRISE_FIELDS)
+    """Audit before/after: personal data only masked (the audit trail is not encrypted)."""
+    snapshot = model_snapshot(enterprise, ENTERPRISE_FIELDS)
+    for name in ("legal_rep_id_number", "contact_phone"):
+        snapshot[name] = masked(enterprise, name)
+    return snapshot
+
+
+def _check_id_number(value: str) -> str:
+    """An ID number (GB 11643), normalised; blank stays blank."""
+    value = idnumber.normalize(value)
+    if value and not idnumber.is_valid(value):
+        message = _("Enter a valid resident ID number (18 characters, check character included).")
+        raise EnterpriseError(
+            EnterpriseErrorCode.ID_NUMBER_INVALID, message, {"legal_rep_id_number": message}
+        )
+    return value
 
 
 def _refresh_size_class(enterprise: Enterprise) -> None:

@@ -27,6 +27,7 @@ from ._common import (
     STAFF_EDITABLE_FIELDS,
     _check_email,
     _check_established,
+    _check_id_number,
     _check_lengths,
     _clean_text,
     _is_staff,
@@ -54,6 +55,7 @@ def enterprise_create(
     registered_address: str = "",
     established_on: date | None = None,
     legal_representative: str = "",
+    legal_rep_id_number: str = "",
     contact_name: str = "",
     contact_phone: str = "",
     contact_email: str = "",
@@ -96,6 +98,7 @@ def enterprise_create(
         registered_address=_clean_text(registered_address),
         established_on=established_on,
         legal_representative=_clean_text(legal_representative),
+        legal_rep_id_number=_check_id_number(legal_rep_id_number),
         contact_name=_clean_text(contact_name),
         contact_phone=_clean_text(contact_phone),
         contact_email=contact_email,
@@ -161,6 +164,8 @@ def enterprise_update(
     if "established_on" in changes:
         _check_established(changes["established_on"])
         enterprise.established_on = changes["established_on"]
+    if "legal_rep_id_number" in changes:
+        enterprise.legal_rep_id_number = _check_id_number(changes["legal_rep_id_number"])
     for field in (
         "registered_address",
         "legal_representative",
