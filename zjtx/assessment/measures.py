@@ -294,6 +294,8 @@ def service_facts(unit_ids: list[int], span: Span) -> Facts:
         .values_list("unit_id", "state", "stopped_on")
     )
     for unit_id, state, stopped in rows:
+        if unit_id is None:
+            continue
         out[unit_id]["requests_due"] += 1
         if state == State.MET and stopped is not None and stopped <= span.end:
             out[unit_id]["requests_on_time"] += 1

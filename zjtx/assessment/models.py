@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
+POINTS: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
 
 
 class AssessmentRun(models.Model):

@@ -257,7 +257,7 @@ def score_unit(package: Package, facts: Mapping[str, Any], as_of: date) -> list[
             rate = (
                 None
                 if missing or not denominator
-                else _rate(Decimal(numerator) - Decimal(denominator), denominator)
+                else _rate(Decimal(str(numerator)) - Decimal(str(denominator)), denominator)
             )
         else:
             rate = _rate(numerator, denominator)
