@@ -210,10 +210,14 @@ def benchmark_for(*, firm: Enterprise, year: int | None = None) -> dict[str, Any
             )
         )
     if own.section:
+        section_name = (
+            IndustryCode.objects.filter(code=own.section).values_list("name", flat=True).first()
+        )
+        section = f"{own.section} {section_name or ''}".strip()
         definitions.append(
             (
                 "section",
-                _("Same industry section: %(s)s") % {"s": own.section},
+                _("Same industry section: %(s)s") % {"s": section},
                 lambda r: r.section == own.section,
             )
         )

@@ -53,10 +53,15 @@ def _check_year(year: Any) -> int:
 
 
 def annual_report_start(
-    *, year: Any, actor: Any, snapshot: ReportSnapshot | None = None
+    *,
+    year: Any,
+    actor: Any,
+    snapshot: ReportSnapshot | None = None,
+    background: bool = True,
 ) -> AnnualReport:
     """Start the annual development report (芜湖实施意见: publish a yearly 发展报告); the city
-    only. With `snapshot`, the documents are rendered again from that frozen snapshot."""
+    only. With `snapshot`, the documents are rendered again from that frozen snapshot.
+    `background=False` builds in this process (seed_demo, commands)."""
     require_role(
         actor, Role.CITY_OFFICER, message=_("Only the city officer starts the annual report.")
     )
@@ -75,7 +80,10 @@ def annual_report_start(
             obj=report,
             after={"year": value, "snapshot": snapshot.pk if snapshot else None},
         )
-    _dispatch(report, actor)
+    if background:
+        _dispatch(report, actor)
+    else:
+        annual_report_build(report_id=report.pk)
     report.refresh_from_db()
     return report
 

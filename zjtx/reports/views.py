@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from zjtx.accounts.models import Role
@@ -75,7 +76,8 @@ def annual_list(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("reports:annual")
-        return redirect(report)
+        # The job's progress page; it links to the report when the build is done.
+        return redirect(reverse("core:job", args=[report.job_id]) if report.job_id else report)
     reports = selectors.annual_reports_for(user=request.user)[:50]
     return render(
         request,

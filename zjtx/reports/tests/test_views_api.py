@@ -57,7 +57,9 @@ def test_pages_render_in_chinese(client, login, city_data):
     login(city_data["city"])
     page = client.post("/reports/annual/", {"year": "2025"})
     report = AnnualReport.objects.get()
-    assert page.status_code == 302 and page["Location"] == report.get_absolute_url()
+    assert page.status_code == 302 and page["Location"] == f"/jobs/{report.job_id}/"
+    job = client.get(page["Location"]).content.decode()
+    assert report.get_absolute_url() in job
     detail = client.get(report.get_absolute_url()).content.decode()
     assert "下载 Word" in detail and "数据来源与口径" in detail and "二、经济运行" in detail
     listing = client.get("/reports/annual/").content.decode()
