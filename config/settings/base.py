@@ -230,6 +230,17 @@ ZJTX_CITY_DIVISION_CODE = "340200"
 # Background work (zjtx/core/jobs.py, ADR 0016): the database backend with `manage.py db_worker`
 # by default; ZJTX_TASK_BACKEND=rq selects RQ on Redis to scale out (config.settings.prod).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Scale-out: RQ on Redis (django-tasks-rq); workers run `manage.py rqworker --job-class
+# django_tasks_rq.Job default` (deploy/bin/zjtx-worker picks the right command).
+if os.environ.get("ZJTX_TASK_BACKEND", "database") == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": 3600,  # a city-scale import or report is minutes, not hours
+        }
+    }
 
 # Logs (zjtx/core/logging.py): request id on every line, personal data masked; plain text
 # here, JSON in production (ZJTX_LOG_FORMAT=json selects it anywhere).
