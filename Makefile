@@ -28,9 +28,21 @@ migrate: setup ## Apply database migrations and load reference data
 demo: migrate ## Load demo data once (no-op when present)
 	$(BIN)/python manage.py seed_demo
 
-run: demo ## Install, migrate, load demo data, serve at 127.0.0.1:$(PORT)
+run: demo ## Install, migrate, load demo data, serve at 127.0.0.1:$(PORT) with a task worker
 	$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The database task worker runs beside the development server and stops with it.
+	@$(BIN)/python manage.py db_worker --queue-name '*' --interval 1 --no-reload & \
+	  WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: setup ## Run the background task worker (database backend, or RQ when ZJTX_TASK_BACKEND=rq)
+	bash deploy/bin/zjtx-worker
+
+scheduler: setup ## Run the periodic jobs on their timetable (run_scheduler; --list shows it)
+	$(BIN)/python manage.py run_scheduler
+
+surge: setup ## Deadline surge on PostgreSQL: 500 firms in 60 s (USERS=, WINDOW= for other forms)
+	bash bench/surge/run_surge.sh --users $(or $(USERS),500) --window $(or $(WINDOW),60)
 
 test: setup ## Run the test suite (SQLite unless DATABASE_URL is set)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q -m "not e2e" -n 2
@@ -68,4 +80,4 @@ bench: setup ## Benchmarks that print ratios against floors measured in the same
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) var/
 
-.PHONY: help setup migrate demo run test e2e lint types messages check fuzz bench clean
+.PHONY: help setup migrate demo run worker scheduler surge test e2e lint types messages check fuzz bench clean
