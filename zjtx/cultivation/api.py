@@ -424,7 +424,7 @@ def candidate_move(request: HttpRequest, run_id: int, payload: CandidateMoveIn) 
 def target_list(
     request: HttpRequest, on: date | None = None, unit: str = Query("", max_length=20)
 ) -> list[dict[str, Any]]:
-    user = request.user
+    user: Any = request.user
     require_role(user, Role.CITY_OFFICER, Role.UNIT_OFFICER, hide=True)
     day = on or timezone.localdate()
     unit_obj = None
@@ -492,7 +492,7 @@ def talent_list(
     url_name="cultivation-talent-create",
 )
 def talent_create(request: HttpRequest, payload: TalentIn) -> tuple[int, Any]:
-    user = request.user
+    user: Any = request.user
     require_role(user, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE, hide=True)
     enterprise = None
     unit = None

@@ -193,7 +193,7 @@ def _walk(node: Node, env: Mapping[str, Any], cond: Any) -> Outcome:
     if node.kind == "cmp":
         assert node.lhs is not None and node.rhs is not None
         a, b = node.lhs(env), node.rhs(env)
-        missing = set()
+        missing: set[str] = set()
         for v in (a, b):
             if v.__class__ is Unknown:
                 missing |= v.missing
@@ -440,14 +440,14 @@ def tier_packages(as_of: date, tiers: Sequence[str]) -> dict[str, Package]:
 
     packages = packages_for_enterprises()
     chosen: dict[str, Package] = {}
-    latest = None
+    latest: Any = None
     try:
         latest = round_latest()
     except Exception:  # no round yet, or a signature change: fall back to the MIIT packages
         latest = None
     for tier in tiers:
         ids = list(TIER_PROGRAMS.get(tier, ()))
-        if tier == Tier.MUNICIPAL and latest is not None and getattr(latest, "program_id", ""):
+        if tier == Tier.MUNICIPAL and latest is not None and latest.program_id:
             ids.insert(0, latest.program_id)
         for pid in ids:
             package = packages.get(pid)

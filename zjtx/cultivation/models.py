@@ -9,6 +9,8 @@ record on or before that day per track (per tier for certified tiers and marks).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -114,9 +116,7 @@ class TierRecord(models.Model):
 
 
 def tier_label(track: str, tier: str) -> str:
-    choices: type[models.TextChoices] = {"pool": Pool, "certified": Tier, "mark": Mark}.get(
-        track, Pool
-    )
+    choices: Any = {"pool": Pool, "certified": Tier, "mark": Mark}.get(track, Pool)
     try:
         return str(choices(tier).label)
     except ValueError:

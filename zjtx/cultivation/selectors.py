@@ -293,10 +293,10 @@ def metric_value(
     if metric == Metric.CHIEF_TECHNICIANS:
         return _talent(uid, start, on, (TalentKind.CHIEF_TECHNICIAN,))
     if metric == Metric.MASTER_STUDIOS:
-        qs = MasterStudio.objects.filter(established_on__range=(start, on))
+        studios = MasterStudio.objects.filter(established_on__range=(start, on))
         if uid is not None:
-            qs = qs.filter(unit_id=uid)
-        return qs.count()
+            studios = studios.filter(unit_id=uid)
+        return studios.count()
     raise ValueError(f"unknown metric {metric}")
 
 

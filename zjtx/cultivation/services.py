@@ -130,11 +130,11 @@ def tier_write(
     return record
 
 
-VALID_TIERS = {
+VALID_TIERS: dict[str, frozenset[str]] = {
     TierRecord.Track.CERTIFIED: frozenset(Tier.values),
     TierRecord.Track.MARK: frozenset(Mark.values),
 }
-VALID_ACTIONS = {
+VALID_ACTIONS: dict[str, frozenset[str]] = {
     TierRecord.Track.CERTIFIED: frozenset(
         {
             TierRecord.Action.GRANT,

@@ -166,7 +166,7 @@ def pools(request: HttpRequest) -> HttpResponse:
     pool = request.GET.get("pool") or ""
     if pool not in Pool.values:
         pool = ""
-    unit = request.user.unit if _role(request) == Role.UNIT_OFFICER else None
+    unit = getattr(request.user, "unit", None) if _role(request) == Role.UNIT_OFFICER else None
     members = selectors.pool_members_for(user=request.user, on=today, pool=pool or None)
     by_unit = []
     if unit is None:
@@ -342,7 +342,7 @@ def candidate_move(request: HttpRequest, pk: int) -> HttpResponse:
 def targets(request: HttpRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     on = _date(request.GET.get("on"), timezone.localdate())
-    unit = request.user.unit if _role(request) == Role.UNIT_OFFICER else None
+    unit = getattr(request.user, "unit", None) if _role(request) == Role.UNIT_OFFICER else None
     sets = []
     for tset in selectors.target_sets():
         items = []
@@ -403,7 +403,7 @@ def talent_add(request: HttpRequest) -> HttpResponse:
     _require(request, *TALENT_ROLES)
     try:
         enterprise = _talent_enterprise(request)
-        unit = request.user.unit if _role(request) == Role.UNIT_OFFICER else None
+        unit = getattr(request.user, "unit", None) if _role(request) == Role.UNIT_OFFICER else None
         services.talent_add(
             actor=request.user,
             kind=request.POST.get("kind", ""),
