@@ -234,7 +234,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # django_tasks_rq.Job default` (deploy/bin/zjtx-worker picks the right command).
 if os.environ.get("ZJTX_TASK_BACKEND", "database") == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}  # type: ignore[dict-item]
     RQ_QUEUES = {
         "default": {
             "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),

@@ -252,13 +252,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"{entry.when:<12} {entry.name:<24} {entry.doc}")
             return
         if options["run"]:
-            entry = next((e for e in TIMETABLE if e.name == options["run"]), None)
-            if entry is None:
+            chosen = next((e for e in TIMETABLE if e.name == options["run"]), None)
+            if chosen is None:
                 raise CommandError(f"unknown job {options['run']}; see --list")
-            ok = run_entry(entry)
-            self.stdout.write(f"{entry.name}: {'ok' if ok else 'FAILED'}")
+            ok = run_entry(chosen)
+            self.stdout.write(f"{chosen.name}: {'ok' if ok else 'FAILED'}")
             if not ok:
-                raise CommandError(f"{entry.name} failed")
+                raise CommandError(f"{chosen.name} failed")
             return
         now = self._now(options.get("now"))
         if options["once"]:
