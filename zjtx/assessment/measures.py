@@ -78,24 +78,12 @@ class WorkingDayIndex:
 
 
 def certification_facts(unit_ids: list[int], span: Span) -> Facts:
-    """New municipal certifications dated in the span, counted for the unit that recommended."""
-    from zjtx.certification.models import Application
+    """Enterprises newly granted the municipal tier in the span, per unit, from the tier history
+    (certification writes it when it certifies; lists taken over are in it too)."""
+    from zjtx.cultivation.selectors import certified_new_by_unit
 
-    out = _zeros(unit_ids, "certified_new")
-    rows = (
-        Application.objects.filter(
-            unit_id__in=unit_ids,
-            certificate_number__isnull=False,
-            certified_on__gte=span.start,
-            certified_on__lte=span.end,
-        )
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        out[row["unit_id"]]["certified_new"] = row["n"]
-    return out
+    counts = certified_new_by_unit(start=span.start, end=span.end)
+    return {uid: {"certified_new": counts.get(uid, 0)} for uid in unit_ids}
 
 
 def certification_shares(units: list[Any], year: int, as_of: date) -> dict[int, Decimal]:

@@ -49,7 +49,7 @@ MEASURES: dict[str, Measure] = {
         "certification_share",
         "",
         "certified_new",
-        gettext_lazy("municipal certifications issued"),
+        gettext_lazy("municipal tiers granted (tier history)"),
         pgettext_lazy("counted", "enterprises"),
     ),
     "pool_growth": Measure(
@@ -277,6 +277,7 @@ def score_unit(package: Package, facts: Mapping[str, Any], as_of: date) -> list[
                 "records": int(facts.get(measure.records) or 0),
                 "status": status,
                 "missing": missing,
+                "missing_labels": [package.facts[n].description for n in missing],
             }
         )
     return trace

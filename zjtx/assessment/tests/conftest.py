@@ -57,8 +57,10 @@ def data(units, make_enterprise, people):
         opens_on=date(2025, 3, 1),
         closes_on=date(2025, 4, 30),
     )
+    from zjtx.cultivation.services import record_certified_tier
+
     for i, firm in enumerate(firms[:2]):
-        Application.objects.create(
+        application = Application.objects.create(
             round=rnd,
             enterprise=firm,
             unit=jh,
@@ -67,6 +69,7 @@ def data(units, make_enterprise, people):
             certified_on=date(2025, 11, 20),
             valid_until=date(2028, 11, 19),
         )
+        record_certified_tier(application=application, action="certify", actor=people["city"])
     for month in range(1, 13):
         period = ReportingPeriod.objects.create(
             code=f"2025-{month:02d}", year=2025, month=month, due_date=date(2025, month, 25)
