@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from zjtx.accounts.models import Role
@@ -79,10 +79,32 @@ def tier_states(
     *, on: date, enterprise_ids: Iterable[int] | None = None, unit: Any = None
 ) -> dict[int, TierState]:
     """Each enterprise's pool, held certified tiers and marks on `on` (only those with any
-    record up to that day). `unit` limits to records made for that unit."""
-    qs = TierRecord.objects.filter(on__lte=on)
-    if enterprise_ids is not None:
-        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    record up to that day). `unit` limits to records made for that unit.
+
+    The whole city's fold is cached per day and per state of the (append-only) table, so a
+    page of targets × units reads the records once."""
+    if enterprise_ids is None:
+        stamp = TierRecord.objects.aggregate(last=Max("id"), n=Count("id"), at=Max("created_at"))
+        key = (on, stamp["last"], stamp["n"], stamp["at"])
+        states = _CITY_CACHE.get(key)
+        if states is None:
+            states = _fold(TierRecord.objects.filter(on__lte=on), on)
+            if len(_CITY_CACHE) > 32:
+                _CITY_CACHE.clear()
+            _CITY_CACHE[key] = states
+    else:
+        qs = TierRecord.objects.filter(on__lte=on, enterprise_id__in=list(enterprise_ids))
+        states = _fold(qs, on)
+    uid = _unit_id(unit)
+    if uid is not None:
+        states = {k: s for k, s in states.items() if uid in (s.pool_unit_id, s.tier_unit_id)}
+    return states
+
+
+_CITY_CACHE: dict[tuple[Any, ...], dict[int, TierState]] = {}
+
+
+def _fold(qs: QuerySet[TierRecord], on: date) -> dict[int, TierState]:
     rows = qs.order_by("enterprise_id", "on", "id").values_list(
         "enterprise_id", "unit_id", "track", "tier", "action", "on", "valid_until"
     )
@@ -111,9 +133,6 @@ def tier_states(
                 state.marks.setdefault(tier, day)
             else:
                 state.marks.pop(tier, None)
-    uid = _unit_id(unit)
-    if uid is not None:
-        states = {k: s for k, s in states.items() if uid in (s.pool_unit_id, s.tier_unit_id)}
     return states
 
 
