@@ -15,7 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zjtx.core.errors import DomainError, Forbidden, NotFound
+from zjtx.core.errors import DomainError, ErrorCode, Forbidden, NotFound
 
 from .models import Role
 
@@ -76,5 +76,5 @@ def require_role(
         return
     error: type[DomainError] = NotFound if hide else Forbidden
     if hide:
-        raise error("not_found", _("Not found."))
+        raise error(ErrorCode.NOT_FOUND, _("Not found."))
     raise error(code, message or _("Your role cannot take this action."))

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import Forbidden, NotFound
+from zjtx.core.errors import ErrorCode, Forbidden, NotFound
 
 from .auth import token_digest, token_generate
-from .errors import AccountError
+from .errors import AccountError, AccountErrorCode
 from .models import (
     ACTIVATION_HOURS,
     ADMIN_ROLES,
@@ -58,7 +58,7 @@ ENROLMENT_DEVICE_NAME = "enrolment"
 
 def _require_role(actor: Any, *roles: str) -> None:
     if not getattr(actor, "is_authenticated", False) or not actor.has_role(*roles):
-        raise Forbidden("forbidden", _("You are not allowed to do this."))
+        raise Forbidden(ErrorCode.FORBIDDEN, _("You are not allowed to do this."))
 
 
 def _scope_repr(value: Any) -> str | None:
@@ -84,7 +84,9 @@ def user_snapshot(user: User) -> dict[str, Any]:
 def _scope_clean(role: str, scope: dict[str, Any]) -> dict[str, Any]:
     """Keep only the scope the role needs (等保2.0 8.1.4.2 a); complain if it is missing."""
     if role not in Role.values:
-        raise AccountError("invalid_role", _("Choose a valid role."), {"role": _("Invalid role.")})
+        raise AccountError(
+            AccountErrorCode.INVALID_ROLE, _("Choose a valid role."), {"role": _("Invalid role.")}
+        )
     needed = SCOPE_FIELD.get(role)
     cleaned = {field: None for field in SCOPE_FIELDS}
     if needed:
@@ -95,14 +97,16 @@ def _scope_clean(role: str, scope: dict[str, Any]) -> dict[str, Any]:
                 "institution": _("A bank user must belong to a financial institution."),
                 "provider": _("A service-provider user must belong to a service provider."),
             }
-            raise AccountError("scope_required", messages[needed], {needed: messages[needed]})
+            raise AccountError(
+                AccountErrorCode.SCOPE_REQUIRED, messages[needed], {needed: messages[needed]}
+            )
         cleaned[needed] = scope[needed]
     return cleaned
 
 
 def _integrity_error() -> AccountError:
     return AccountError(
-        "integrity",
+        AccountErrorCode.INTEGRITY,
         _("The account could not be saved: its role and scope do not match."),
     )
 
@@ -119,12 +123,12 @@ def _email_clean(email: str) -> str:
     email = (email or "").strip()
     message = _("Enter the user's e-mail address: the activation link is sent there.")
     if not email:
-        raise AccountError("email_required", message, {"email": message})
+        raise AccountError(AccountErrorCode.EMAIL_REQUIRED, message, {"email": message})
     try:
         validate_email(email)
     except ValidationError as error:
         bad = _("Enter a valid e-mail address.")
-        raise AccountError("email_invalid", bad, {"email": bad}) from error
+        raise AccountError(AccountErrorCode.EMAIL_INVALID, bad, {"email": bad}) from error
     return email
 
 
@@ -138,7 +142,7 @@ def _username_free(username: str) -> None:
     )
     if taken:
         raise AccountError(
-            "username_taken",
+            AccountErrorCode.USERNAME_TAKEN,
             _("This username is already taken."),
             {"username": _("This username is already taken.")},
         )
@@ -248,7 +252,7 @@ def _user_make(
 def _guard_target(actor: User, user: User) -> None:
     if user.is_superuser:
         raise AccountError(
-            "superuser_protected",
+            AccountErrorCode.SUPERUSER_PROTECTED,
             _("The break-glass superuser cannot be managed here."),
         )
 
@@ -276,7 +280,7 @@ def user_update(
     _guard_target(actor, user)
     if user.pk == actor.pk and role != user.role:
         raise AccountError(
-            "self_role_change",
+            AccountErrorCode.SELF_ROLE_CHANGE,
             _("You cannot change your own role."),
             {"role": _("You cannot change your own role.")},
         )
@@ -338,7 +342,9 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     _require_role(actor, Role.SYSADMIN)
     _guard_target(actor, user)
     if user.pk == actor.pk:
-        raise AccountError("self_deactivate", _("You cannot deactivate your own account."))
+        raise AccountError(
+            AccountErrorCode.SELF_DEACTIVATE, _("You cannot deactivate your own account.")
+        )
     if user.is_active == active:
         return user
     user.is_active = active
@@ -397,7 +403,7 @@ def activation_link_send(*, user: User, actor: User) -> str:
             "The account has no e-mail address to send the activation link to. Ask the "
             "security administrator to approve an e-mail address first."
         )
-        raise AccountError("email_required", message, {"email": message})
+        raise AccountError(AccountErrorCode.EMAIL_REQUIRED, message, {"email": message})
     now = timezone.now()
     ActivationLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
         expires_at=now
@@ -429,7 +435,7 @@ def activation_link_send(*, user: User, actor: User) -> str:
 
 def _link_error() -> AccountError:
     return AccountError(
-        "link_invalid",
+        AccountErrorCode.LINK_INVALID,
         _(
             "This link is not valid: it was already used, has expired, or was replaced by a "
             "newer one. Ask the system administrator to send a new one."
@@ -466,7 +472,9 @@ def activation_link_use(*, raw: str, new_password: str) -> User:
         validate_password(new_password, user)
     except ValidationError as error:
         raise AccountError(
-            "password_invalid", " ".join(error.messages), {"new_password1": error.messages[0]}
+            AccountErrorCode.PASSWORD_INVALID,
+            " ".join(error.messages),
+            {"new_password1": error.messages[0]},
         ) from error
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
@@ -497,7 +505,7 @@ def _grant_propose(
         ).exists()
     ):
         raise AccountError(
-            "request_pending",
+            AccountErrorCode.REQUEST_PENDING,
             _("A request of this kind for this account is already waiting for approval."),
         )
     grant = RoleGrantRequest.objects.create(
@@ -544,7 +552,9 @@ def grant_apply(*, grant: RoleGrantRequest, actor: User) -> dict[str, Any]:
     kind = grant.kind
     if kind == RoleGrantRequest.Kind.CREATE:
         if User.objects.filter(username__iexact=grant.username).exists():
-            raise AccountError("username_taken", _("This username is already taken."))
+            raise AccountError(
+                AccountErrorCode.USERNAME_TAKEN, _("This username is already taken.")
+            )
         user = _user_make(
             actor=actor,
             username=grant.username,
@@ -559,11 +569,11 @@ def grant_apply(*, grant: RoleGrantRequest, actor: User) -> dict[str, Any]:
         return {"sent_to": email_mask(user.email)}
     target = User.objects.select_for_update().filter(grant_requests=grant).first()
     if target is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if kind == RoleGrantRequest.Kind.ROLE_CHANGE:
         if target.role != grant.previous_role:
             raise AccountError(
-                "stale_request",
+                AccountErrorCode.STALE_REQUEST,
                 _("The account's role has changed since the request was made; reject it."),
             )
         before = user_snapshot(target)
@@ -624,7 +634,9 @@ def user_otp_reset(*, actor: User, user: User) -> int:
     _require_role(actor, Role.SECADMIN)
     _guard_target(actor, user)
     if user.pk == actor.pk:
-        raise AccountError("self_otp_reset", _("You cannot reset your own authenticator."))
+        raise AccountError(
+            AccountErrorCode.SELF_OTP_RESET, _("You cannot reset your own authenticator.")
+        )
     count, _details = TOTPDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="user.otp_reset", obj=user, after={"devices_removed": count})
     return count
@@ -637,7 +649,9 @@ def password_change(*, user: User, new_password: str) -> User:
         validate_password(new_password, user)
     except ValidationError as error:
         raise AccountError(
-            "password_invalid", " ".join(error.messages), {"new_password1": error.messages[0]}
+            AccountErrorCode.PASSWORD_INVALID,
+            " ".join(error.messages),
+            {"new_password1": error.messages[0]},
         ) from error
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
@@ -666,7 +680,7 @@ def policy_update(*, actor: User, **values: int) -> SecurityPolicy:
         policy.full_clean(exclude=["updated_by"])
     except ValidationError as error:
         raise AccountError(
-            "policy_invalid",
+            AccountErrorCode.POLICY_INVALID,
             _("The security policy has invalid values."),
             {k: v[0] for k, v in error.message_dict.items()},
         ) from error
@@ -713,11 +727,11 @@ def token_create(*, user: User, name: str, actor: User | None = None) -> NewToke
     if user.role in SECOND_FACTOR_ROLES:
         # A token would bypass the second factor these roles need (等保2.0 8.1.4.1 d).
         raise Forbidden(
-            "token_not_allowed",
+            AccountErrorCode.TOKEN_NOT_ALLOWED,
             _("Roles that log in with a second factor cannot hold API tokens."),
         )
     if not user.is_active:
-        raise AccountError("inactive", _("The account is deactivated."))
+        raise AccountError(AccountErrorCode.INACTIVE, _("The account is deactivated."))
     name = name.strip() or _("API token")
     raw = token_generate()
     token = ApiToken.objects.create(
@@ -743,7 +757,7 @@ def token_create(*, user: User, name: str, actor: User | None = None) -> NewToke
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token at once; only its owner does this."""
     if token.user_id != actor.pk:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -800,12 +814,14 @@ def otp_enrolment_confirm(*, user: User, code: str) -> TOTPDevice:
     Not one transaction: a failed attempt stays audited and throttled when the error is raised.
     """
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise AccountError("already_enrolled", _("An authenticator is already registered."))
+        raise AccountError(
+            AccountErrorCode.ALREADY_ENROLLED, _("An authenticator is already registered.")
+        )
     device = otp_enrolment_device(user)
     if not device.verify_token(_clean_code(code)):
         audit_record(actor=user, action="auth.otp_enrol", obj=user, success=False)
         raise AccountError(
-            "invalid_code",
+            AccountErrorCode.INVALID_CODE,
             _("The code is wrong or has expired. Enter the code your app shows now."),
             {"code": _("Wrong or expired code.")},
         )
@@ -826,7 +842,7 @@ def otp_verify(*, user: User, code: str) -> TOTPDevice:
             return device
     audit_record(actor=user, action="auth.otp_failed", obj=user, success=False)
     raise AccountError(
-        "invalid_code",
+        AccountErrorCode.INVALID_CODE,
         _("The code is wrong or has expired. Wait for a new code and try again."),
         {"code": _("Wrong or expired code.")},
     )

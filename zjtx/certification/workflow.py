@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from zjtx.accounts.models import Role
 from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
 
-from .errors import CertificationError
+from .errors import CertificationError, CertificationErrorCode
 from .models import (
     Application,
     ApplicationEvent,
@@ -210,7 +210,7 @@ def record_ranking(step: Step) -> None:
     rank = step.data.get("rank")
     if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
         raise CertificationError(
-            "rank_required",
+            CertificationErrorCode.RANK_REQUIRED,
             _("Give the ranking among the unit's applications."),
             {"rank": _("Required")},
         )
@@ -239,7 +239,7 @@ def within_quota_or_reasoned(step: Step) -> None:
         return
     if not step.reason:
         raise CertificationError(
-            "over_quota_reason_required",
+            CertificationErrorCode.OVER_QUOTA_REASON_REQUIRED,
             _("The round's quota of %(quota)s is reached; give the reason for approving more.")
             % {"quota": rnd.quota},
             {"reason": _("Give the over-quota reason.")},
@@ -265,7 +265,7 @@ def passes_rereview(step: Step) -> None:
     step.details.update(result)
     if result.get("result", {}).get("eligible") is False:
         raise CertificationError(
-            "rereview_failed",
+            CertificationErrorCode.REREVIEW_FAILED,
             _(
                 "The data on file no longer meet the criteria; revoke with the reason “failed re-review”."
             ),
@@ -402,6 +402,16 @@ APPLICATION = Workflow(
             _("Resubmit"),
             guards=SUBMIT_GUARDS,
             effects=(stamp_submitted,),
+        ),
+        # The enterprise takes its submission back before the unit acts, while it can still
+        # submit again (the window is open).
+        "withdraw": _t(
+            {Status.SUBMITTED},
+            Status.DRAFT,
+            ENTERPRISE,
+            _("Withdraw the submission"),
+            guards=(round_is_open, within_the_window),
+            style="outline-secondary",
         ),
         "return": _t(
             {Status.SUBMITTED},

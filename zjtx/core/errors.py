@@ -49,3 +49,6 @@ class ErrorCode(StrEnum):
     FILE_NAME_TOO_LONG = "file_name_too_long"
     INVALID_AMOUNT = "invalid_amount"
     NUMBER_OUT_OF_RANGE = "number_out_of_range"
+    AMOUNT_TOO_LARGE = "amount_too_large"
+    INVALID_KIND = "invalid_kind"
+    NEGATIVE_AMOUNT = "negative_amount"

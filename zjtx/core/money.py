@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import BeforeValidator, PlainSerializer
 
+from .errors import ErrorCode
+
 WAN = Decimal(10000)
 FEN = Decimal("0.01")
 MAX_YUAN = Decimal("9999999999999.99")
@@ -41,7 +43,9 @@ def _limit_message() -> str:
 def to_exact_decimal(value: Any) -> Decimal:
     """A Decimal from a decimal string, an integer or a Decimal; floats and bools are refused."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise MoneyError("invalid_amount", _("Send amounts as a decimal string or an integer."))
+        raise MoneyError(
+            ErrorCode.INVALID_AMOUNT, _("Send amounts as a decimal string or an integer.")
+        )
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -50,11 +54,11 @@ def to_exact_decimal(value: Any) -> Decimal:
         try:
             number = Decimal(value.strip())
         except (InvalidOperation, ValueError) as exc:
-            raise MoneyError("invalid_amount", _("Enter a number.")) from exc
+            raise MoneyError(ErrorCode.INVALID_AMOUNT, _("Enter a number.")) from exc
     else:
-        raise MoneyError("invalid_amount", _("Enter a number."))
+        raise MoneyError(ErrorCode.INVALID_AMOUNT, _("Enter a number."))
     if not number.is_finite():
-        raise MoneyError("invalid_amount", _("Enter a finite number."))
+        raise MoneyError(ErrorCode.INVALID_AMOUNT, _("Enter a finite number."))
     return number
 
 
@@ -62,11 +66,11 @@ def parse_yuan(value: Any, *, allow_negative: bool = False) -> Decimal:
     """An amount in 元 that fits every money column exactly, or MoneyError."""
     number = to_exact_decimal(value)
     if abs(number) > MAX_YUAN:
-        raise MoneyError("amount_too_large", _limit_message())
+        raise MoneyError(ErrorCode.AMOUNT_TOO_LARGE, _limit_message())
     if number != number.quantize(FEN):
-        raise MoneyError("invalid_amount", _("Amounts in yuan have at most two decimals."))
+        raise MoneyError(ErrorCode.INVALID_AMOUNT, _("Amounts in yuan have at most two decimals."))
     if number < 0 and not allow_negative:
-        raise MoneyError("negative_amount", _("The amount cannot be negative."))
+        raise MoneyError(ErrorCode.NEGATIVE_AMOUNT, _("The amount cannot be negative."))
     return number
 
 

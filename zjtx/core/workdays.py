@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
-from .errors import DomainError, NotFound
+from .errors import DomainError, ErrorCode, NotFound
 from .models import WorkingDayOverride
 
 ONE_DAY = timedelta(days=1)
@@ -132,7 +132,9 @@ def override_list(*, year: int) -> list[WorkingDayOverride]:
 def override_set(*, day: date, kind: str, name: str, actor: Any) -> WorkingDayOverride:
     """Enter or change one day of the official calendar (国务院办公厅 notice, admin-maintained)."""
     if kind not in WorkingDayOverride.Kind.values:
-        raise DomainError("invalid_kind", _("Choose holiday or adjusted workday."), {"kind": kind})
+        raise DomainError(
+            ErrorCode.INVALID_KIND, _("Choose holiday or adjusted workday."), {"kind": kind}
+        )
     row = WorkingDayOverride.objects.select_for_update().filter(day=day).first()
     before = None if row is None else {"kind": row.kind, "name": row.name}
     if row is None:
@@ -156,7 +158,7 @@ def override_delete(*, pk: int, actor: Any) -> None:
     """Remove an override; the day falls back to the official calendar."""
     row = WorkingDayOverride.objects.select_for_update().filter(pk=pk).first()
     if row is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     audit_record(
         actor=actor,
         action="calendar.override_delete",

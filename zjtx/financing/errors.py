@@ -19,6 +19,9 @@ class FinancingErrorCode(StrEnum):
     OUTCOME_EXISTS = "outcome_exists"
     NOT_ELIGIBLE_PACKAGE = "not_an_eligibility_package"
     RECOMMENDATION_REASON_REQUIRED = "recommendation_reason_required"
+    ALREADY_LISTED = "already_listed"
+    NOT_EDITABLE = "not_editable"
+    UNKNOWN_ACTION = "unknown_action"
 
 
 class FinancingError(DomainError):

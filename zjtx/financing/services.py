@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import Forbidden, NotFound
+from zjtx.core.errors import ErrorCode, Forbidden, NotFound
 from zjtx.core.money import MoneyError, parse_yuan
 from zjtx.core.workflow import clocks_after_move, run
 from zjtx.partners.models import FinancialInstitution
@@ -59,7 +59,7 @@ def _require_enterprise(actor: Any, enterprise_id: int) -> None:
     """Another enterprise's objects do not exist for the actor (404)."""
     require_role(actor, Role.ENTERPRISE, hide=True)
     if actor.enterprise_id != enterprise_id:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
 
 
 def _require_city(actor: Any, what: str) -> None:
@@ -326,7 +326,7 @@ def consent_withdraw(*, demand: Demand, institution_id: int, actor: Any) -> Enga
     _require_enterprise(actor, demand.enterprise_id)
     engagement = Engagement.objects.filter(demand=demand, institution_id=institution_id).first()
     if engagement is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return run(engagement_workflow(), engagement, "withdraw", actor=actor)  # type: ignore[no-any-return]
 
 
@@ -343,7 +343,9 @@ def engagement_transition(
     """A bank takes up a demand, records 授信, 放款 or a decline (one outcome per bank)."""
     if action in ("withdraw", "reconsent"):
         raise FinancingError(
-            "unknown_action", _("Use the consent endpoints."), {"action": _("Unknown")}
+            FinancingErrorCode.UNKNOWN_ACTION,
+            _("Use the consent endpoints."),
+            {"action": _("Unknown")},
         )
     return run(  # type: ignore[no-any-return]
         engagement_workflow(),
@@ -518,7 +520,7 @@ def product_save(
     """A bank user drafts or corrects a product of its own institution (maker)."""
     require_role(actor, Role.BANK, message=_("Only a bank user maintains products."))
     if not actor.institution_id:
-        raise Forbidden("forbidden", _("Only a bank user maintains products."))
+        raise Forbidden(ErrorCode.FORBIDDEN, _("Only a bank user maintains products."))
     clean = _clean_product(fields)
     if product is None:
         product = Product(institution_id=actor.institution_id, created_by=actor)
@@ -526,10 +528,11 @@ def product_save(
     else:
         product = Product.objects.select_for_update().get(pk=product.pk)
         if product.institution_id != actor.institution_id:
-            raise NotFound("not_found", _("Not found."))
+            raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
         if product.status not in (Product.Status.DRAFT, Product.Status.RETURNED):
             raise FinancingConflict(
-                "not_editable", _("Only a draft or returned product can be changed.")
+                FinancingErrorCode.NOT_EDITABLE,
+                _("Only a draft or returned product can be changed."),
             )
         before = {"name": product.name}
     for name, value in clean.items():
@@ -608,7 +611,9 @@ def listing_add(*, enterprise: Any, board: str, actor: Any) -> ListingCandidate:
         raise _bad("board", _("Choose one of the listed boards."))
     candidate, created = ListingCandidate.objects.get_or_create(enterprise=enterprise, board=board)
     if not created:
-        raise FinancingConflict("already_listed", _("The enterprise is already on this pipeline."))
+        raise FinancingConflict(
+            FinancingErrorCode.ALREADY_LISTED, _("The enterprise is already on this pipeline.")
+        )
     audit_record(actor=actor, action="financing.listing_add", obj=candidate, after={"board": board})
     return candidate
 

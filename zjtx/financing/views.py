@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.core.audit import audit_export
-from zjtx.core.errors import DomainError
+from zjtx.core.errors import DomainError, ErrorCode
 from zjtx.core.money import MoneyError, wan_to_yuan
 from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
@@ -511,7 +511,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
         try:
             if enterprise_id is None:
                 raise FinancingError(
-                    "invalid_input",
+                    ErrorCode.INVALID_INPUT,
                     _("No enterprise of the registry has this credit code."),
                     {"credit_code": _("Unknown credit code.")},
                 )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY_UNIT = "万元"
 TEXT_UNIT = "文本"
@@ -513,6 +514,9 @@ class MonitoringWarning(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+        # The figures were corrected or the thresholds changed and a re-run no longer fires:
+        # the row stays, with the run that withdrew it in its audit trail.
+        WITHDRAWN = "withdrawn", pgettext_lazy("early warning", "Withdrawn")
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",

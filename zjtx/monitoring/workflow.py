@@ -107,6 +107,8 @@ NOTE_MAX = 2000
 
 def warning_in_scope(actor: Any, warning: MonitoringWarning) -> bool:
     """The city sees every warning; a unit officer only its own unit's."""
+    if actor is None:  # a scheduled re-run of the rules
+        return True
     if actor.has_role(Role.CITY_OFFICER):
         return True
     return bool(actor.has_role(Role.UNIT_OFFICER) and actor.unit_id == warning.unit_id)
@@ -143,6 +145,22 @@ WARNING = Workflow(
             guards=(note_written,),
             effects=(stamp_close,),
             style="outline-success",
+        ),
+        # A re-run of the rules (the city's, or the scheduler acting as the city) withdraws an
+        # open warning that no longer fires and reopens a withdrawn one that fires again.
+        "withdraw": Transition(
+            frozenset({W.OPEN}),
+            W.WITHDRAWN,
+            frozenset({Role.CITY_OFFICER}),
+            _("Withdraw: the rule no longer fires"),
+            manual=False,
+        ),
+        "reopen": Transition(
+            frozenset({W.WITHDRAWN}),
+            W.OPEN,
+            frozenset({Role.CITY_OFFICER}),
+            _("Reopen: the rule fires again"),
+            manual=False,
         ),
     },
     waiting_for={W.OPEN: Role.UNIT_OFFICER},

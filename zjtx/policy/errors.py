@@ -23,6 +23,10 @@ class PolicyErrorCode(StrEnum):
     EVALUATION_FAILED = "evaluation_failed"
     # The computed amount is beyond what a money column stores.
     AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
+    CASES_FAILED = "cases_failed"
+    NO_PROGRAMS = "no_programs"
+    REASON_REQUIRED = "reason_required"
+    ALREADY_NOTIFIED = "already_notified"
 
 
 class PolicyEvaluationError(DomainError):

@@ -28,6 +28,7 @@ from zjtx.core.audit import audit_record
 from zjtx.core.errors import DomainError
 from zjtx.core.workflow import run
 from zjtx.enterprises.models import Enterprise
+from zjtx.policy.errors import PolicyErrorCode
 
 from .engine import (
     FactError,
@@ -84,7 +85,9 @@ def parse_value(param_type: str, text: str) -> Any:
     """The JSON form of a typed parameter value typed by an officer (amounts in 元)."""
     text = (text or "").strip()
     bad = DomainError(
-        "invalid_value", _("The value does not fit the parameter."), {"value": _("Invalid value.")}
+        PolicyErrorCode.INVALID_VALUE,
+        _("The value does not fit the parameter."),
+        {"value": _("Invalid value.")},
     )
     if not text:
         raise bad
@@ -134,7 +137,7 @@ def _candidate(
     current = package_for(version)
     if parameter not in current.parameters:
         raise DomainError(
-            "unknown_parameter",
+            PolicyErrorCode.UNKNOWN_PARAMETER,
             _("The program has no such parameter."),
             {"parameter": parameter},
         )
@@ -143,7 +146,7 @@ def _candidate(
         return content, package_from_dict(content, version=(version.version or 0) + 1)
     except PackageError as exc:
         raise DomainError(
-            "invalid_value",
+            PolicyErrorCode.INVALID_VALUE,
             _("The value does not fit the parameter."),
             {"value": "; ".join(f"{p}: {m}" for p, m in exc.problems)},
         ) from exc
@@ -154,7 +157,7 @@ def _check_cases(version: PolicyPackageVersion, package: Package) -> int:
     failures = run_cases(package, cases)
     if failures:
         raise DomainError(
-            "cases_failed",
+            PolicyErrorCode.CASES_FAILED,
             _("The package's test cases fail with the new value; the change is refused."),
             {f"case.{f.case}": "; ".join(f.problems) for f in failures},
         )
@@ -234,7 +237,7 @@ def change_propose(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
-            "reason_required",
+            PolicyErrorCode.REASON_REQUIRED,
             _("Give the reason and source of the change."),
             {"reason": _("Required.")},
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.scoping import scope_enterprise_qs
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import Conflict, DomainError, Forbidden
+from zjtx.core.errors import Conflict, DomainError, ErrorCode, Forbidden
 from zjtx.core.money import format_wan
 from zjtx.enterprises.models import Enterprise
 
 from .engine import FactError, Package, PreparedFacts
 from .engine.facts import coerce_fact
-from .errors import PolicyEvaluationError
+from .errors import PolicyErrorCode, PolicyEvaluationError
 from .facts_from_registry import facts_for_programs, registry_facts
 from .models import Notification, PolicyProgram, ScanHit, ScanRun
 from .permissions import can_scan
@@ -38,6 +38,7 @@ from .selectors import evaluate_checked, packages_for_enterprises
 # A program that cannot be computed for one enterprise's facts (or gives an amount beyond the
 # money columns) decides nothing for it: counted as insufficient, never failing the scan.
 UNDECIDABLE: Any = object()
+PROGRESS_EVERY = 500  # enterprises between two progress reports
 
 
 def _decide(package: Package, prepared: PreparedFacts, as_of: date, explain: bool = False) -> Any:
@@ -56,7 +57,7 @@ def scan_programs(*, as_of: date, program_ids: Sequence[str] | None = None) -> l
         ]
         if unknown:
             raise DomainError(
-                "unknown_program",
+                PolicyErrorCode.UNKNOWN_PROGRAM,
                 _("Unknown policy program."),
                 {"programs": ", ".join(unknown)},
             )
@@ -70,15 +71,26 @@ def scan_enterprises(user: Any) -> QuerySet[Enterprise]:
     return scope_enterprise_qs(Enterprise.objects.filter(status=Enterprise.Status.VERIFIED), user)
 
 
-def scan_run(*, actor: Any, as_of: date, program_ids: Sequence[str] | None = None) -> ScanRun:
-    """Run a 免申即享 scan over the actor's jurisdiction and store the likely-eligible hits."""
+def scan_run(
+    *,
+    actor: Any,
+    as_of: date,
+    program_ids: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanRun:
+    """Run a 免申即享 scan over the actor's jurisdiction and store the likely-eligible hits.
+
+    `progress(done, total)` is told how many enterprises were decided (the background job's
+    progress bar, zjtx/policy/jobs.py)."""
     if not can_scan(actor):
-        raise Forbidden("forbidden", _("Only a city officer runs policy scans."))
+        raise Forbidden(ErrorCode.FORBIDDEN, _("Only a city officer runs policy scans."))
     started = time.perf_counter()
     packages = scan_programs(as_of=as_of, program_ids=program_ids)
     if not packages:
         raise DomainError(
-            "no_programs", _("No award program is in force on that date."), {"as_of": str(as_of)}
+            PolicyErrorCode.NO_PROGRAMS,
+            _("No award program is in force on that date."),
+            {"as_of": str(as_of)},
         )
     names = facts_for_programs(packages)
     specs = {name: spec for p in packages for name, spec in p.facts.items()}
@@ -91,7 +103,10 @@ def scan_run(*, actor: Any, as_of: date, program_ids: Sequence[str] | None = Non
     decided: list[dict[tuple[Any, ...], Any]] = [{} for _ in packages]
     explained: list[dict[tuple[Any, ...], Any]] = [{} for _ in packages]
     fact_names = [tuple(p.facts) for p in packages]
-    for enterprise_id, sheet in sheets.items():
+    firm_count = len(sheets)
+    for done, (enterprise_id, sheet) in enumerate(sheets.items()):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, firm_count)
         try:
             prepared = PreparedFacts(
                 (name, coerce_fact(specs[name], value)) for name, value in sheet.values.items()
@@ -136,6 +151,8 @@ def scan_run(*, actor: Any, as_of: date, program_ids: Sequence[str] | None = Non
                     full[1],
                 )
             )
+    if progress is not None:
+        progress(firm_count, firm_count)
     with transaction.atomic():
         run = ScanRun.objects.create(
             as_of=as_of,
@@ -222,12 +239,13 @@ def scan_hits(*, run: ScanRun) -> QuerySet[ScanHit]:
 def scan_notify(*, run: ScanRun, actor: Any) -> int:
     """Tell every likely-eligible enterprise of the run, in one step (once per run)."""
     if not can_scan(actor):
-        raise Forbidden("forbidden", _("Only a city officer runs policy scans."))
+        raise Forbidden(ErrorCode.FORBIDDEN, _("Only a city officer runs policy scans."))
     with transaction.atomic():
         run = ScanRun.objects.select_for_update().get(pk=run.pk)
         if run.status == ScanRun.Status.NOTIFIED:
             raise Conflict(
-                "already_notified", _("The enterprises of this scan were already notified.")
+                PolicyErrorCode.ALREADY_NOTIFIED,
+                _("The enterprises of this scan were already notified."),
             )
         titles = dict(PolicyProgram.objects.values_list("id", "title"))
         notes = []

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import ValidationError, field_validator
 
-from zjtx.core.errors import DomainError
+from zjtx.core.errors import DomainError, ErrorCode
 
 from . import selectors
 from .models import IndustryCode
@@ -110,7 +110,7 @@ def _field_message(name: str) -> str:
 
 
 def _invalid(fields: dict[str, str]) -> DomainError:
-    return DomainError("invalid_input", _("The request has invalid fields."), fields)
+    return DomainError(ErrorCode.INVALID_INPUT, _("The request has invalid fields."), fields)
 
 
 def _parse_size_request(body: bytes) -> SizeClassIn:

@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zjtx.core.errors import DomainError, NotFound
+from zjtx.core.errors import DomainError, ErrorCode, NotFound
+from zjtx.reference.errors import ReferenceErrorCode
 
 from . import sizing
 from .models import AssessmentUnit, Division, IndustryCode, SizeStandard
@@ -74,7 +75,7 @@ def size_standard_in_force(as_of: datetime.date | None = None) -> SizeStandard:
         if packaged.effective_from <= day:
             return packaged
     raise NotFound(
-        "size_standard_missing",
+        ReferenceErrorCode.SIZE_STANDARD_MISSING,
         _("No SME size standard is in force on %(date)s.") % {"date": day.isoformat()},
         {"as_of": _("No standard in force on this date.")},
     )
@@ -104,7 +105,7 @@ def industry_name(code: str) -> str:
 
 def _unknown_industry(code: str) -> DomainError:
     return DomainError(
-        "unknown_industry",
+        ReferenceErrorCode.UNKNOWN_INDUSTRY,
         _("%(code)s is not a GB/T 4754-2017 industry code.") % {"code": code or "—"},
         {"industry_code": _("Enter a code such as C3670 (section letter and digits).")},
     )
@@ -121,7 +122,7 @@ def size_class_for(
     """Size class under the standard in force on as_of (工信部联企业〔2011〕300号 第四条).
 
     Raises SizeInputMissing when an indicator the sector needs is None (never read as zero),
-    DomainError("unknown_industry" / "industry_too_coarse" / "invalid_input") otherwise.
+    DomainError(ReferenceErrorCode.UNKNOWN_INDUSTRY / "industry_too_coarse" / "invalid_input") otherwise.
     """
     industry = industry_get(industry_code)
     if industry is None:
@@ -130,7 +131,7 @@ def size_class_for(
         sector = sizing.sector_for_industry(industry.code)
     except sizing.IndustryTooCoarse as error:
         raise DomainError(
-            "industry_too_coarse",
+            ReferenceErrorCode.INDUSTRY_TOO_COARSE,
             _(
                 "%(code)s %(name)s covers several sectors of the size standard; "
                 "choose a more detailed code."
@@ -143,7 +144,7 @@ def size_class_for(
         return sizing.classify(standard.rules, sector, employees, revenue_yuan, total_assets_yuan)
     except sizing.SizeInputInvalid as error:
         raise DomainError(
-            "invalid_input",
+            ErrorCode.INVALID_INPUT,
             _("%(field)s must be a number not below zero.") % {"field": input_label(error.field)},
             {error.field: _("Enter a number not below zero.")},
         ) from error
@@ -160,7 +161,7 @@ def missing_input_error(error: SizeInputMissing, *, sector_name: str = "") -> Do
     else:
         message = _("Please provide: %(fields)s.") % {"fields": names}
     return DomainError(
-        "missing_input",
+        ReferenceErrorCode.MISSING_INPUT,
         message,
         {name: _("Required for this industry.") for name in error.missing},
     )

@@ -23,6 +23,15 @@ class ServiceErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     GUIDE_EXISTS = "guide_exists"
     EVENT_ALREADY_RATED = "event_already_rated"
+    ALREADY_DECIDED = "already_decided"
+    EVENT_PAST = "event_past"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
+    NO_ANSWER = "no_answer"
+    NOT_EDITABLE = "not_editable"
+    REASON_REQUIRED = "reason_required"
+    REQUEST_CLOSED = "request_closed"
+    REQUEST_OPEN = "request_open"
 
 
 class ServiceError(DomainError):

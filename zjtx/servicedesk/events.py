@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from .errors import ServiceConflict, ServiceError, ServiceErrorCode
 from .models import EventRegistration, ServiceEvent
@@ -39,7 +39,7 @@ def event_create(
 ) -> ServiceEvent:
     """A provider (for itself) or an officer publishes an event with a capacity."""
     if getattr(actor, "role", "") not in PUBLISHERS:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     fields: dict[str, str] = {}
     if not (title or "").strip() or len(title.strip()) > 200:
         fields["title"] = _("Enter a title (at most 200 characters).")
@@ -76,11 +76,11 @@ def event_create(
 def event_register(*, event: ServiceEvent, actor: Any, attendee: str = "") -> EventRegistration:
     """An enterprise signs up while places remain (one registration per enterprise)."""
     if getattr(actor, "role", "") != Role.ENTERPRISE or not actor.enterprise_id:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     with transaction.atomic():
         locked = ServiceEvent.objects.select_for_update().get(pk=event.pk)
         if locked.starts_at < timezone.now():
-            raise ServiceConflict("event_past", _("The event has already started."))
+            raise ServiceConflict(ServiceErrorCode.EVENT_PAST, _("The event has already started."))
         if EventRegistration.objects.filter(
             event=locked, enterprise_id=actor.enterprise_id
         ).exists():
@@ -123,7 +123,7 @@ def registration_for_organiser(*, token: str, user: Any) -> EventRegistration:
         EventRegistration.objects.select_related("event", "enterprise").filter(token=token).first()
     )
     if registration is None or not may_run(user, registration.event):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return registration
 
 
@@ -137,7 +137,7 @@ def event_check_in(*, token: str, actor: Any) -> EventRegistration:
         .first()
     )
     if registration is None or not may_run(actor, registration.event):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if registration.checked_in_at is None:
         registration.checked_in_at = timezone.now()
         registration.save(update_fields=["checked_in_at"])
@@ -156,7 +156,7 @@ def event_rate(
 ) -> EventRegistration:
     """An enterprise that attended scores the event 1–5, once."""
     if getattr(actor, "role", "") != Role.ENTERPRISE:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     registration = (
         EventRegistration.objects.select_for_update()
         .filter(event=event, enterprise_id=actor.enterprise_id)

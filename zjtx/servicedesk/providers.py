@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from zjtx.accounts.models import Role
 from zjtx.core import credit_code
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 from zjtx.partners.models import ServiceProvider
 
 from .errors import ServiceConflict, ServiceError, ServiceErrorCode
@@ -58,7 +58,7 @@ def listing_submit(
 ) -> ProviderListing:
     """An organisation applies to join the service centre (a provider user, or the city for it)."""
     if getattr(actor, "role", "") not in (Role.PROVIDER, Role.CITY_OFFICER):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     platforms, functions = list(platforms), list(functions)
     fields: dict[str, str] = {}
     if not (name or "").strip() or len(name.strip()) > 200:
@@ -112,13 +112,17 @@ def listing_review(
 ) -> ProviderListing:
     """The city officer publishes a listing (the provider becomes active) or rejects it."""
     if getattr(actor, "role", "") != Role.CITY_OFFICER:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     locked = ProviderListing.objects.select_for_update().get(pk=listing.pk)
     if locked.status != ProviderListing.Status.SUBMITTED:
-        raise ServiceConflict("already_decided", _("The application was already decided."))
+        raise ServiceConflict(
+            ServiceErrorCode.ALREADY_DECIDED, _("The application was already decided.")
+        )
     if not publish and not (note or "").strip():
         raise ServiceError(
-            "reason_required", _("A written reason is required."), {"note": _("Required")}
+            ServiceErrorCode.REASON_REQUIRED,
+            _("A written reason is required."),
+            {"note": _("Required")},
         )
     if publish:
         provider = locked.provider or ServiceProvider.objects.filter(name=locked.name).first()
@@ -161,7 +165,7 @@ def honour_record(
 ) -> ProviderHonour:
     """The bureau marks a 示范平台 level or records an incentive for a provider."""
     if getattr(actor, "role", "") != Role.CITY_OFFICER:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if level not in ProviderHonour.Level.values:
         raise ServiceError(
             ServiceErrorCode.INVALID_INPUT,
@@ -305,7 +309,7 @@ def cluster_save(
     from .models import ClusterTown
 
     if getattr(actor, "role", "") != Role.CITY_OFFICER:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     fields: dict[str, str] = {}
     if not (name or "").strip() or len(name.strip()) > 100:
         fields["name"] = _("Enter the cluster's name (at most 100 characters).")

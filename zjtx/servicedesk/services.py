@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 from zjtx.core.files import sniff_document, store_upload
 from zjtx.core.models import WorkflowClock
 from zjtx.core.workflow import clock_extend, clocks_after_move, clocks_reassign, run
@@ -160,7 +160,7 @@ def request_file(
     """An enterprise (or an officer on its behalf, after a visit or a call) files a request
     (芜湖实施意见 二(五)); it is routed by the category's rule and its clocks start."""
     if not _may_file_for(actor, enterprise):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     fields: dict[str, str] = {}
     if category not in Category.values:
         fields["category"] = _("Choose one of the listed categories.")
@@ -232,14 +232,14 @@ def request_file(
 def _attach(request: ServiceRequest, name: str, data: bytes, actor: Any) -> RequestAttachment:
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ServiceError(
-            "file_too_large",
+            ServiceErrorCode.FILE_TOO_LARGE,
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_ATTACHMENT_BYTES // 1048576},
             {"file": name},
         )
     kind = sniff_document(data[:16]) if data else None
     if kind is None:
         raise ServiceError(
-            "file_type_not_allowed",
+            ServiceErrorCode.FILE_TYPE_NOT_ALLOWED,
             _("Only PDF, PNG or JPEG files are accepted (checked by the file's content)."),
             {"file": name},
         )
@@ -265,9 +265,9 @@ def attachment_add(
         getattr(actor, "role", "") != Role.ENTERPRISE
         or actor.enterprise_id != request.enterprise_id
     ):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if request.status not in OPEN_STATUSES:
-        raise ServiceConflict("request_closed", _("The request is closed."))
+        raise ServiceConflict(ServiceErrorCode.REQUEST_CLOSED, _("The request is closed."))
     attachment = _attach(request, name, data, actor)
     audit_record(
         actor=actor,
@@ -327,7 +327,7 @@ def request_route(
     require_role(actor, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.PROVIDER, hide=True)
     role = actor.role
     if not SERVICE_REQUEST.in_scope or not SERVICE_REQUEST.in_scope(actor, locked):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if role != Role.CITY_OFFICER and locked.handler != role:
         raise ServiceConflict(
             ServiceErrorCode.NOT_HANDLER,
@@ -335,11 +335,13 @@ def request_route(
             % {"handler": locked.get_handler_display()},
         )
     if locked.status not in OPEN_STATUSES:
-        raise ServiceConflict("request_closed", _("The request is closed."))
+        raise ServiceConflict(ServiceErrorCode.REQUEST_CLOSED, _("The request is closed."))
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(
-            "reason_required", _("A written reason is required."), {"reason": _("Required")}
+            ServiceErrorCode.REASON_REQUIRED,
+            _("A written reason is required."),
+            {"reason": _("Required")},
         )
     if to not in Handler.values:
         raise ServiceError(
@@ -430,7 +432,7 @@ def extension_request(*, request: ServiceRequest, reason: str, actor: Any) -> Ex
     if role not in (Role.PROVIDER, Role.UNIT_OFFICER, Role.CITY_OFFICER) or not (
         SERVICE_REQUEST.in_scope and SERVICE_REQUEST.in_scope(actor, locked)
     ):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if role != Role.CITY_OFFICER and locked.handler != role:
         raise ServiceConflict(
             ServiceErrorCode.NOT_HANDLER,
@@ -449,7 +451,9 @@ def extension_request(*, request: ServiceRequest, reason: str, actor: Any) -> Ex
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(
-            "reason_required", _("A written reason is required."), {"reason": _("Required")}
+            ServiceErrorCode.REASON_REQUIRED,
+            _("A written reason is required."),
+            {"reason": _("Required")},
         )
     ext = ExtensionRequest.objects.create(request=locked, reason=reason[:1000], requested_by=actor)
     _event(locked, "extension_request", actor, reason)
@@ -470,10 +474,12 @@ def extension_decide(
 ) -> ExtensionRequest:
     """The city officer approves (resolve limit becomes 30 working days) or refuses."""
     if getattr(actor, "role", "") != Role.CITY_OFFICER:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if ext.status != ExtensionRequest.Status.PENDING:
-        raise ServiceConflict("already_decided", _("The extension request was already decided."))
+        raise ServiceConflict(
+            ServiceErrorCode.ALREADY_DECIDED, _("The extension request was already decided.")
+        )
     request = ServiceRequest.objects.select_for_update().get(pk=ext.request_id)
     if approve and request.status not in OPEN_STATUSES:
         raise ServiceConflict(
@@ -482,7 +488,9 @@ def extension_decide(
         )
     if not approve and not (note or "").strip():
         raise ServiceError(
-            "reason_required", _("A written reason is required."), {"note": _("Required")}
+            ServiceErrorCode.REASON_REQUIRED,
+            _("A written reason is required."),
+            {"note": _("Required")},
         )
     ext.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
     ext.decided_by = actor
@@ -518,13 +526,15 @@ def extension_decide(
 def callback_record(*, request: ServiceRequest, level: str, note: str, actor: Any) -> Callback:
     """The bureau calls back a closed request and records what the enterprise said."""
     if getattr(actor, "role", "") != Role.CITY_OFFICER:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if request.status not in (
         ServiceRequest.Status.ANSWERED,
         ServiceRequest.Status.CONFIRMED,
         ServiceRequest.Status.RATED,
     ):
-        raise ServiceConflict("request_open", _("Only a closed request can be called back."))
+        raise ServiceConflict(
+            ServiceErrorCode.REQUEST_OPEN, _("Only a closed request can be called back.")
+        )
     fields = {}
     if level not in Satisfaction.values:
         fields["level"] = _("Not in the list")
@@ -555,9 +565,11 @@ def request_update(
     """The enterprise corrects its request until someone accepts it."""
     locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     if getattr(actor, "role", "") != Role.ENTERPRISE or actor.enterprise_id != locked.enterprise_id:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if locked.status != ServiceRequest.Status.FILED:
-        raise ServiceConflict("not_editable", _("The request can no longer be changed."))
+        raise ServiceConflict(
+            ServiceErrorCode.NOT_EDITABLE, _("The request can no longer be changed.")
+        )
     fields: dict[str, str] = {}
     if category is not None and category not in Category.values:
         fields["category"] = _("Choose one of the listed categories.")
@@ -611,7 +623,7 @@ def category_sla_set(
 ) -> CategorySla:
     """The city sets a category's working-day limits and routing rule (new requests use them)."""
     if getattr(actor, "role", "") != Role.CITY_OFFICER:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     fields: dict[str, str] = {}
     if category not in Category.values:
         fields["category"] = _("Choose one of the listed categories.")
@@ -674,9 +686,11 @@ def article_from_request(*, request: ServiceRequest, title: str, actor: Any) -> 
     if role not in (Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.PROVIDER) or not (
         SERVICE_REQUEST.in_scope and SERVICE_REQUEST.in_scope(actor, request)
     ):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if not request.answer:
-        raise ServiceConflict("no_answer", _("The request has no written answer yet."))
+        raise ServiceConflict(
+            ServiceErrorCode.NO_ANSWER, _("The request has no written answer yet.")
+        )
     title = (title or "").strip() or request.title
     article = Article.objects.create(
         kind=Article.Kind.ARTICLE,

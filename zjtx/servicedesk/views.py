@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_export
-from zjtx.core.errors import DomainError
+from zjtx.core.errors import DomainError, ErrorCode
 from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 from zjtx.enterprises import selectors as enterprise_selectors
@@ -541,7 +541,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
     try:
         if starts is None:
             raise DomainError(
-                "invalid_input", _("Enter the start date and time."), {"starts_at": ""}
+                ErrorCode.INVALID_INPUT, _("Enter the start date and time."), {"starts_at": ""}
             )
         event_services.event_create(
             actor=request.user,

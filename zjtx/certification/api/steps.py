@@ -14,10 +14,10 @@ from pydantic import Field
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.crypto import masked
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from .. import permissions, selectors, services
-from ..errors import CertificationError
+from ..errors import CertificationError, CertificationErrorCode
 from ..models import ExpertProfile, Round
 from ._router import router
 from .schemas import (
@@ -168,7 +168,7 @@ class DeclineIn(Schema):
 
 def _city_round(request: HttpRequest, round_id: Id) -> Round:
     if not permissions.is_city(request.user):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return selectors.round_get(pk=round_id, user=request.user)
 
 
@@ -242,7 +242,9 @@ def rounds_batch(request: HttpRequest, round_id: Id, payload: BatchIn) -> dict[s
     """Take start_review or complete_review on every application it applies to."""
     rnd = _city_round(request, round_id)
     if payload.action not in ("start_review", "complete_review"):
-        raise CertificationError("invalid_action", _("Unknown action."), {"action": payload.action})
+        raise CertificationError(
+            CertificationErrorCode.INVALID_ACTION, _("Unknown action."), {"action": payload.action}
+        )
     report = services.applications_transition_batch(
         round=rnd, action=payload.action, actor=request.user
     )

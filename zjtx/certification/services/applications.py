@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.core.audit import to_jsonable
-from zjtx.core.errors import Conflict, DomainError, NotFound
+from zjtx.core.errors import Conflict, DomainError, ErrorCode, NotFound
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy.engine import FactError, FactSpec
 from zjtx.policy.engine.facts import coerce_fact
@@ -24,7 +24,7 @@ from zjtx.policy.facts_from_registry import enterprise_facts
 from zjtx.policy.selectors import package_for, program_get, programs_evaluate
 
 from .. import permissions, selectors
-from ..errors import CertificationError, TransitionNotAllowed
+from ..errors import CertificationError, CertificationErrorCode, TransitionNotAllowed
 from ..models import (
     Application,
     Material,
@@ -151,24 +151,27 @@ def self_assess(application: Application) -> dict[str, Any]:
 def application_create(*, round: Round, actor: Any) -> Application:
     """An enterprise starts its draft; the form schema is snapshotted and registry data pre-filled."""
     if not permissions.is_enterprise(actor):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     rnd = Round.objects.select_for_update().get(pk=round.pk)
     if rnd.status != Round.Status.OPEN:
-        raise Conflict("round_not_open", _("The round is not open."))
+        raise Conflict(CertificationErrorCode.ROUND_NOT_OPEN, _("The round is not open."))
     today = timezone.localdate()
     if today > rnd.closes_on:
-        raise Conflict("deadline_passed", _("The application window is closed."))
+        raise Conflict(
+            CertificationErrorCode.DEADLINE_PASSED, _("The application window is closed.")
+        )
     enterprise = Enterprise.objects.select_related("unit").get(pk=actor.enterprise_id)
     barred = selectors.barred_until(enterprise_id=enterprise.pk, today=today)
     if barred is not None:
         raise Conflict(
-            "barred_after_revocation",
+            CertificationErrorCode.BARRED_AFTER_REVOCATION,
             _("Certification was revoked; the enterprise may apply again from %(date)s.")
             % {"date": barred.isoformat()},
         )
     if rnd.applications.filter(enterprise=enterprise).exists():
         raise Conflict(
-            "already_applied", _("The enterprise already has an application in this round.")
+            CertificationErrorCode.ALREADY_APPLIED,
+            _("The enterprise already has an application in this round."),
         )
     schema = form_schema_build(rnd)
     application = Application.objects.create(
@@ -193,7 +196,7 @@ def application_update_data(
     app = Application.objects.select_for_update().get(pk=application.pk)
     if not permissions.can_edit(actor, app):
         if not permissions.in_scope(actor, app):
-            raise NotFound("not_found", _("Not found."))
+            raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
         raise TransitionNotAllowed("not_editable", _("The application cannot be edited now."))
     fields = {f["name"]: f for f in app.form_schema.get("fields", [])}
     errors: dict[str, str] = {}
@@ -234,7 +237,9 @@ def application_update_data(
         data[name] = entry
         changed[name] = value
     if errors:
-        raise CertificationError("invalid_fields", _("Some fields are invalid."), errors)
+        raise CertificationError(
+            CertificationErrorCode.INVALID_FIELDS, _("Some fields are invalid."), errors
+        )
     app.data = data
     app.self_assessment = self_assess(app)
     app.save(update_fields=["data", "self_assessment", "updated_at"])
@@ -251,21 +256,23 @@ def material_upload(
     app = Application.objects.select_for_update().get(pk=application.pk)
     if not permissions.can_edit(actor, app):
         if not permissions.in_scope(actor, app):
-            raise NotFound("not_found", _("Not found."))
+            raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
         raise TransitionNotAllowed("not_editable", _("The application cannot be edited now."))
     codes = {m["code"] for m in app.form_schema.get("materials", [])}
     if kind not in codes:
-        raise CertificationError("unknown_material", _("Unknown kind of material."), {"kind": kind})
+        raise CertificationError(
+            CertificationErrorCode.UNKNOWN_MATERIAL, _("Unknown kind of material."), {"kind": kind}
+        )
     if len(content) > MATERIAL_MAX_BYTES:
         raise CertificationError(
-            "file_too_large",
+            CertificationErrorCode.FILE_TOO_LARGE,
             _("The file is larger than %(mb)s MB.") % {"mb": MATERIAL_MAX_BYTES // (1024 * 1024)},
             {"file": _("Too large")},
         )
     sniffed = _sniff(content[:16])
     if not content or sniffed is None:
         raise CertificationError(
-            "bad_file_type",
+            CertificationErrorCode.BAD_FILE_TYPE,
             _("Only PDF, PNG or JPEG files are accepted."),
             {"file": _("Not a PDF or image")},
         )
@@ -294,10 +301,39 @@ def material_upload(
 def material_delete(*, material: Material, actor: Any) -> None:
     app = Application.objects.select_for_update().get(pk=material.application_id)
     if not permissions.can_edit(actor, app):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     _audit(actor, "material_delete", app, before={"kind": material.kind, "sha256": material.sha256})
     material.file.delete(save=False)
     material.delete()
+
+
+@transaction.atomic
+def application_delete(*, application: Application, actor: Any) -> None:
+    """The enterprise deletes its own draft with its materials (a submitted one is withdrawn
+    first); the audit trail keeps what it held."""
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if not (permissions.is_enterprise(actor) and app.enterprise_id == actor.enterprise_id):
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
+    if app.status != Application.Status.DRAFT:
+        raise TransitionNotAllowed(
+            "not_deletable", _("Only a draft can be deleted; withdraw the submission first.")
+        )
+    materials = list(app.materials.all())
+    _audit(
+        actor,
+        "application_delete",
+        app,
+        before={
+            "round": app.round_id,
+            "data": app.data,
+            "materials": [{"kind": m.kind, "sha256": m.sha256} for m in materials],
+        },
+    )
+    files = [m.file for m in materials]
+    app.events.all().delete()
+    app.materials.all().delete()
+    app.delete()
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
 
 
 def rereview(application: Application, today: date) -> dict[str, Any]:

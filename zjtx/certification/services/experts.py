@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core import credit_code
-from zjtx.core.errors import Conflict, NotFound
+from zjtx.core.errors import Conflict, ErrorCode, NotFound
 from zjtx.core.workflow import check, clock_start, run
 from zjtx.enterprises.models import Enterprise
 
 from .. import permissions, selectors
-from ..errors import CertificationError, TransitionNotAllowed
+from ..errors import CertificationError, CertificationErrorCode, TransitionNotAllowed
 from ..models import (
     Application,
     ExpertAssignment,
@@ -50,11 +50,13 @@ def expert_profile_save(
     """Register or update a member of the expert pool (专家库)."""
     _require_city(actor)
     if user.role != Role.EXPERT:
-        raise CertificationError("not_an_expert", _("The user does not have the expert role."))
+        raise CertificationError(
+            CertificationErrorCode.NOT_AN_EXPERT, _("The user does not have the expert role.")
+        )
     code = credit_code.normalize(employer_credit_code)
     if len(code) > CREDIT_CODE_LENGTH:
         raise CertificationError(
-            "invalid_credit_code",
+            CertificationErrorCode.INVALID_CREDIT_CODE,
             _("The employer's credit code has 18 characters."),
             {"employer_credit_code": _("The employer's credit code has 18 characters.")},
         )
@@ -83,9 +85,11 @@ def expert_relation_declare(
 ) -> ExpertRelation:
     """An expert (or the city officer) declares a relation with an enterprise; it excludes the expert."""
     if not (permissions.is_city(actor) or actor.pk == expert.user_id):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if kind not in ExpertRelation.Kind.values:
-        raise CertificationError("invalid_kind", _("Unknown relation."), {"kind": kind})
+        raise CertificationError(
+            CertificationErrorCode.INVALID_KIND, _("Unknown relation."), {"kind": kind}
+        )
     relation, _created = ExpertRelation.objects.get_or_create(
         expert=expert, enterprise=enterprise, kind=kind, defaults={"note": note.strip()}
     )
@@ -183,16 +187,20 @@ def expert_assign(
     conflicts = selectors.expert_conflicts(expert, app)
     if conflicts:
         raise Conflict(
-            "expert_conflict",
+            CertificationErrorCode.EXPERT_CONFLICT,
             _("The expert has a conflict of interest with this enterprise."),
             {"expert": ", ".join(conflicts)},
         )
     existing = ExpertAssignment.objects.filter(application=app, expert=expert).first()
     if existing is not None and existing.status in permissions.ACTIVE_ASSIGNMENT:
-        raise Conflict("already_assigned", _("The expert is already on this panel."))
+        raise Conflict(
+            CertificationErrorCode.ALREADY_ASSIGNED, _("The expert is already on this panel.")
+        )
     if existing is not None:
         if existing.status == ExpertAssignment.Status.DECLINED:
-            raise Conflict("expert_declined", _("The expert declined this application."))
+            raise Conflict(
+                CertificationErrorCode.EXPERT_DECLINED, _("The expert declined this application.")
+            )
         assignment = run(ASSIGNMENT, existing, "reassign", actor=actor)
     else:
         assignment = ExpertAssignment.objects.create(
@@ -246,7 +254,7 @@ def scores_submit(
         .get(pk=assignment.pk)
     )
     if row.expert.user_id != actor.pk or row.status not in permissions.ACTIVE_ASSIGNMENT:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     # Submitted scores are locked: refused by the table before the scores are read.
     check(ASSIGNMENT, state=row.status, action="submit", role=actor.role)
     app = row.application
@@ -254,7 +262,7 @@ def scores_submit(
         raise TransitionNotAllowed("not_in_review", _("The application is not in expert review."))
     if not undertaking:
         raise CertificationError(
-            "undertaking_required",
+            CertificationErrorCode.UNDERTAKING_REQUIRED,
             _("Confirm the impartiality and confidentiality undertaking first."),
             {"undertaking": _("Required")},
         )
@@ -278,7 +286,9 @@ def scores_submit(
                 "places": SCORE_PLACES
             }
     if errors:
-        raise CertificationError("invalid_scores", _("Some scores are invalid."), errors)
+        raise CertificationError(
+            CertificationErrorCode.INVALID_SCORES, _("Some scores are invalid."), errors
+        )
     panel: dict[str, list[Decimal]] = {}
     for other in ExpertScore.objects.filter(
         assignment__application=app, assignment__status=ExpertAssignment.Status.SUBMITTED
@@ -292,7 +302,7 @@ def scores_submit(
             ) % {"z": z}
     if errors:
         raise CertificationError(
-            "justification_required", _("Justify the outlying scores."), errors
+            CertificationErrorCode.JUSTIFICATION_REQUIRED, _("Justify the outlying scores."), errors
         )
     given = {ind: replace(s, score=s.score.quantize(SCORE_STEP)) for ind, s in given.items()}
     done: ExpertAssignment = run(ASSIGNMENT, row, "submit", actor=actor, data={"scores": given})

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from zjtx.core.audit import audit_record
 from zjtx.core.docnumbers import counter_next, document_number_issue
-from zjtx.core.errors import Conflict, DomainError, NotFound
+from zjtx.core.errors import Conflict, DomainError, ErrorCode, NotFound
 from zjtx.core.workflow import WorkflowError, guard_failure, run
 from zjtx.policy.selectors import programs_evaluate
 
 from .. import permissions
-from ..errors import CertificationError, TransitionNotAllowed
+from ..errors import CertificationError, CertificationErrorCode, TransitionNotAllowed
 from ..models import (
     AnnualUpdate,
     Application,
@@ -116,7 +116,10 @@ def round_certify(
         .order_by("unit__sort_order", "unit__code", "enterprise__name")
     )
     if not apps:
-        raise Conflict("nothing_to_certify", _("No applications are waiting for certification."))
+        raise Conflict(
+            CertificationErrorCode.NOTHING_TO_CERTIFY,
+            _("No applications are waiting for certification."),
+        )
     for app in apps:
         failure = guard_failure(APPLICATION, app, "certify", actor=actor, today=today)
         if failure is not None:
@@ -186,7 +189,7 @@ CHANGE_REPORT_MONTHS = 3
 
 def _certified_own(application: Application, actor: Any) -> Application:
     if not (permissions.is_enterprise(actor) and application.enterprise_id == actor.enterprise_id):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if application.status != Application.Status.CERTIFIED:
         raise TransitionNotAllowed("not_certified", _("Only a certified enterprise reports this."))
     return application
@@ -201,7 +204,8 @@ def annual_update_submit(
     year = year or timezone.localdate().year - 1
     if app.annual_updates.filter(year=year).exists():
         raise Conflict(
-            "already_updated", _("The update for %(year)s was already submitted.") % {"year": year}
+            CertificationErrorCode.ALREADY_UPDATED,
+            _("The update for %(year)s was already submitted.") % {"year": year},
         )
     data = registry_prefill(app.enterprise, year + 1, app.form_schema)
     probe = Application(round=app.round, form_schema=app.form_schema, data={**app.data, **data})
@@ -244,7 +248,9 @@ def change_report_submit(
         errors["description"] = _("Describe the change.")
     if errors:
         raise CertificationError(
-            "invalid_change_report", _("The report has invalid fields."), errors
+            CertificationErrorCode.INVALID_CHANGE_REPORT,
+            _("The report has invalid fields."),
+            errors,
         )
     report = ChangeReport.objects.create(
         application=app,

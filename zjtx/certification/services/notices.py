@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from zjtx.core import workdays
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import Conflict, NotFound
+from zjtx.core.errors import Conflict, ErrorCode, NotFound
 from zjtx.core.workflow import run
 
 from .. import selectors
-from ..errors import CertificationError
+from ..errors import CertificationError, CertificationErrorCode
 from ..models import (
     Application,
     Notice,
@@ -58,11 +58,13 @@ def notice_publish(
     rnd = Round.objects.select_for_update().get(pk=round.pk)
     approved = list(rnd.applications.filter(status=Application.Status.APPROVED).select_for_update())
     if not approved:
-        raise Conflict("nothing_to_publish", _("No approved applications to publish."))
+        raise Conflict(
+            CertificationErrorCode.NOTHING_TO_PUBLISH, _("No approved applications to publish.")
+        )
     n = working_days or rnd.notice_working_days
     if not 1 <= n <= NOTICE_WORKING_DAYS_MAX:
         raise CertificationError(
-            "invalid_working_days",
+            CertificationErrorCode.INVALID_WORKING_DAYS,
             _("A public notice runs 1 to %(max)s working days.") % {"max": NOTICE_WORKING_DAYS_MAX},
             {"working_days": _("Out of range")},
         )
@@ -110,15 +112,19 @@ def objection_lodge(
     """Anyone may object during the 公示 (server's date), under their real name with a phone number."""
     today = timezone.localdate()
     if not notice_has_started(notice, today):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if not selectors.notice_is_open(notice, today):
-        raise Conflict("notice_closed", _("The public notice is not open for objections."))
+        raise Conflict(
+            CertificationErrorCode.NOTICE_CLOSED, _("The public notice is not open for objections.")
+        )
     app = Application.objects.filter(
         pk=application_id, notice=notice, status=Application.Status.IN_NOTICE
     ).first()
     if app is None:
         raise CertificationError(
-            "not_listed", _("The enterprise is not on this list."), {"application": _("Not listed")}
+            CertificationErrorCode.NOT_LISTED,
+            _("The enterprise is not on this list."),
+            {"application": _("Not listed")},
         )
     errors: dict[str, str] = {}
     if not name.strip():
@@ -134,7 +140,7 @@ def objection_lodge(
         errors["evidence"] = _("Only PDF, PNG or JPEG files are accepted.")
     if errors:
         raise CertificationError(
-            "invalid_objection", _("The objection has invalid fields."), errors
+            CertificationErrorCode.INVALID_OBJECTION, _("The objection has invalid fields."), errors
         )
     objection = Objection(
         notice=notice,

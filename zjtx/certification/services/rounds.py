@@ -15,7 +15,7 @@ from zjtx.core.errors import Conflict, DomainError
 from zjtx.core.workflow import TransitionConflict, WorkflowErrorCode, run
 from zjtx.policy.selectors import program_get
 
-from ..errors import CertificationError
+from ..errors import CertificationError, CertificationErrorCode
 from ..models import (
     Round,
 )
@@ -115,7 +115,9 @@ def _validate_round(values: Mapping[str, Any]) -> None:
     if values.get("aggregation") not in Round.Aggregation.values:
         errors["aggregation"] = _("Unknown aggregation method.")
     if errors:
-        raise CertificationError("invalid_round", _("The round has invalid fields."), errors)
+        raise CertificationError(
+            CertificationErrorCode.INVALID_ROUND, _("The round has invalid fields."), errors
+        )
 
 
 @transaction.atomic
@@ -149,7 +151,10 @@ def round_update(*, round: Round, actor: Any, **values: Any) -> Round:
         and values["program_id"] != rnd.program_id
         and rnd.applications.exists()
     ):
-        raise Conflict("round_has_applications", _("Applications exist; the criteria are fixed."))
+        raise Conflict(
+            CertificationErrorCode.ROUND_HAS_APPLICATIONS,
+            _("Applications exist; the criteria are fixed."),
+        )
     data = {k: getattr(rnd, k) for k in ROUND_FIELDS}
     before = to_jsonable(dict(data))
     data.update({k: v for k, v in values.items() if k in ROUND_FIELDS and v is not None})
@@ -166,7 +171,7 @@ def round_set_status(*, round: Round, status: str, actor: Any, reason: str = "")
 
     A move the table does not have (back to draft, open → open) is `transition_not_allowed`."""
     if status not in Round.Status.values:
-        raise CertificationError("invalid_status", _("Unknown round status."))
+        raise CertificationError(CertificationErrorCode.INVALID_STATUS, _("Unknown round status."))
     if status == Round.Status.DRAFT:
         raise TransitionConflict(
             WorkflowErrorCode.TRANSITION_NOT_ALLOWED, _("A round cannot go back to draft.")

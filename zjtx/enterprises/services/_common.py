@@ -111,7 +111,7 @@ def _require_content_editor(actor: Any, enterprise: Enterprise) -> None:
     ):
         if enterprise.status != Enterprise.Status.VERIFIED:
             raise EnterpriseError(
-                "enterprise_not_verified",
+                EnterpriseErrorCode.ENTERPRISE_NOT_VERIFIED,
                 _("Your enterprise has not been verified yet; it cannot be edited until then."),
             )
         return
@@ -135,11 +135,15 @@ def _validated_credit_code(
             raise EnterpriseError(code, message, {"credit_code": message})
         if not reason:
             message = uscc.ERROR_MESSAGES["checksum_mismatch"]
-            raise EnterpriseError("checksum_mismatch", message, {"credit_code": message})
+            raise EnterpriseError(
+                EnterpriseErrorCode.CHECKSUM_MISMATCH, message, {"credit_code": message}
+            )
         if not _is_staff(actor):
             message = _("Only bureau staff may accept a code that fails the check.")
             raise EnterpriseError(
-                "checksum_override_not_allowed", message, {"checksum_override_reason": message}
+                EnterpriseErrorCode.CHECKSUM_OVERRIDE_NOT_ALLOWED,
+                message,
+                {"checksum_override_reason": message},
             )
     else:
         reason = ""
@@ -148,7 +152,9 @@ def _validated_credit_code(
         duplicate = duplicate.exclude(pk=exclude_pk)
     if duplicate.exists():
         message = _("An enterprise with this unified social credit code is already registered.")
-        raise EnterpriseConflict("duplicate_credit_code", message, {"credit_code": message})
+        raise EnterpriseConflict(
+            EnterpriseErrorCode.DUPLICATE_CREDIT_CODE, message, {"credit_code": message}
+        )
     _check_lengths(Enterprise, {"checksum_override_reason": reason})
     return result.normalized, reason
 
@@ -157,10 +163,10 @@ def _require_name(name: Any) -> str:
     name = _clean_text(name)
     if not name:
         message = _("Enter the enterprise name.")
-        raise EnterpriseError("name_required", message, {"name": message})
+        raise EnterpriseError(EnterpriseErrorCode.NAME_REQUIRED, message, {"name": message})
     if len(name) > 200:
         message = _("The enterprise name is too long (at most 200 characters).")
-        raise EnterpriseError("name_too_long", message, {"name": message})
+        raise EnterpriseError(EnterpriseErrorCode.NAME_TOO_LONG, message, {"name": message})
     return name
 
 
@@ -170,7 +176,7 @@ def _resolve_unit(unit: AssessmentUnit | str | None) -> AssessmentUnit:
     found = AssessmentUnit.objects.filter(code=_clean_text(unit)).first() if unit else None
     if found is None:
         message = _("Choose a valid assessment unit.")
-        raise EnterpriseError("unit_invalid", message, {"unit": message})
+        raise EnterpriseError(EnterpriseErrorCode.UNIT_INVALID, message, {"unit": message})
     return found
 
 
@@ -183,7 +189,7 @@ def _resolve_industry(industry: IndustryCode | str | None) -> IndustryCode | Non
     found = IndustryCode.objects.filter(code=code).first()
     if found is None:
         message = _("Industry code %(code)s is not in GB/T 4754-2017.") % {"code": code}
-        raise EnterpriseError("industry_invalid", message, {"industry": message})
+        raise EnterpriseError(EnterpriseErrorCode.INDUSTRY_INVALID, message, {"industry": message})
     return found
 
 
@@ -194,7 +200,9 @@ def _check_email(value: str, field: str) -> None:
         validate_email(value)
     except ValidationError:
         message = _("Enter a valid e-mail address.")
-        raise EnterpriseError("email_invalid", message, {field: message}) from None
+        raise EnterpriseError(
+            EnterpriseErrorCode.EMAIL_INVALID, message, {field: message}
+        ) from None
 
 
 def _check_lengths(model: Any, values: Mapping[str, Any]) -> None:
@@ -207,13 +215,15 @@ def _check_lengths(model: Any, values: Mapping[str, Any]) -> None:
                 "field": label,
                 "limit": limit,
             }
-            raise EnterpriseError("too_long", message, {name: message})
+            raise EnterpriseError(EnterpriseErrorCode.TOO_LONG, message, {name: message})
 
 
 def _check_established(value: date | None) -> None:
     if value is not None and value > timezone.localdate():
         message = _("The date established cannot be in the future.")
-        raise EnterpriseError("date_in_future", message, {"established_on": message})
+        raise EnterpriseError(
+            EnterpriseErrorCode.DATE_IN_FUTURE, message, {"established_on": message}
+        )
 
 
 def _snapshot(enterprise: Enterprise) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from zjtx.core.audit import audit_record
 from zjtx.core.workflow import run
 from zjtx.reference.models import AssessmentUnit, IndustryCode
 
-from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseNotFound
+from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseErrorCode, EnterpriseNotFound
 from ..models import Enterprise, UnitAssignment
 from ..pinyin import pinyin_for
 from ..workflow import ENTERPRISE_VERIFICATION
@@ -72,7 +72,7 @@ def enterprise_create(
     unit_obj = _resolve_unit(unit)
     if actor.role == Role.UNIT_OFFICER and unit_obj.pk != actor.unit_id:
         message = _("You can only register enterprises in your own unit.")
-        raise EnterpriseError("unit_outside_scope", message, {"unit": message})
+        raise EnterpriseError(EnterpriseErrorCode.UNIT_OUTSIDE_SCOPE, message, {"unit": message})
     contact_email = _clean_text(contact_email)
     _check_email(contact_email, "contact_email")
     _check_established(established_on)
@@ -133,7 +133,9 @@ def enterprise_update(
             "fields": ", ".join(refused)
         }
         raise EnterpriseError(
-            "field_not_editable", message, dict.fromkeys(refused, _("Not editable."))
+            EnterpriseErrorCode.FIELD_NOT_EDITABLE,
+            message,
+            dict.fromkeys(refused, _("Not editable.")),
         )
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = _snapshot(enterprise)
@@ -141,7 +143,9 @@ def enterprise_update(
         new_unit = _resolve_unit(changes["unit"])
         if new_unit.pk != enterprise.unit_id:
             message = _("Use “Change unit” to move an enterprise to another unit.")
-            raise EnterpriseError("unit_change_needs_assignment", message, {"unit": message})
+            raise EnterpriseError(
+                EnterpriseErrorCode.UNIT_CHANGE_NEEDS_ASSIGNMENT, message, {"unit": message}
+            )
     if "credit_code" in changes or "checksum_override_reason" in changes:
         code, reason = _validated_credit_code(
             raw=changes.get("credit_code", enterprise.credit_code),
@@ -216,13 +220,13 @@ def enterprise_assign_unit(
     reason = _clean_text(reason)
     if not reason:
         message = _("Give the reason for the change of unit.")
-        raise EnterpriseError("reason_required", message, {"reason": message})
+        raise EnterpriseError(EnterpriseErrorCode.REASON_REQUIRED, message, {"reason": message})
     _check_lengths(UnitAssignment, {"reason": reason})
     unit_obj = _resolve_unit(unit)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if unit_obj.pk == enterprise.unit_id:
         message = _("The enterprise already belongs to this unit.")
-        raise EnterpriseError("same_unit", message, {"unit": message})
+        raise EnterpriseError(EnterpriseErrorCode.SAME_UNIT, message, {"unit": message})
     start = valid_from or timezone.localdate()
     current = enterprise.unit_assignments.filter(valid_to__isnull=True).order_by("-valid_from")
     for previous in current:
@@ -230,7 +234,9 @@ def enterprise_assign_unit(
             message = _("The new period cannot start before the current one (%(date)s).") % {
                 "date": previous.valid_from.isoformat()
             }
-            raise EnterpriseError("valid_from_too_early", message, {"valid_from": message})
+            raise EnterpriseError(
+                EnterpriseErrorCode.VALID_FROM_TOO_EARLY, message, {"valid_from": message}
+            )
         previous.valid_to = start
         previous.save(update_fields=["valid_to"])
     before = {"unit": enterprise.unit.code}
@@ -279,10 +285,10 @@ def enterprise_register(
             raise EnterpriseError(f"{field}_required", message, {field: message})
     if not re.fullmatch(r"[\w.@+-]{3,150}", username):
         message = _("User names use 3-150 letters, digits and @ . + - _ only.")
-        raise EnterpriseError("username_invalid", message, {"username": message})
+        raise EnterpriseError(EnterpriseErrorCode.USERNAME_INVALID, message, {"username": message})
     if User.objects.filter(username__iexact=username).exists():
         message = _("This user name is taken; choose another.")
-        raise EnterpriseConflict("username_taken", message, {"username": message})
+        raise EnterpriseConflict(EnterpriseErrorCode.USERNAME_TAKEN, message, {"username": message})
     _check_email(contact_email, "contact_email")
     _check_lengths(
         Enterprise,
@@ -297,7 +303,9 @@ def enterprise_register(
         validate_password(password, user=candidate)
     except ValidationError as error:
         message = " ".join(str(m) for m in error.messages)
-        raise EnterpriseError("password_too_weak", message, {"password": message}) from None
+        raise EnterpriseError(
+            EnterpriseErrorCode.PASSWORD_TOO_WEAK, message, {"password": message}
+        ) from None
     pinyin, initials = pinyin_for(name)
     enterprise = Enterprise.objects.create(
         credit_code=code,
@@ -330,7 +338,9 @@ def enterprise_register(
             )
     except IntegrityError:
         message = _("This user name is taken; choose another.")
-        raise EnterpriseConflict("username_taken", message, {"username": message}) from None
+        raise EnterpriseConflict(
+            EnterpriseErrorCode.USERNAME_TAKEN, message, {"username": message}
+        ) from None
     audit_record(
         actor=None,
         username=username,

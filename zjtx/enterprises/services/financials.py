@@ -13,7 +13,7 @@ from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, model_snapshot
 from zjtx.core.money import yuan_to_wan
 
-from ..errors import EnterpriseConflict, EnterpriseError
+from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseErrorCode
 from ..models import AnnualFinancial, Enterprise
 from ._common import (
     FINANCIAL_FIELDS,
@@ -78,7 +78,9 @@ def _amount(field: str, value: Decimal | int | str | None) -> Decimal | None:
         return None
     if isinstance(value, float):
         raise EnterpriseError(
-            "amount_invalid", _("Amounts must be exact decimals."), {field: _("Not a decimal.")}
+            EnterpriseErrorCode.AMOUNT_INVALID,
+            _("Amounts must be exact decimals."),
+            {field: _("Not a decimal.")},
         )
     try:
         amount = Decimal(str(value))
@@ -90,7 +92,7 @@ def _amount(field: str, value: Decimal | int | str | None) -> Decimal | None:
         or amount != amount.quantize(Decimal("0.01"))
     ):
         message = _("Enter an amount with at most two decimal places (in yuan).")
-        raise EnterpriseError("amount_invalid", message, {field: message})
+        raise EnterpriseError(EnterpriseErrorCode.AMOUNT_INVALID, message, {field: message})
     return amount
 
 
@@ -174,14 +176,16 @@ def financial_upsert(
         message = _(
             "The figures for %(year)s are already on file; open that year to change them."
         ) % {"year": year}
-        raise EnterpriseConflict("financial_year_exists", message, {"year": message})
+        raise EnterpriseConflict(
+            EnterpriseErrorCode.FINANCIAL_YEAR_EXISTS, message, {"year": message}
+        )
     new_values: dict[str, Any] = {**amounts, "employees": employees, "rd_staff": rd_staff}
     lost = financial_blanked(existing, new_values)
     if lost and not confirm_clear:
         message = _(
             "This would clear figures on file: %(fields)s. Confirm the clearing to proceed."
         ) % {"fields": "、".join(_label(field) for field in lost)}
-        raise EnterpriseConflict("clear_needs_confirmation", message, lost)
+        raise EnterpriseConflict(EnterpriseErrorCode.CLEAR_NEEDS_CONFIRMATION, message, lost)
     before = model_snapshot(existing, AUDIT_FIELDS) if existing else None
     financial = existing or AnnualFinancial(enterprise=enterprise, year=year)
     changed = existing is None or any(

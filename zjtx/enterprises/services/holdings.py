@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from zjtx.core import credit_code as uscc
 from zjtx.core.audit import audit_record, model_snapshot
 
-from ..errors import EnterpriseConflict, EnterpriseError
+from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseErrorCode
 from ..models import Enterprise, Honour, IPAsset
 from ._common import (
     _check_lengths,
@@ -53,21 +53,23 @@ def ip_asset_add(
     _require_content_editor(actor, enterprise)
     if ip_class not in IPAsset.IPClass.values:
         message = _("Choose Class I or Class II.")
-        raise EnterpriseError("ip_class_invalid", message, {"ip_class": message})
+        raise EnterpriseError(EnterpriseErrorCode.IP_CLASS_INVALID, message, {"ip_class": message})
     if kind not in IPAsset.Kind.values:
         message = _("Choose a valid kind of IP.")
-        raise EnterpriseError("ip_kind_invalid", message, {"kind": message})
+        raise EnterpriseError(EnterpriseErrorCode.IP_KIND_INVALID, message, {"kind": message})
     number = uscc.normalize(number)
     if not number:
         message = _("Enter the registration or patent number.")
-        raise EnterpriseError("ip_number_required", message, {"number": message})
+        raise EnterpriseError(EnterpriseErrorCode.IP_NUMBER_REQUIRED, message, {"number": message})
     if grant_date and grant_date > timezone.localdate():
         message = _("The grant date cannot be in the future.")
-        raise EnterpriseError("date_in_future", message, {"grant_date": message})
+        raise EnterpriseError(EnterpriseErrorCode.DATE_IN_FUTURE, message, {"grant_date": message})
     _check_lengths(IPAsset, {"number": number, "title": _clean_text(title)})
     if IPAsset.objects.filter(enterprise=enterprise, kind=kind, number=number).exists():
         message = _("This IP right is already recorded.")
-        raise EnterpriseConflict("duplicate_ip_number", message, {"number": message})
+        raise EnterpriseConflict(
+            EnterpriseErrorCode.DUPLICATE_IP_NUMBER, message, {"number": message}
+        )
     asset = IPAsset.objects.create(
         enterprise=enterprise,
         ip_class=ip_class,
@@ -114,21 +116,23 @@ def honour_add(
     _require_content_editor(actor, enterprise)
     if kind not in Honour.Kind.values:
         message = _("Choose a valid kind of honour.")
-        raise EnterpriseError("honour_kind_invalid", message, {"kind": message})
+        raise EnterpriseError(EnterpriseErrorCode.HONOUR_KIND_INVALID, message, {"kind": message})
     if level not in Honour.Level.values:
         message = _("Choose a valid level.")
-        raise EnterpriseError("honour_level_invalid", message, {"level": message})
+        raise EnterpriseError(EnterpriseErrorCode.HONOUR_LEVEL_INVALID, message, {"level": message})
     name = _clean_text(name)
     if not name:
         message = _("Enter the name of the honour.")
-        raise EnterpriseError("honour_name_required", message, {"name": message})
+        raise EnterpriseError(EnterpriseErrorCode.HONOUR_NAME_REQUIRED, message, {"name": message})
     _check_lengths(Honour, {"name": name, "value": _clean_text(value)})
     if awarded_on and awarded_on > timezone.localdate():
         message = _("The award date cannot be in the future.")
-        raise EnterpriseError("date_in_future", message, {"awarded_on": message})
+        raise EnterpriseError(EnterpriseErrorCode.DATE_IN_FUTURE, message, {"awarded_on": message})
     if awarded_on and valid_until and valid_until < awarded_on:
         message = _("“Valid until” cannot be earlier than the award date.")
-        raise EnterpriseError("validity_before_award", message, {"valid_until": message})
+        raise EnterpriseError(
+            EnterpriseErrorCode.VALIDITY_BEFORE_AWARD, message, {"valid_until": message}
+        )
     honour = Honour.objects.create(
         enterprise=enterprise,
         kind=kind,

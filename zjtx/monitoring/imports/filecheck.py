@@ -14,6 +14,8 @@ import struct
 import zipfile
 import zlib
 
+from zjtx.monitoring.errors import MonitoringErrorCode
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_MEMBER_RATIO = 200  # real sheet XML compresses 5-30×; a bomb compresses 1000×
@@ -44,35 +46,37 @@ class FileProblem(Exception):
 def check_xlsx(data: bytes) -> None:
     """Raise FileProblem(code) unless data is a plain .xlsx workbook of sane size."""
     if not data:
-        raise FileProblem("file_empty")
+        raise FileProblem(MonitoringErrorCode.FILE_EMPTY)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise FileProblem("file_too_large", str(len(data)))
+        raise FileProblem(MonitoringErrorCode.FILE_TOO_LARGE, str(len(data)))
     if data.startswith(OLE2_SIGNATURE):
-        raise FileProblem("xls_not_supported")
+        raise FileProblem(MonitoringErrorCode.XLS_NOT_SUPPORTED)
     if not data.startswith(ZIP_SIGNATURE):
-        raise FileProblem("not_xlsx")
+        raise FileProblem(MonitoringErrorCode.NOT_XLSX)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise FileProblem("not_xlsx", type(exc).__name__) from exc
+        raise FileProblem(MonitoringErrorCode.NOT_XLSX, type(exc).__name__) from exc
     if len(infos) > MAX_MEMBERS:
-        raise FileProblem("zip_bomb", f"{len(infos)} members")
+        raise FileProblem(MonitoringErrorCode.ZIP_BOMB, f"{len(infos)} members")
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > RATIO_APPLIES_ABOVE:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > MAX_MEMBER_RATIO:
-                raise FileProblem("zip_bomb", f"{info.filename} ratio {ratio:.0f}")
+                raise FileProblem(
+                    MonitoringErrorCode.ZIP_BOMB, f"{info.filename} ratio {ratio:.0f}"
+                )
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise FileProblem("zip_bomb", f"{total} bytes uncompressed")
+        raise FileProblem(MonitoringErrorCode.ZIP_BOMB, f"{total} bytes uncompressed")
     names = {info.filename.lower(): info for info in infos}
     if any(name.endswith("vbaproject.bin") for name in names):
-        raise FileProblem("macro_enabled")
+        raise FileProblem(MonitoringErrorCode.MACRO_ENABLED)
     content_types = names.get("[content_types].xml")
     if content_types is None or content_types.file_size > MAX_CONTENT_TYPES_BYTES:
-        raise FileProblem("not_xlsx", "no [Content_Types].xml")
+        raise FileProblem(MonitoringErrorCode.NOT_XLSX, "no [Content_Types].xml")
     # Before zipfile reads [Content_Types].xml: its read() inflates a member whole (up to
     # 2 GB) before cutting it to the declared size.
     check_inflated_sizes(data, infos)
@@ -80,11 +84,11 @@ def check_xlsx(data: bytes) -> None:
     try:
         text = archive.read(content_types).decode("utf-8", "replace")
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-        raise FileProblem("not_xlsx", type(exc).__name__) from exc
+        raise FileProblem(MonitoringErrorCode.NOT_XLSX, type(exc).__name__) from exc
     if XLSM_MAIN in text or "macroEnabled" in text:
-        raise FileProblem("macro_enabled")
+        raise FileProblem(MonitoringErrorCode.MACRO_ENABLED)
     if XLSX_MAIN not in text and TEMPLATE_MAIN not in text:
-        raise FileProblem("not_xlsx", "not a spreadsheet package")
+        raise FileProblem(MonitoringErrorCode.NOT_XLSX, "not a spreadsheet package")
 
 
 def check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
@@ -105,15 +109,19 @@ def check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
     data_end = 0
     for info in sorted(infos, key=lambda i: i.header_offset):
         if info.header_offset < data_end:
-            raise FileProblem("zip_bomb", f"{info.filename} overlaps the member before it")
+            raise FileProblem(
+                MonitoringErrorCode.ZIP_BOMB, f"{info.filename} overlaps the member before it"
+            )
         try:
             signature, name_length, extra_length = LOCAL_HEADER.unpack_from(
                 data, info.header_offset
             )
         except struct.error as exc:
-            raise FileProblem("not_xlsx", f"{info.filename}: no local header") from exc
+            raise FileProblem(
+                MonitoringErrorCode.NOT_XLSX, f"{info.filename}: no local header"
+            ) from exc
         if signature != ZIP_SIGNATURE:
-            raise FileProblem("not_xlsx", f"{info.filename}: no local header")
+            raise FileProblem(MonitoringErrorCode.NOT_XLSX, f"{info.filename}: no local header")
         start = info.header_offset + LOCAL_HEADER.size + name_length + extra_length
         data_end = start + info.compress_size
         stream = view[start:data_end]
@@ -123,12 +131,18 @@ def check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
             member_limit = max(RATIO_APPLIES_ABOVE, MAX_MEMBER_RATIO * len(stream))
             size = _inflated_size(stream, min(member_limit, budget))
             if size > member_limit:
-                raise FileProblem("zip_bomb", f"{info.filename} inflates over {member_limit}")
+                raise FileProblem(
+                    MonitoringErrorCode.ZIP_BOMB, f"{info.filename} inflates over {member_limit}"
+                )
         else:
-            raise FileProblem("not_xlsx", f"{info.filename}: compression {info.compress_type}")
+            raise FileProblem(
+                MonitoringErrorCode.NOT_XLSX, f"{info.filename}: compression {info.compress_type}"
+            )
         budget -= size
         if budget < 0:
-            raise FileProblem("zip_bomb", f"over {MAX_UNCOMPRESSED_BYTES} bytes inflated")
+            raise FileProblem(
+                MonitoringErrorCode.ZIP_BOMB, f"over {MAX_UNCOMPRESSED_BYTES} bytes inflated"
+            )
 
 
 def _inflated_size(stream: memoryview, limit: int) -> int:

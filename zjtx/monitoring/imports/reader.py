@@ -10,6 +10,8 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from zjtx.monitoring.errors import MonitoringErrorCode
+
 from .filecheck import FileProblem
 
 log = logging.getLogger(__name__)
@@ -25,7 +27,7 @@ def read_first_sheet(data: bytes) -> list[list[Any]]:
                 index = i
                 break
         if index is None:
-            raise FileProblem("no_worksheet")
+            raise FileProblem(MonitoringErrorCode.NO_WORKSHEET)
         rows: list[list[Any]] = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
     except FileProblem:
         raise
@@ -35,5 +37,5 @@ def read_first_sheet(data: bytes) -> list[list[Any]]:
         # calamine raises several types for damaged files, and a Rust panic surfaces as
         # pyo3's PanicException (a BaseException): all of them mean "unreadable", never a 500.
         log.info("calamine could not read an upload: %r", exc)
-        raise FileProblem("file_unreadable", type(exc).__name__) from exc
+        raise FileProblem(MonitoringErrorCode.FILE_UNREADABLE, type(exc).__name__) from exc
     return rows

@@ -8,6 +8,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
+from zjtx.core.errors import ErrorCode
 
 from ..catalogue import DEFAULT_INDICATORS, PERIODIC_INDICATORS
 from ..errors import MonitoringForbidden, MonitoringNotFound
@@ -35,7 +36,7 @@ def indicator_list_for(user: Any) -> QuerySet[Indicator]:
     """Every indicator for the city officer; the active ones for the other monitoring roles."""
     if not user.has_role(*READ_ROLES):
         raise MonitoringForbidden(
-            "forbidden", _("Only city, unit and enterprise users can read the indicators.")
+            ErrorCode.FORBIDDEN, _("Only city, unit and enterprise users can read the indicators.")
         )
     qs = Indicator.objects.order_by("sort_order", "id")
     if not can_maintain_catalogue(user):
@@ -46,7 +47,7 @@ def indicator_list_for(user: Any) -> QuerySet[Indicator]:
 def indicator_get(*, pk: int) -> Indicator:
     indicator = Indicator.objects.filter(pk=pk).first()
     if indicator is None:
-        raise MonitoringNotFound("not_found", _("Not found."))
+        raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return indicator
 
 

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.scoping import scope_enterprise_qs, scope_unit_qs
+from zjtx.core.errors import ErrorCode
 from zjtx.enterprises.models import Enterprise
 
 from ..errors import MonitoringNotFound
@@ -58,7 +59,7 @@ def import_run_list_for(user: Any) -> QuerySet[ImportRun]:
 def import_run_get(*, pk: int, user: Any) -> ImportRun:
     run = import_run_list_for(user).filter(pk=pk).first()
     if run is None:
-        raise MonitoringNotFound("not_found", _("Not found."))
+        raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return run
 
 
@@ -92,7 +93,7 @@ def values_for(
         .first()
     )
     if enterprise is None:
-        raise MonitoringNotFound("not_found", _("Not found."))
+        raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     indicators = {i.pk: i for i in Indicator.objects.all()}
     rows = MonitoringValue.objects.filter(
         enterprise=enterprise, period__code=period_code

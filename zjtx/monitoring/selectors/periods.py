@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zjtx.core.errors import DomainError
+from zjtx.core.errors import DomainError, ErrorCode
 
 from ..errors import MonitoringNotFound
 from ..models import Indicator, ReportingPeriod
@@ -25,7 +25,7 @@ def period_list(frequency: str | None = None) -> QuerySet[ReportingPeriod]:
 def period_get(*, code: str) -> ReportingPeriod:
     period = ReportingPeriod.objects.filter(code=code).first()
     if period is None:
-        raise MonitoringNotFound("not_found", _("Not found."))
+        raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return period
 
 

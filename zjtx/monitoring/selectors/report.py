@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.scoping import scope_enterprise_qs
+from zjtx.core.errors import ErrorCode
 from zjtx.enterprises.models import Enterprise
 
 from ..errors import MonitoringNotFound
@@ -59,7 +60,7 @@ def enterprise_report(*, user: Any, enterprise: Enterprise, ref: Any) -> list[Re
     Only for an enterprise within `user`'s jurisdiction; anyone else gets 404.
     """
     if not scope_enterprise_qs(Enterprise.objects.filter(pk=enterprise.pk), user).exists():
-        raise MonitoringNotFound("not_found", _("Not found."))
+        raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     indicators = indicators_active(ref.frequency)
     monthly = ref.frequency == Indicator.Frequency.MONTHLY
     months = range(1, ref.month + 1) if monthly else range(0)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import scope_enterprise_qs
+from zjtx.core.errors import ErrorCode
 
 from ..errors import MonitoringNotFound
 from ..models import Level, MonitoringWarning, ReportingPeriod
@@ -51,5 +52,5 @@ def red_warning_enterprise_ids(*, enterprise_ids: Iterable[int]) -> set[int]:
 def warning_get(*, pk: int, user: Any) -> MonitoringWarning:
     warning = warning_list_for(user).filter(pk=pk).first()
     if warning is None:
-        raise MonitoringNotFound("not_found", _("Not found."))
+        raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return warning

@@ -23,7 +23,7 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record, model_snapshot
 
-from ..errors import MonitoringConflict, MonitoringError
+from ..errors import MonitoringConflict, MonitoringError, MonitoringErrorCode
 from ..imports.headers import CODE_HEADERS, NAME_HEADERS, SERIAL_HEADERS, normalize_header
 from ..models import MONEY_UNIT, TEXT_UNIT, Indicator
 from ..selectors.catalogue import (
@@ -125,7 +125,11 @@ def _text(value: Any) -> str:
 def _integer(field: str, value: Any, problems: list[Problem]) -> int | None:
     if isinstance(value, bool) or value is None or value == "":
         problems.append(
-            Problem("required", field, _("%(field)s cannot be empty.") % {"field": _label(field)})
+            Problem(
+                MonitoringErrorCode.REQUIRED,
+                field,
+                _("%(field)s cannot be empty.") % {"field": _label(field)},
+            )
         )
         return None
     try:
@@ -135,7 +139,7 @@ def _integer(field: str, value: Any, problems: list[Problem]) -> int | None:
     if not number.is_finite() or number != number.to_integral_value():
         problems.append(
             Problem(
-                "not_an_integer",
+                MonitoringErrorCode.NOT_AN_INTEGER,
                 field,
                 _("%(field)s must be a whole number.") % {"field": _label(field)},
             )
@@ -154,7 +158,9 @@ def _decimal(field: str, value: Any, problems: list[Problem]) -> Decimal | None:
     if isinstance(value, bool) or not number.is_finite():
         problems.append(
             Problem(
-                "not_a_number", field, _("%(field)s must be a number.") % {"field": _label(field)}
+                MonitoringErrorCode.NOT_A_NUMBER,
+                field,
+                _("%(field)s must be a number.") % {"field": _label(field)},
             )
         )
         return None
@@ -166,7 +172,7 @@ def _choice(field: str, value: Any, choices: Any, problems: list[Problem]) -> st
     if text not in choices.values:
         problems.append(
             Problem(
-                "invalid_choice",
+                MonitoringErrorCode.INVALID_CHOICE,
                 field,
                 _("%(field)s must be one of: %(choices)s.")
                 % {
@@ -213,7 +219,7 @@ def _assign(target: Indicator, values: Mapping[str, Any], problems: list[Problem
             if not isinstance(value, bool):
                 problems.append(
                     Problem(
-                        "invalid_choice",
+                        MonitoringErrorCode.INVALID_CHOICE,
                         field,
                         _("%(field)s must be true or false.") % {"field": _label(field)},
                     )
@@ -226,12 +232,16 @@ def _check_code(target: Indicator, problems: list[Problem]) -> None:
     code = target.code
     if not code:
         problems.append(
-            Problem("required", "code", _("%(field)s cannot be empty.") % {"field": _label("code")})
+            Problem(
+                MonitoringErrorCode.REQUIRED,
+                "code",
+                _("%(field)s cannot be empty.") % {"field": _label("code")},
+            )
         )
     elif len(code) > CODE_MAX or not CODE_RE.match(code):
         problems.append(
             Problem(
-                "invalid_code",
+                MonitoringErrorCode.INVALID_CODE,
                 "code",
                 _(
                     "The code may hold only lower-case letters, digits, underscores and hyphens, "
@@ -246,7 +256,7 @@ def _check_code(target: Indicator, problems: list[Problem]) -> None:
         if other is not None:
             problems.append(
                 Problem(
-                    "code_taken",
+                    MonitoringErrorCode.CODE_TAKEN,
                     "code",
                     _("The code “%(code)s” is already used by the indicator “%(name)s”.")
                     % {"code": code, "name": other.name},
@@ -259,12 +269,16 @@ def _check_name(target: Indicator, problems: list[Problem]) -> None:
     key = normalize_header(name)
     if not name:
         problems.append(
-            Problem("required", "name", _("%(field)s cannot be empty.") % {"field": _label("name")})
+            Problem(
+                MonitoringErrorCode.REQUIRED,
+                "name",
+                _("%(field)s cannot be empty.") % {"field": _label("name")},
+            )
         )
     elif len(name) > NAME_MAX:
         problems.append(
             Problem(
-                "name_too_long",
+                MonitoringErrorCode.NAME_TOO_LONG,
                 "name",
                 _("The name has at most %(limit)s characters; found %(length)s.")
                 % {"limit": NAME_MAX, "length": len(name)},
@@ -273,7 +287,7 @@ def _check_name(target: Indicator, problems: list[Problem]) -> None:
     elif _BRACKETS & set(name):
         problems.append(
             Problem(
-                "name_has_brackets",
+                MonitoringErrorCode.NAME_HAS_BRACKETS,
                 "name",
                 _(
                     "The name cannot contain brackets: the template adds the unit in brackets "
@@ -284,7 +298,7 @@ def _check_name(target: Indicator, problems: list[Problem]) -> None:
     elif key in _RESERVED_HEADERS:
         problems.append(
             Problem(
-                "name_reserved",
+                MonitoringErrorCode.NAME_RESERVED,
                 "name",
                 _("“%(name)s” is a fixed column of the template and cannot name an indicator.")
                 % {"name": name},
@@ -296,7 +310,7 @@ def _check_name(target: Indicator, problems: list[Problem]) -> None:
             if normalize_header(other.name) == key:
                 problems.append(
                     Problem(
-                        "name_taken",
+                        MonitoringErrorCode.NAME_TAKEN,
                         "name",
                         _(
                             "The name “%(name)s” is already used by the indicator with code %(code)s."
@@ -312,7 +326,7 @@ def _check_numeric(target: Indicator, problems: list[Problem]) -> None:
     if not unit:
         problems.append(
             Problem(
-                "required",
+                MonitoringErrorCode.REQUIRED,
                 "unit",
                 _("Enter the unit of a numeric indicator, e.g. 万元, 千瓦时 or 人."),
             )
@@ -320,7 +334,7 @@ def _check_numeric(target: Indicator, problems: list[Problem]) -> None:
     elif unit == TEXT_UNIT:
         problems.append(
             Problem(
-                "unit_invalid",
+                MonitoringErrorCode.UNIT_INVALID,
                 "unit",
                 _("A numeric indicator cannot have the unit “%(unit)s”; choose the text kind.")
                 % {"unit": TEXT_UNIT},
@@ -329,7 +343,7 @@ def _check_numeric(target: Indicator, problems: list[Problem]) -> None:
     elif len(unit) > UNIT_MAX or _BRACKETS & set(unit):
         problems.append(
             Problem(
-                "unit_invalid",
+                MonitoringErrorCode.UNIT_INVALID,
                 "unit",
                 _("The unit has at most %(limit)s characters and no brackets.")
                 % {"limit": UNIT_MAX},
@@ -339,7 +353,7 @@ def _check_numeric(target: Indicator, problems: list[Problem]) -> None:
     if not 0 <= places <= MAX_DECIMAL_PLACES:
         problems.append(
             Problem(
-                "decimal_places_invalid",
+                MonitoringErrorCode.DECIMAL_PLACES_INVALID,
                 "decimal_places",
                 _("Decimal places must be between 0 and %(limit)s; found %(value)s.")
                 % {"limit": MAX_DECIMAL_PLACES, "value": places},
@@ -348,7 +362,7 @@ def _check_numeric(target: Indicator, problems: list[Problem]) -> None:
     elif unit and unit != MONEY_UNIT and places > STORED_DECIMAL_PLACES:
         problems.append(
             Problem(
-                "decimal_places_invalid",
+                MonitoringErrorCode.DECIMAL_PLACES_INVALID,
                 "decimal_places",
                 _(
                     "Values in %(unit)s are stored with %(stored)s decimal places, so at most "
@@ -368,7 +382,7 @@ def _check_numeric(target: Indicator, problems: list[Problem]) -> None:
             in_range = False
             problems.append(
                 Problem(
-                    "range_invalid",
+                    MonitoringErrorCode.RANGE_INVALID,
                     field,
                     _("%(field)s may have at most %(places)s decimal places.")
                     % {"field": _label(field), "places": RANGE_PLACES},
@@ -378,7 +392,7 @@ def _check_numeric(target: Indicator, problems: list[Problem]) -> None:
             in_range = False
             problems.append(
                 Problem(
-                    "range_invalid",
+                    MonitoringErrorCode.RANGE_INVALID,
                     field,
                     _("%(field)s is too large to be stored.") % {"field": _label(field)},
                 )
@@ -389,8 +403,8 @@ def _check_numeric(target: Indicator, problems: list[Problem]) -> None:
             "low": f"{low.normalize():f}",
             "high": f"{high.normalize():f}",
         }
-        problems.append(Problem("range_invalid", "min_value", message))
-        problems.append(Problem("range_invalid", "max_value", message))
+        problems.append(Problem(MonitoringErrorCode.RANGE_INVALID, "min_value", message))
+        problems.append(Problem(MonitoringErrorCode.RANGE_INVALID, "max_value", message))
 
 
 def _check(target: Indicator, original: Indicator | None, problems: list[Problem]) -> None:
@@ -406,7 +420,7 @@ def _check(target: Indicator, original: Indicator | None, problems: list[Problem
     if not 1 <= target.max_length <= TEXT_LENGTH_MAX:
         problems.append(
             Problem(
-                "max_length_invalid",
+                MonitoringErrorCode.MAX_LENGTH_INVALID,
                 "max_length",
                 _("The maximum text length must be between 1 and %(limit)s characters.")
                 % {"limit": TEXT_LENGTH_MAX},
@@ -415,7 +429,7 @@ def _check(target: Indicator, original: Indicator | None, problems: list[Problem
     if not 0 <= target.sort_order <= SORT_ORDER_MAX:
         problems.append(
             Problem(
-                "sort_order_invalid",
+                MonitoringErrorCode.SORT_ORDER_INVALID,
                 "sort_order",
                 _("The order must be between 0 and %(limit)s.") % {"limit": SORT_ORDER_MAX},
             )
@@ -429,7 +443,7 @@ def _check(target: Indicator, original: Indicator | None, problems: list[Problem
         frozen.remove("code")
         problems.append(
             Problem(
-                "code_built_in",
+                MonitoringErrorCode.CODE_BUILT_IN,
                 "code",
                 _(
                     "The code of a built-in indicator cannot be changed: the dashboard and the "
@@ -473,7 +487,7 @@ def _save(indicator: Indicator) -> None:
             indicator.save()
     except IntegrityError as exc:  # a concurrent save took the code or the name
         raise MonitoringConflict(
-            "catalogue_conflict",
+            MonitoringErrorCode.CATALOGUE_CONFLICT,
             _(
                 "Another user saved an indicator with this code or name meanwhile. Reload and retry."
             ),
@@ -540,7 +554,7 @@ def indicator_update(*, actor: Any, indicator: Indicator, changes: Mapping[str, 
     refused = sorted(set(changes) - set(FIELDS))
     if refused:
         raise MonitoringError(
-            "field_not_editable",
+            MonitoringErrorCode.FIELD_NOT_EDITABLE,
             _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(refused)},
             dict.fromkeys(refused, _("Not editable.")),
         )

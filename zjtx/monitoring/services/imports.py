@@ -13,9 +13,16 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record
+from zjtx.core.errors import ErrorCode
 from zjtx.core.files import removed_on_error, store_upload
 
-from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden, MonitoringNotFound
+from ..errors import (
+    MonitoringConflict,
+    MonitoringError,
+    MonitoringErrorCode,
+    MonitoringForbidden,
+    MonitoringNotFound,
+)
 from ..imports.blanks import blank_cells
 from ..imports.filecheck import FileProblem, check_xlsx
 from ..imports.headers import map_headers
@@ -85,7 +92,9 @@ def import_upload(
     """
     started = time.perf_counter()
     if not _can_import(actor):
-        raise MonitoringForbidden("forbidden", _("Only city and unit officers can import reports."))
+        raise MonitoringForbidden(
+            ErrorCode.FORBIDDEN, _("Only city and unit officers can import reports.")
+        )
     run = ImportRun(
         uploader=actor,
         uploader_unit_id=actor.unit_id if actor.role == Role.UNIT_OFFICER else None,
@@ -215,7 +224,8 @@ def _import_stored(
             locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
             if locked.is_locked:
                 raise MonitoringConflict(
-                    "period_locked", file_message("period_locked", period=ref.code)
+                    MonitoringErrorCode.PERIOD_LOCKED,
+                    file_message("period_locked", period=ref.code),
                 )
             old = existing_values(period.pk, outcome.enterprise_ids)
             diff = diff_values(
@@ -246,7 +256,7 @@ def _import_stored(
             _audit_run(actor, run)
     except IntegrityError as exc:
         raise MonitoringConflict(
-            "concurrent_import",
+            MonitoringErrorCode.CONCURRENT_IMPORT,
             _(
                 "Another upload for the same enterprises and period was stored meanwhile. Upload again."
             ),
@@ -277,17 +287,22 @@ def import_confirm(*, actor: Any, run: ImportRun, clear_blanks: bool | None = No
 
     clear_blanks (default: as the dry run was asked) removes the stored values it listed."""
     if run.uploader_id != actor.pk:
-        raise MonitoringNotFound("not_found", _("Not found."))
+        raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if run.status != ImportRun.Status.VALIDATED or not run.dry_run or not run.file:
-        raise MonitoringConflict("not_confirmable", _("Only a validated dry run can be confirmed."))
+        raise MonitoringConflict(
+            MonitoringErrorCode.NOT_CONFIRMABLE, _("Only a validated dry run can be confirmed.")
+        )
     if ImportRun.objects.filter(source_run=run, status=ImportRun.Status.COMMITTED).exists():
         raise MonitoringConflict(
-            "already_committed", _("This dry run has already been confirmed and stored.")
+            MonitoringErrorCode.ALREADY_COMMITTED,
+            _("This dry run has already been confirmed and stored."),
         )
     with run.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != run.sha256:
-        raise MonitoringConflict("file_changed", _("The stored file has changed; upload it again."))
+        raise MonitoringConflict(
+            MonitoringErrorCode.FILE_CHANGED, _("The stored file has changed; upload it again.")
+        )
     return import_upload(
         actor=actor,
         period_code=run.period_code,

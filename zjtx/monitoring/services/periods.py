@@ -15,9 +15,16 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record
+from zjtx.core.errors import ErrorCode
 from zjtx.core.workflow import run
 
-from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden, MonitoringNotFound
+from ..errors import (
+    MonitoringConflict,
+    MonitoringError,
+    MonitoringErrorCode,
+    MonitoringForbidden,
+    MonitoringNotFound,
+)
 from ..imports.messages import file_message
 from ..models import Indicator, ReportingPeriod, UnitPeriodConfirmation
 from ..workflow import REPORTING_PERIOD
@@ -102,7 +109,9 @@ def parse_period(raw: str | None) -> PeriodRef:
     elif match := _YEAR_RE.match(text):
         ref = PeriodRef(int(match.group(1)), 12, ANNUAL)
     if ref is None or ref.year < 2000:
-        raise MonitoringError("invalid_period", file_message("invalid_period"), {"period": text})
+        raise MonitoringError(
+            MonitoringErrorCode.INVALID_PERIOD, file_message("invalid_period"), {"period": text}
+        )
     return ref
 
 
@@ -153,9 +162,13 @@ def period_ref(period: ReportingPeriod) -> PeriodRef:
 def unit_confirm(*, actor: Any, period: ReportingPeriod) -> UnitPeriodConfirmation:
     """A unit officer confirms the unit's data for the period (issue 5 §4); idempotent."""
     if not actor.has_role(Role.UNIT_OFFICER):
-        raise MonitoringForbidden("forbidden", _("Only a unit officer confirms a unit's data."))
+        raise MonitoringForbidden(
+            ErrorCode.FORBIDDEN, _("Only a unit officer confirms a unit's data.")
+        )
     if period.is_locked:
-        raise MonitoringConflict("period_locked", file_message("period_locked", period=period.code))
+        raise MonitoringConflict(
+            MonitoringErrorCode.PERIOD_LOCKED, file_message("period_locked", period=period.code)
+        )
     with transaction.atomic():
         confirmation, created = UnitPeriodConfirmation.objects.get_or_create(
             period=period, unit_id=actor.unit_id, defaults={"confirmed_by": actor}
@@ -188,11 +201,14 @@ def period_open(*, actor: Any, code: str, combines_january: bool = False) -> Rep
     """A city officer opens a month, quarter or year in the calendar (February may absorb
     January)."""
     if not actor.has_role(Role.CITY_OFFICER):
-        raise MonitoringForbidden("forbidden", _("Only a city officer maintains the calendar."))
+        raise MonitoringForbidden(
+            ErrorCode.FORBIDDEN, _("Only a city officer maintains the calendar.")
+        )
     ref = parse_period(code)
     if combines_january and (ref.frequency != MONTHLY or ref.month != 2):
         raise MonitoringError(
-            "combine_only_february", _("Only February can combine January and February.")
+            MonitoringErrorCode.COMBINE_ONLY_FEBRUARY,
+            _("Only February can combine January and February."),
         )
     with transaction.atomic():
         period = period_get_or_open(ref=ref)
@@ -225,9 +241,11 @@ def reminders_send(*, actor: Any, period: ReportingPeriod, unit_id: int) -> dict
     from ..selectors import enterprises_not_reported
 
     if not actor.has_role(Role.CITY_OFFICER, Role.UNIT_OFFICER) or not can_see_unit(actor, unit_id):
-        raise MonitoringNotFound("not_found", _("Not found."))
+        raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if period.is_locked:
-        raise MonitoringConflict("period_locked", file_message("period_locked", period=period.code))
+        raise MonitoringConflict(
+            MonitoringErrorCode.PERIOD_LOCKED, file_message("period_locked", period=period.code)
+        )
     firms = list(
         enterprises_not_reported(user=actor, period=period, unit_id=unit_id).values_list(
             "name", "contact_email"

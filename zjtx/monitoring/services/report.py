@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
+from zjtx.core.errors import ErrorCode
 
-from ..errors import MonitoringConflict, MonitoringError, MonitoringForbidden
+from ..errors import MonitoringConflict, MonitoringError, MonitoringErrorCode, MonitoringForbidden
 from ..imports.load import diff_values, existing_values, write_diff
 from ..imports.messages import file_message, problem_text
 from ..imports.rows import FEN, check_cell
@@ -41,7 +42,7 @@ def enterprise_report_submit(
 
     if not actor.has_role(Role.ENTERPRISE) or not actor.enterprise_id:
         raise MonitoringForbidden(
-            "forbidden", _("Only an enterprise user fills in its own report.")
+            ErrorCode.FORBIDDEN, _("Only an enterprise user fills in its own report.")
         )
     ref = parse_period(period_code)
     blocked = period_problem(ref)
@@ -49,7 +50,9 @@ def enterprise_report_submit(
         raise MonitoringError(blocked[0], file_message(blocked[0], **blocked[1]))
     existing_period = ReportingPeriod.objects.filter(code=ref.code).first()
     if existing_period is not None and existing_period.is_locked:
-        raise MonitoringConflict("period_locked", file_message("period_locked", period=ref.code))
+        raise MonitoringConflict(
+            MonitoringErrorCode.PERIOD_LOCKED, file_message("period_locked", period=ref.code)
+        )
     enterprise = actor.enterprise
     lines = enterprise_report(user=actor, enterprise=enterprise, ref=ref)
     for line in lines:
@@ -102,7 +105,7 @@ def enterprise_report_submit(
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if period.is_locked:
             raise MonitoringConflict(
-                "period_locked", file_message("period_locked", period=ref.code)
+                MonitoringErrorCode.PERIOD_LOCKED, file_message("period_locked", period=ref.code)
             )
         run = ImportRun(
             uploader=actor,

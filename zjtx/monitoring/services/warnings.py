@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zjtx.accounts.models import Role
 from zjtx.core.audit import audit_record, to_jsonable
 from zjtx.core.workflow import run
 
@@ -83,10 +84,9 @@ def _snapshot(package: Any, code: str, day: date) -> WarningRule | None:
         rule = WarningRule.objects.create(
             code=code,
             valid_from=current.effective_from,
-            source=(
-                f"{package.clause}《{package.title}》{package.id} v{package.version}："
-                f"{current.source}"
-            )[:255],
+            source=(f"{package.clause}《{package.title}》第{package.version}版：{current.source}")[
+                :255
+            ],
             **levels,
         )
     return rule
@@ -100,7 +100,7 @@ def thresholds_on(day: date) -> tuple[list[WarningRule], str]:
         rules = rules_in_force(day)
         return [rules[c] for c in WarningRule.Code.values if c in rules], ""
     found = rules_from_package(package, day)
-    source = f"{package.title}（{package.id} v{package.version}，{package.clause}）"
+    source = f"{package.title}（{package.clause}）"
     return [found[c] for c in WarningRule.Code.values if c in found], source
 
 
@@ -318,6 +318,7 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
             ).select_related("rule")
         }
         new, changed = [], []
+        reopened: list[tuple[MonitoringWarning, Any, Any, Any]] = []
         for (e, code), (rule, found) in findings.items():
             facts = to_jsonable(found.facts)
             warning = existing.get((e, code))
@@ -333,6 +334,8 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
                         facts=facts,
                     )
                 )
+            elif warning.status == MonitoringWarning.Status.WITHDRAWN:
+                reopened.append((warning, rule, found, facts))
             elif warning.status == MonitoringWarning.Status.OPEN and (
                 warning.level != found.level
                 or warning.explanation != found.explanation
@@ -350,16 +353,29 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
             changed, ["level", "explanation", "facts", "rule", "updated_at"]
         )
         gone = [
-            w.pk
+            w
             for key, w in existing.items()
             if key not in findings and w.status == MonitoringWarning.Status.OPEN
         ]
-        MonitoringWarning.objects.filter(pk__in=gone).delete()
+        # Withdrawn and reopened warnings move on the engine, as the city (a scheduled run
+        # has no role of its own), each with its audit event; nothing is deleted.
+        for warning in gone:
+            run(WARNING, warning, "withdraw", actor=actor, role=Role.CITY_OFFICER)
+        for warning, rule, found, facts in reopened:
+            warning.level, warning.explanation, warning.facts, warning.rule = (
+                found.level,
+                found.explanation,
+                facts,
+                rule,
+            )
+            warning.save(update_fields=["level", "explanation", "facts", "rule", "updated_at"])
+            run(WARNING, warning, "reopen", actor=actor, role=Role.CITY_OFFICER)
         created, updated, withdrawn = len(new), len(changed), len(gone)
         result = {
             "created": created,
             "updated": updated,
             "withdrawn": withdrawn,
+            "reopened": len(reopened),
             "total": len(findings),
         }
         audit_record(actor=actor, action="monitoring.warnings.run", obj=period, after=result)

@@ -223,3 +223,33 @@ def test_warning_run_flags_expiring_certificates_and_low_rd(city_officer, firms)
     assert "ZJTX20230001" in found["cert_expiry"].explanation
     assert found["rd_ratio_low"].level == "orange"  # 1.00 % < 2 %
     assert "1.00%" in found["rd_ratio_low"].explanation
+
+
+def test_rerun_withdraws_and_reopens_instead_of_deleting(city_officer, firms):
+    from zjtx.core.models import AuditEvent
+
+    a = firms["a"].credit_code
+    load(city_officer, "2025-09", [X.row(a, 营业收入=1000)])
+    load(city_officer, "2026-09", [X.row(a, 营业收入=100)])
+    period = services.period_open(actor=city_officer, code="2026-09")
+    services.warnings_run(actor=city_officer, period=period)
+    warning = MonitoringWarning.objects.get(rule__code="revenue_yoy")
+    assert warning.status == "open"
+
+    # The figures are corrected: the warning no longer fires and is withdrawn, not deleted.
+    load(city_officer, "2026-09", [X.row(a, 营业收入=990)])
+    result = services.warnings_run(actor=city_officer, period=period)
+    assert result["withdrawn"] == 1
+    warning.refresh_from_db()
+    assert warning.status == "withdrawn" and warning.get_status_display() == "已撤销"
+    assert AuditEvent.objects.filter(
+        action="monitoring.warning.withdraw", object_id=str(warning.pk)
+    ).exists()
+
+    # They change back: the same row reopens with the new figures.
+    load(city_officer, "2026-09", [X.row(a, 营业收入=100)])
+    result = services.warnings_run(actor=city_officer, period=period)
+    assert result["reopened"] == 1 and result["created"] == 0
+    warning.refresh_from_db()
+    assert warning.status == "open"
+    assert MonitoringWarning.objects.filter(rule__code="revenue_yoy").count() == 1

@@ -100,7 +100,12 @@ WARNING_CASES = [
     ("open", "close", "city_officer", "已走访企业", None),
     ("open", "close", "enterprise", "已走访企业", E.ROLE_NOT_ALLOWED),
     ("closed", "close", "unit_officer", "已走访企业", E.TRANSITION_NOT_ALLOWED),
-    ("open", "reopen", "unit_officer", "", E.UNKNOWN_ACTION),
+    ("open", "reopen", "city_officer", "", E.TRANSITION_NOT_ALLOWED),
+    ("open", "withdraw", "city_officer", "", None),
+    ("open", "withdraw", "unit_officer", "", E.ROLE_NOT_ALLOWED),
+    ("withdrawn", "reopen", "city_officer", "", None),
+    ("withdrawn", "close", "unit_officer", "已走访企业", E.TRANSITION_NOT_ALLOWED),
+    ("open", "delete", "unit_officer", "", E.UNKNOWN_ACTION),
 ]
 
 

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
-from zjtx.core.errors import DomainError
+from zjtx.core.errors import DomainError, ErrorCode
 from zjtx.core.money import format_wan, wan_to_yuan
+from zjtx.policy.errors import PolicyErrorCode
 
 from .. import governance
 from ..selectors import package_for, packages_current
@@ -42,13 +43,108 @@ def _parameters() -> list[dict[str, Any]]:
                         {
                             "from": v.effective_from,
                             "value": display_parameter(param.type, v.value),
-                            "source": v.source,
+                            "table": parameter_table(package, param.type, v.value),
+                            "source": source_text(v.source),
                         }
                         for v in param.values
                     ],
                 }
             )
     return rows
+
+
+# Codes that parameter tables use as keys, in Chinese (the facts' own values and descriptions
+# come from the package).
+KEY_LABELS = {
+    "large": "大型",
+    "medium": "中型",
+    "small": "小型",
+    "micro": "微型",
+    "national": "国家级",
+    "provincial": "省级",
+    "municipal": "市级",
+    "city": "市级",
+    "county": "县级",
+    "other": "其他",
+    "as_declared": "按申报售价",
+    "exclude_vat": "按不含税金额折算",
+    "include_vat": "含增值税",
+}
+
+
+def _key_label(package: Any, key: str) -> str:
+    key = str(key)
+    if key in KEY_LABELS:
+        return KEY_LABELS[key]
+    label = package.enum_labels.get(key) if package is not None else None
+    if label:
+        return str(label)
+    spec = package.facts.get(key) if package is not None else None
+    if spec is not None and spec.description:
+        return str(spec.description)
+    other = package.parameters.get(key) if package is not None else None
+    if other is not None and other.description:
+        return str(other.description)
+    return key
+
+
+def _leaf(param_type: str, key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes")) if value else str(_("No"))
+    if value is None:
+        return "—"
+    if param_type == "decimal_yuan" or str(key).endswith("_yuan"):
+        try:
+            return _("%(amount)s 10k yuan") % {"amount": format_wan(Decimal(str(value)))}
+        except ArithmeticError:
+            return str(value)
+    if str(key).endswith("_pct"):
+        return f"{value}%"
+    if isinstance(value, list | tuple):
+        return "、".join(_key_label(None, v) for v in value)
+    return KEY_LABELS.get(str(value), str(value))
+
+
+def parameter_table(package: Any, param_type: str, value: Any) -> list[dict[str, str]]:
+    """A table parameter as rows a person reads: {"key": "工业 · 大型", "value": "从业人员 1000；
+    营业收入 40,000.00万元"}; empty for a single value (shown by display_parameter)."""
+    if not isinstance(value, dict):
+        return []
+    rows: list[dict[str, str]] = []
+
+    def walk(path: list[str], node: dict[str, Any]) -> None:
+        leaves = {k: v for k, v in node.items() if not isinstance(v, dict)}
+        if leaves:
+            text = "；".join(
+                f"{_key_label(package, k)} {_leaf(param_type, k, v)}" for k, v in leaves.items()
+            )
+            rows.append({"key": " · ".join(path) or "—", "value": text})
+        for k, v in node.items():
+            if isinstance(v, dict):
+                walk([*path, _key_label(package, k)], v)
+
+    if all(not isinstance(v, dict) for v in value.values()):
+        for k, v in value.items():
+            rows.append({"key": _key_label(package, k), "value": _leaf(param_type, k, v)})
+        return rows
+    walk([], value)
+    return rows
+
+
+def _with_labels(changes: Any, rows: list[dict[str, Any]]) -> list[Any]:
+    """Each proposal with its parameter's description (never the parameter's code)."""
+    names = {(row["program"].id, row["name"]): row["param"].description for row in rows}
+    out = list(changes)
+    for change in out:
+        change.parameter_label = names.get((change.program_id, change.parameter), "")
+    return out
+
+
+def source_text(source: str) -> str:
+    """The clause a value comes from, without the platform's internal design-document marks."""
+    import re
+
+    return re.sub(r"DOMAIN\.md\s*§\s*[\d.]+\s*", "", str(source or "")).strip() or "—"
 
 
 def display_parameter(param_type: str, value: Any) -> str:
@@ -58,7 +154,9 @@ def display_parameter(param_type: str, value: Any) -> str:
         return _("%(amount)s 10k yuan") % {"amount": format_wan(Decimal(str(value)))}
     if isinstance(value, dict):
         return "；".join(f"{k}: {display_parameter(param_type, v)}" for k, v in value.items())
-    return str(value)
+    if isinstance(value, bool):
+        return str(_("Yes")) if value else str(_("No"))
+    return KEY_LABELS.get(str(value), str(value))
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +176,9 @@ def governance_home(request: HttpRequest) -> HttpResponse:
             key = f"{program_id}:{parameter}"
         try:
             if key not in types:
-                raise DomainError("unknown_parameter", _("The program has no such parameter."))
+                raise DomainError(
+                    PolicyErrorCode.UNKNOWN_PARAMETER, _("The program has no such parameter.")
+                )
             text = request.POST.get("value", "")
             if types[key] == "decimal_yuan":
                 try:
@@ -97,7 +197,7 @@ def governance_home(request: HttpRequest) -> HttpResponse:
                 whatif_as_of=date.fromisoformat(whatif_text) if whatif_text else None,
             )
         except ValueError:
-            error = DomainError("invalid_input", _("Enter the dates as YYYY-MM-DD."))
+            error = DomainError(ErrorCode.INVALID_INPUT, _("Enter the dates as YYYY-MM-DD."))
         except DomainError as exc:
             error = exc
         else:
@@ -107,7 +207,7 @@ def governance_home(request: HttpRequest) -> HttpResponse:
         "policy/governance.html",
         {
             "rows": rows,
-            "changes": governance.change_list_for(user=request.user)[:50],
+            "changes": _with_labels(governance.change_list_for(user=request.user)[:50], rows),
             "error": error,
             "post": request.POST,
             "today": timezone.localdate(),
