@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from zjtx.core.logging import logging_config
+from zjtx.core.storage_settings import storages_from_env
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, VAR_DIR, database_from_env
@@ -83,6 +84,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Files: static files collected for nginx; uploads on a private volume (never served by nginx).
 STATIC_ROOT = Path(os.environ.get("ZJTX_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(os.environ.get("ZJTX_MEDIA_ROOT", str(VAR_DIR / "uploads")))
+# Uploads on that disk (ZJTX_STORAGE=local) or in an S3-compatible object store
+# (ZJTX_STORAGE=s3 with ZJTX_S3_*, needs requirements-s3.txt); docs/operations.md.
+STORAGES = storages_from_env(os.environ)
+# Where `manage.py backup` writes by default (docs/operations.md, "Backup and restore").
+ZJTX_BACKUP_DIR = Path(os.environ.get("ZJTX_BACKUP_DIR", str(VAR_DIR / "backups")))
 
 # Logs: one JSON object a line on stderr (journald), request id in each, personal data masked.
 LOGGING = logging_config(
