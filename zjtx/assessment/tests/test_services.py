@@ -243,3 +243,25 @@ def test_a_unit_cannot_object_to_a_draft_or_twice_at_once(computed, people):
             run=computed, actor=people["wuwei"], reason="二", today=date(2026, 3, 3)
         )
     assert exc.value.code == AssessmentErrorCode.OBJECTION_PENDING
+
+
+def test_a_proposed_target_change_shows_its_effect_on_the_latest_run(computed, people, units):
+    from zjtx.policy.governance import change_propose
+
+    change = change_propose(
+        program_id="wuhu.unit_assessment",
+        parameter="reporting_rate_target_pct",
+        value="80",
+        effective_from=date(2025, 1, 1),  # after the cases (2020), before the run (2025)
+        reason="市局办公会决定报送率目标调整为80%",
+        actor=people["city"],
+        whatif_as_of=date(2026, 3, 2),
+    )
+    whatif = change.whatif
+    assert whatif["kind"] == "counts"
+    up = {row["name"]: row["detail"] for row in whatif["up"]}
+    # 镜湖区 reported 83.33 %: 13.16 points against 95 %, the full 15 against 80 %.
+    before = _score(computed, units["镜湖区"]).score
+    assert up["镜湖区"].startswith(f"{before} → {before + Decimal('1.84')}")
+    assert not whatif["down"]
+    assert whatif["metrics"][0]["before"] != whatif["metrics"][0]["after"]
