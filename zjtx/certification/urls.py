@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/<int:round_pk>/apply/", views.application_create, name="application-create"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
+    path("applications/<int:pk>/delete/", views.application_delete, name="application-delete"),
     path("applications/<int:pk>/materials/", views.material_upload, name="material-upload"),
     path(
         "applications/<int:pk>/materials/<int:material_pk>/",

@@ -194,6 +194,26 @@ def _step_label(action: str, workflows: Sequence[Workflow]) -> tuple[str, Workfl
     return (str(extra), None) if extra is not None else ("", None)
 
 
+def _step_of_event(event: Any) -> TimelineStep:
+    actor = getattr(event, "actor", None)
+    status = ""
+    to_status = getattr(event, "to_status", "")
+    if to_status and to_status != getattr(event, "from_status", to_status):
+        status = str(getattr(event, "to_status_label", "") or "")
+        if not status:
+            for wf in workflows_of(event):
+                status = wf.state_label(to_status)
+    return TimelineStep(
+        at=timezone.localtime(event.created_at),
+        actor=(actor.display_name if actor is not None else "") or str(_("System")),
+        actor_role=_role_label(getattr(actor, "role", "")) if actor is not None else "",
+        action=str(event.action),
+        label=str(event.action_label),
+        status=status,
+        reason=str(getattr(event, "reason", "") or ""),
+    )
+
+
 def timeline_build(
     obj: Model,
     *,
@@ -201,10 +221,14 @@ def timeline_build(
     related_name: Any = None,
     today: date | None = None,
     workflows: Sequence[Workflow] | None = None,
+    events: Iterable[Any] | None = None,
 ) -> Timeline:
     """The steps and deadlines of `obj` and of `related` objects shown with it (e.g. a demand and
     the engagements of the banks the reader may see). The caller has scoped every object.
-    `workflows` overrides the ones found in the object's app (tests, variants of a table)."""
+    `workflows` overrides the ones found in the object's app (tests, variants of a table).
+    `events`: the case's own history rows where its app keeps one that also records hand-offs
+    without a status change (a service request's events): each with `created_at`, `actor`,
+    `action`, `action_label` and `reason`, and `to_status` when it moved the status."""
     from .workdays import working_days_between
 
     today = today or timezone.localdate()
@@ -213,13 +237,13 @@ def timeline_build(
     q = Q()
     for label, pk in by_key:
         q |= Q(object_type=label, object_id=pk)
-    events = (
+    audited = (
         AuditEvent.objects.filter(q, result=AuditEvent.Result.SUCCESS)
         .select_related("actor")
         .order_by("created_at", "id")
     )
     steps: list[TimelineStep] = []
-    for event in events:
+    for event in audited if events is None else ():
         subject = by_key.get((event.object_type, event.object_id))
         if subject is None:
             continue
@@ -253,6 +277,9 @@ def timeline_build(
                 subject=subject.name,
             )
         )
+
+    if events is not None:
+        steps = [_step_of_event(e) for e in events]
 
     deadlines: list[Deadline] = []
     for subject in subjects:

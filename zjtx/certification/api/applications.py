@@ -12,7 +12,9 @@ from ninja.files import UploadedFile
 
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
+from zjtx.core.timeline import timeline_build
+from zjtx.core.timeline_api import CaseTimelineOut
 
 from .. import permissions, selectors, services
 from ..errors import CertificationError
@@ -99,6 +101,27 @@ def applications_get(request: HttpRequest, application_id: Id) -> dict[str, Any]
     return _application_out(selectors.application_get(pk=application_id, user=request.user))
 
 
+@router.get(
+    "/certification/applications/{application_id}/timeline",
+    response={200: CaseTimelineOut, **ERRORS},
+)
+def applications_timeline(request: HttpRequest, application_id: Id) -> dict[str, Any]:
+    """办件进度: every step with who, when and why, and the working-day deadline now running."""
+    app = selectors.application_get(pk=application_id, user=request.user)
+    return timeline_build(app).as_dict()
+
+
+@router.delete(
+    "/certification/applications/{application_id}",
+    response={204: None, **ERRORS},
+)
+def applications_delete(request: HttpRequest, application_id: Id) -> tuple[int, None]:
+    """The enterprise deletes its own draft (a submitted one is withdrawn first)."""
+    app = selectors.application_get(pk=application_id, user=request.user)
+    services.application_delete(application=app, actor=request.user)
+    return 204, None
+
+
 @router.patch(
     "/certification/applications/{application_id}",
     response={200: CertificationApplicationOut, **ERRORS},
@@ -173,7 +196,7 @@ def applications_scores(
     app = selectors.application_get(pk=application_id, user=request.user)
     assignment = selectors.assignment_for(user=request.user, application=app)
     if assignment is None or assignment.status not in permissions.ACTIVE_ASSIGNMENT:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     row = services.scores_submit(
         assignment=assignment,
         scores=[

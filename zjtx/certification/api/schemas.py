@@ -159,7 +159,14 @@ class ApproveIn(Schema):
 
 class PlainTransitionIn(Schema):
     action: Literal[
-        "submit", "resubmit", "start_review", "complete_review", "publish", "certify", "renew"
+        "submit",
+        "resubmit",
+        "withdraw",
+        "start_review",
+        "complete_review",
+        "publish",
+        "certify",
+        "renew",
     ]
 
 

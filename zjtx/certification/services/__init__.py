@@ -16,6 +16,7 @@ from ._common import (
 )
 from .applications import (
     application_create,
+    application_delete,
     application_update_data,
     form_schema_build,
     material_delete,
@@ -81,6 +82,7 @@ __all__ = [
     "ScoreIn",
     "annual_update_submit",
     "application_create",
+    "application_delete",
     "application_transition",
     "application_update_data",
     "applications_decide",

@@ -232,7 +232,10 @@ def test_recommend_needs_a_ranking(submitted, unit_officer):
 def test_actions_list_what_the_user_may_do_now(submitted, unit_officer, ent_user, city):
     names = {a.name for a in selectors.actions_for(user=unit_officer, application=submitted)}
     assert names == {"return", "recommend"}
-    assert selectors.actions_for(user=ent_user, application=submitted) == []
+    # The enterprise may only withdraw its submission (before the unit acts, window open).
+    assert [a.name for a in selectors.actions_for(user=ent_user, application=submitted)] == [
+        "withdraw"
+    ]
     assert selectors.actions_for(user=city, application=submitted) == []
 
 

@@ -2,6 +2,7 @@
 
 from .applications import (
     application_create,
+    application_delete,
     application_detail,
     application_edit,
     application_transition,
@@ -43,6 +44,7 @@ from .rounds import (
 __all__ = [
     "annual_update",
     "application_create",
+    "application_delete",
     "application_detail",
     "application_edit",
     "application_transition",

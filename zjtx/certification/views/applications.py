@@ -133,6 +133,22 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ENTERPRISE)
+def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise deletes its own draft."""
+    app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
+    try:
+        services.application_delete(application=app, actor=request.user)
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as error:
+        _error(request, error)
+        return redirect("certification:application-detail", app.pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("certification:home")
+
+
+@require_POST
+@role_required(Role.ENTERPRISE)
 def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     upload = request.FILES.get("file")
