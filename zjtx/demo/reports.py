@@ -1,10 +1,10 @@
 """Demo data for the annual report, benchmarks and dashboards.
 
 The demo year is the last complete calendar year. Its twelve monthly reports and the previous
-year's (for the year-on-year figures) are loaded through the monitoring import service for
-the demo's monitored firms, like the recent months programme.py loads; then the roll-ups are
-refreshed and one annual report for the demo year is built and published, so the portal has
-a report to offer. Idempotent: a second run adds nothing.
+year's (for the year-on-year figures) are written for the demo's monitored firms; then the
+roll-ups are refreshed and one annual report for the demo year is built (in this process) and
+published through the reports services, so the portal has a report to offer. Idempotent: a
+second run adds nothing.
 """
 
 from __future__ import annotations
@@ -19,37 +19,70 @@ def demo_year(today: date | None = None) -> int:
     return (today or timezone.localdate()).year - 1
 
 
-def _load_months(year: int, officer: Any) -> int:
-    from zjtx.demo.programme import _report_xlsx
+SEASON = (0.70, 0.78, 1.02, 0.98, 1.00, 1.04, 0.98, 0.96, 1.02, 1.05, 1.10, 1.37)
+
+
+def _load_months(year: int, officer: Any, seed: int) -> int:
+    """Twelve monthly reports of `year` for the demo's monitored firms (the first 400 by
+    credit code, as programme.py), spread from their annual financials with a seasonal
+    factor. Written in bulk with monitoring's own roll-up rebuild per period (they stand for
+    past years' reports, so no import runs are recorded); warnings through warnings_run."""
+    import random
+    from decimal import ROUND_HALF_UP, Decimal
+
     from zjtx.enterprises.models import AnnualFinancial, Enterprise
-    from zjtx.monitoring.models import ImportRun
-    from zjtx.monitoring.services.imports import import_upload
+    from zjtx.monitoring.models import Indicator, MonitoringValue, ReportingPeriod
+    from zjtx.monitoring.rollups import rollup_rebuild
     from zjtx.monitoring.services.warnings import warnings_run
 
-    firms = list(
+    firm_ids = list(
         Enterprise.objects.filter(status=Enterprise.Status.VERIFIED, financials__year=year)
         .order_by("credit_code")
-        .values_list("credit_code", "name", "id")[:400]
+        .values_list("id", flat=True)[:400]
     )
-    fins = {
-        f.enterprise_id: f
-        for f in AnnualFinancial.objects.filter(year=year, enterprise_id__in=[f[2] for f in firms])
-    }
+    fins = AnnualFinancial.objects.filter(year=year, enterprise_id__in=firm_ids)
+    ind = dict(Indicator.objects.values_list("code", "pk"))
+    rng = random.Random(f"{seed}-{year}")
+    cent = Decimal("0.01")
     loaded = 0
     for month in range(1, 13):
-        code = f"{year}-{month:02d}"
-        if ImportRun.objects.filter(period__code=code, status=ImportRun.Status.COMMITTED).exists():
-            continue
-        rows = [(c, n, fins[i]) for c, n, i in firms if i in fins]
-        run = import_upload(
-            actor=officer,
-            period_code=code,
-            data=_report_xlsx(code, month, rows),
-            original_name=f"演示月报-{code}.xlsx",
-            accept_valid_rows=True,
+        if ReportingPeriod.objects.filter(code=f"{year}-{month:02d}").exists():
+            continue  # loaded already (or by programme.py's recent months)
+        period = ReportingPeriod.objects.create(
+            code=f"{year}-{month:02d}",
+            year=year,
+            month=month,
+            due_date=date(year + (month == 12), month % 12 + 1, 8),
+            status=ReportingPeriod.Status.LOCKED,
         )
-        if run.period is not None and month in (3, 6, 9, 12):
-            warnings_run(actor=officer, period=run.period)
+        rows = []
+        for f in fins:
+            if f.operating_revenue is None:
+                continue
+            share = Decimal(str(round(SEASON[month - 1] * rng.uniform(0.9, 1.1) / 12, 6)))
+            revenue = (f.operating_revenue * share).quantize(cent, ROUND_HALF_UP)
+            values = {
+                "operating_revenue": revenue,
+                "total_profit": ((f.net_profit or 0) * Decimal("1.15") * share).quantize(cent),
+                "taxes": (revenue * Decimal(str(round(rng.uniform(0.02, 0.05), 4)))).quantize(cent),
+                "export_delivery": ((f.export_value or 0) * share).quantize(cent),
+                "rd_spending": ((f.rd_expense or 0) * share).quantize(cent),
+                "employees": Decimal(f.employees or 20),
+            }
+            rows.extend(
+                MonitoringValue(
+                    enterprise_id=f.enterprise_id,
+                    period_id=period.pk,
+                    indicator_id=ind[code],
+                    value=value,
+                )
+                for code, value in values.items()
+                if code in ind
+            )
+        MonitoringValue.objects.bulk_create(rows, batch_size=2000)
+        rollup_rebuild(period_id=period.pk)
+        if month in (6, 12):
+            warnings_run(actor=officer, period=period)
         loaded += 1
     return loaded
 
@@ -64,7 +97,7 @@ def ensure_reports_data(seed: int = 2026) -> dict[str, int]:
     if officer is None:
         return {}
     year = demo_year()
-    months = _load_months(year - 1, officer) + _load_months(year, officer)
+    months = _load_months(year - 1, officer, seed) + _load_months(year, officer, seed)
     report = AnnualReport.objects.filter(year=year, status=AnnualReport.Status.DONE).first()
     built = 0
     if report is None:
