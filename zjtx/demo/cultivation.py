@@ -52,6 +52,14 @@ def _day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
+def _years_after(day: date, years: int) -> date:
+    """The day before the same date `years` later (a 3-year certificate); 29 February → 28."""
+    try:
+        return day.replace(year=day.year + years) - timedelta(days=1)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28) - timedelta(days=1)
+
+
 def _history(firms: list[Enterprise], rng: random.Random, today: date, city: Any) -> int:
     """Earlier lists in bulk: certified tiers, marks, recommendations and pool entries."""
     from zjtx.cultivation.models import TierRecord
@@ -83,7 +91,7 @@ def _history(firms: list[Enterprise], rng: random.Random, today: date, city: Any
         )
 
     def three_years(day: date) -> date:
-        return day.replace(year=day.year + 3) - timedelta(days=1)
+        return _years_after(day, 3)
 
     for ent in firms:
         if ent.credit_code == SHOWCASE_CODE:
