@@ -18,7 +18,7 @@ from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 
-from .. import selectors, services
+from .. import jobs, selectors, services
 from ..imports.filecheck import MAX_UPLOAD_BYTES
 from ..imports.messages import file_message
 from ..models import ImportRun
@@ -82,6 +82,23 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Choose the filled template to upload."))
         elif upload_file.size and upload_file.size > MAX_UPLOAD_BYTES:
             messages.error(request, file_message("file_too_large"))
+        elif (upload_file.size or 0) > jobs.threshold_bytes():
+            # A large workbook is imported by a task worker; the job page shows its progress.
+            job = jobs.import_start(
+                actor=request.user,
+                period_code=context["period"],
+                data=upload_file.read(),
+                original_name=upload_file.name or "upload.xlsx",
+                dry_run=context["dry_run"],
+                accept_valid_rows=context["accept_valid_rows"],
+                clear_blanks=context["clear_blanks"],
+            )
+            if job.status == job.Status.SUCCEEDED and job.result_url:
+                return redirect(job.result_url)
+            if job.status == job.Status.FAILED:
+                messages.error(request, job.error)
+            else:
+                return redirect(job)
         else:
             try:
                 run = services.import_upload(
