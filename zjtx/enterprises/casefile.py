@@ -79,17 +79,17 @@ def case_file_for(*, enterprise: Any, user: Any) -> CaseFile:
         SubsidyApplication.Status.RETURNED,
         SubsidyApplication.Status.FORWARDED,
     )
-    for app in subsidies.application_list_for(user=user).filter(
+    for claim in subsidies.application_list_for(user=user).filter(
         enterprise=enterprise, status__in=open_subsidy
     ):
         rows.append(
             CaseRow(
                 pgettext("case kind", "Subsidy"),
-                app.program.title,
-                app.get_status_display(),
-                reverse("subsidies:detail", args=[app.pk]),
-                app.submitted_at or app.created_at,
-                app.computed_amount_yuan,
+                claim.program.title,
+                claim.get_status_display(),
+                reverse("subsidies:detail", args=[claim.pk]),
+                claim.submitted_at or claim.created_at,
+                claim.computed_amount_yuan,
             )
         )
     for demand in financing.demand_list_for(user=user, status="published").filter(
