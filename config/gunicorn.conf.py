@@ -28,7 +28,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = 5
+# No keep-alive between nginx and gunicorn: under a CPU-starved surge, gthread's keep-alive
+# reaper closed connections that already carried the next request (the client saw a reset);
+# on loopback a new connection per request costs nothing measurable.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 # Recycle workers now and then, staggered, so a slow leak never builds up.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10

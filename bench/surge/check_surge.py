@@ -71,6 +71,38 @@ def figures(stats: dict[str, dict[str, str]], timing: dict[str, float]) -> tuple
     return out, errors
 
 
+def server_times(path: str) -> list[str]:
+    """In-server time per request kind from gunicorn's log (zjtx.request lines): the time a
+    request spent being served, without the time it waited for a free worker."""
+    import re
+    import statistics
+
+    times: dict[str, list[float]] = {}
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("logger") != "zjtx.request":
+            continue
+        key = f"{record['method']} {re.sub(r'[0-9]+', 'N', record['path'])}"
+        times.setdefault(key, []).append(float(record["duration_ms"]))
+    out = ["| Request (server side) | Count | p50 ms | p95 ms | server·s in total |"]
+    out.append("|---|---:|---:|---:|---:|")
+    for key, values in sorted(times.items(), key=lambda kv: -sum(kv[1])):
+        values.sort()
+        p95 = values[max(0, int(len(values) * 0.95) - 1)]
+        out.append(
+            f"| {key} | {len(values)} | {statistics.median(values):.0f} | {p95:.0f} | "
+            f"{sum(values) / 1000:.0f} |"
+        )
+    return out
+
+
 def database_checks(data: dict) -> tuple[list[str], bool]:
     from zjtx.certification.models import Application as CertApplication
     from zjtx.financing.models import Demand
@@ -138,6 +170,8 @@ def main() -> None:
     parser.add_argument("--data", default=str(Path(__file__).parent / "var" / "surge.json"))
     parser.add_argument("--timing", default=str(Path(__file__).parent / "var" / "timing.json"))
     parser.add_argument("--window", type=float, default=60.0, help="arrival window, seconds")
+    parser.add_argument("--server-log", default="", help="gunicorn's log (JSON request lines)")
+    parser.add_argument("--load", default="", help="the machine's load average during the run")
     args = parser.parse_args()
     data = json.loads(Path(args.data).read_text())
     try:
@@ -156,6 +190,13 @@ def main() -> None:
         f"all logged in and started within {arrivals:.1f} s; "
         f"the last firm's last submission stored {finished:.1f} s after the first login."
     )
+    if args.server_log:
+        rows = server_times(args.server_log)
+        if rows:
+            print("\n### Time in the server per request (gunicorn log)\n")
+            print("\n".join(rows))
+    if args.load:
+        print(f"\nLoad average of the machine at the end of the run (1, 5, 15 min): {args.load}")
     print("\n### Database after the run\n")
     lines, db_ok = database_checks(data)
     print("\n".join(lines))

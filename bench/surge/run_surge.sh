@@ -4,7 +4,7 @@
 #
 #   bench/surge/run_surge.sh                      # full form: 500 firms arriving within 60 s
 #   bench/surge/run_surge.sh --users 100 --window 20   # short form (CI)
-#   bench/surge/run_surge.sh --results bench/surge/RESULTS.md
+#   bench/surge/run_surge.sh --results bench/surge/RESULTS.md --cap 1800   # wait up to 30 min
 #
 # Builds a fresh database (DROP + CREATE) named by SURGE_DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/zjtx_surge), loads reference, policy and demo data,
@@ -19,12 +19,14 @@ USERS=500
 WINDOW=60
 OFFICERS=6
 RESULTS=""
+CAP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --users) USERS=$2; shift 2 ;;
     --window) WINDOW=$2; shift 2 ;;
     --officers) OFFICERS=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
+    --cap) CAP=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -93,12 +95,14 @@ curl -fsS "http://127.0.0.1:$PORT/healthz/detail" && echo
 TOTAL=$((USERS + OFFICERS + 1))
 # Every firm starts within 90 % of the window; officers and the trivial page start first.
 RATE=$(awk -v n="$USERS" -v w="$WINDOW" 'BEGIN { printf "%.2f", n / (w * 0.9) }')
-LIMIT=$((WINDOW * 6 + 60))
+# The run ends when every firm is done, or at this cap (seconds).
+LIMIT=${CAP:-$((WINDOW * 6 + 60))}
 say "locust: $USERS firms at $RATE/s, $OFFICERS officers, 1 trivial-page user (cap ${LIMIT}s)"
 SURGE_OFFICERS=$OFFICERS SURGE_TIMING="$WORK/timing.json" .venv/bin/locust \
   -f bench/surge/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
   -u "$TOTAL" -r "$RATE" -t "${LIMIT}s" --stop-timeout 10 \
   --csv "$WORK/locust" --only-summary --loglevel WARNING >"$WORK/locust.log" 2>&1 || true
+LOAD_DURING=$(cut -d' ' -f1-3 /proc/loadavg)
 tail -n 5 "$WORK/locust.log" || true
 curl -fsS "http://127.0.0.1:$PORT/healthz/detail" && echo
 cleanup
@@ -106,7 +110,8 @@ PIDS=()
 
 say "checking the database"
 set +e
-REPORT=$($PY bench/surge/check_surge.py --csv "$WORK/locust" --window "$WINDOW")
+REPORT=$($PY bench/surge/check_surge.py --csv "$WORK/locust" --window "$WINDOW" \
+  --server-log "$WORK/gunicorn.log" --load "$LOAD_DURING")
 STATUS=$?
 set -e
 echo "$REPORT"
