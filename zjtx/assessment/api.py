@@ -8,7 +8,7 @@ a step the run's state forbids is a 409.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -184,7 +184,7 @@ class AssessmentBulletinIssueIn(Schema):
 class AssessmentSupervisionIn(Schema):
     model_config = FORBID_EXTRA
     year: int = Field(ge=1900, le=2999)
-    units: list[int] = Field(max_length=100)
+    units: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(max_length=100)
     title: str = Field(max_length=200)
     text: str = Field(max_length=5000)
 
