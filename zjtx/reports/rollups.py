@@ -123,8 +123,8 @@ def enterprise_years_refresh(year: int) -> int:
                 enterprise_id=enterprise_id,
                 year=year,
                 unit_id_at=unit_id,
-                division=division_of(industry),
-                section=industry[:1].upper(),
+                division=division_of(str(industry)),
+                section=str(industry)[:1].upper(),
                 size_class=size,
                 months=row.get("months", 0),
                 revenue=row.get("revenue"),
@@ -228,7 +228,7 @@ def _tiers(acc: _Acc, year: int) -> None:
                 "zjtx.by_division",
                 1,
                 unit_id=unit_id,
-                breakdown=division_of(divisions.get(eid)) or "-",
+                breakdown=division_of(str(divisions.get(eid) or "")) or "-",
             )
 
 
@@ -272,14 +272,14 @@ def _financing(acc: _Acc, year: int) -> None:
         acc.add("fin.demands", 1, unit_id=unit_id)
         acc.add("fin.demanded", amount, unit_id=unit_id)
     granted = Engagement.objects.filter(granted_on__year=year, granted_yuan__isnull=False)
-    for unit_id, amount in granted.values_list("demand__enterprise__unit_id", "granted_yuan"):
-        acc.add("fin.granted", amount, unit_id=unit_id)
+    for unit_id, granted_yuan in granted.values_list("demand__enterprise__unit_id", "granted_yuan"):
+        acc.add("fin.granted", granted_yuan, unit_id=unit_id)
     disbursed = Engagement.objects.filter(disbursed_on__year=year, disbursed_yuan__isnull=False)
     served: set[int] = set()
-    for unit_id, amount, eid in disbursed.values_list(
+    for unit_id, disbursed_yuan, eid in disbursed.values_list(
         "demand__enterprise__unit_id", "disbursed_yuan", "demand__enterprise_id"
     ):
-        acc.add("fin.disbursed", amount, unit_id=unit_id)
+        acc.add("fin.disbursed", disbursed_yuan, unit_id=unit_id)
         if eid not in served:
             served.add(eid)
             acc.add("fin.firms_served", 1, unit_id=unit_id)

@@ -747,9 +747,9 @@ def _ranking(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
     scored = []
     for u in units:
         score, _n = r.get(y, "assess.score", unit=u.pk)
-        rank = r.value(y, "assess.rank", unit=u.pk)
-        if score is not None and rank is not None:
-            scored.append((int(rank), u, score))
+        place = r.value(y, "assess.rank", unit=u.pk)
+        if score is not None and place is not None:
+            scored.append((int(place), u, score))
     title = _("8. Assessment of counties, districts and zones")
     if not scored:
         b.chapters.append(
@@ -768,7 +768,7 @@ def _ranking(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             }
         )
         return
-    table = []
+    table: list[list[str]] = []
     for rank, u, score in sorted(scored, key=lambda t: (t[0], t[1].sort_order, t[1].code)):
         table.append([str(rank), u.name, f"{score:.2f}"])
         b.fig(

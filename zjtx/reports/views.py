@@ -29,6 +29,10 @@ CONTENT_TYPES = {
 }
 
 
+def _role(request: HttpRequest) -> str:
+    return str(getattr(request.user, "role", ""))
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -84,7 +88,7 @@ def annual_list(request: HttpRequest) -> HttpResponse:
         "reports/annual_list.html",
         {
             "reports": reports,
-            "can_start": request.user.role == Role.CITY_OFFICER,
+            "can_start": _role(request) == Role.CITY_OFFICER,
             "years": selectors.report_year_choices(),
         },
     )
@@ -97,13 +101,13 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "figures": selectors.report_figures(report),
         "chapters": (report.snapshot.data.get("chapters", []) if report.snapshot else []),
-        "actions": actions_for(PUBLICATION, state=report.publication, role=request.user.role)
+        "actions": actions_for(PUBLICATION, state=report.publication, role=_role(request))
         if report.status == AnnualReport.Status.DONE
         else [],
-        "can_rebuild": request.user.role == Role.CITY_OFFICER
+        "can_rebuild": _role(request) == Role.CITY_OFFICER
         and report.status == AnnualReport.Status.DONE,
     }
-    if request.htmx and request.GET.get("part") == "progress":
+    if getattr(request, "htmx", False) and request.GET.get("part") == "progress":
         return render(request, "reports/annual_detail.html#progress", context)
     return render(request, "reports/annual_detail.html", context)
 
@@ -164,8 +168,8 @@ def screen(request: HttpRequest) -> HttpResponse:
 def benchmark(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE, hide=True)
     code = request.GET.get("code", "").strip()
-    if request.user.role == Role.ENTERPRISE:
-        firm = request.user.enterprise
+    if _role(request) == Role.ENTERPRISE:
+        firm = getattr(request.user, "enterprise", None)
         if firm is None:
             raise Http404
     elif code:

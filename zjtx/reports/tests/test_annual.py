@@ -174,3 +174,38 @@ def test_publish_lists_it_and_withdraw_needs_a_reason(city_data, report):
         report=report, action="withdraw", actor=city_data["city"], reason="数据更正"
     )
     assert published_reports() == []
+
+
+def test_published_assessment_fills_the_ranking_chapter_and_the_dashboard(city_data):
+    from zjtx.assessment.models import AssessmentRun, UnitScore
+
+    units = city_data["units"]
+    run = AssessmentRun.objects.create(
+        year=2025,
+        status=AssessmentRun.Status.FINAL,
+        scheme_id="wuhu.unit_assessment",
+        scheme_version=1,
+        as_of=date(2025, 12, 31),
+        objection_days=5,
+    )
+    for rank, (name, score) in enumerate(
+        [("无为市", "91.50"), ("镜湖区", "88.00"), ("经济技术开发区", "80.25")], start=1
+    ):
+        UnitScore.objects.create(
+            run=run,
+            unit=units[name],
+            computed_points=Decimal(score),
+            score=Decimal(score),
+            rank=rank,
+        )
+    report = annual_report_start(year=2025, actor=city_data["city"])
+    chapter = next(c for c in report.snapshot.data["chapters"] if c["key"] == "ranking")
+    assert [row[1] for row in chapter["tables"][0]["rows"]] == [
+        "无为市",
+        "镜湖区",
+        "经济技术开发区",
+    ]
+    code = units["无为市"].code
+    assert _figure(report, f"ranking.{code}").value == "91.50"
+    data = dashboard_data(unit=None, year=2025)
+    assert [a["unit"] for a in data["assessment"]][0] == "无为市"
