@@ -208,4 +208,4 @@ def test_published_assessment_fills_the_ranking_chapter_and_the_dashboard(city_d
     code = units["无为市"].code
     assert _figure(report, f"ranking.{code}").value == "91.50"
     data = dashboard_data(unit=None, year=2025)
-    assert [a["unit"] for a in data["assessment"]][0] == "无为市"
+    assert data["assessment"][0]["unit"] == "无为市"
