@@ -90,10 +90,16 @@ def render_chart(chart: dict[str, Any]) -> bytes:
         _text(draw, (left - 12, upper - 40), unit, 24, anchor="rb")
     n = max(1, len(categories))
     slot = (right - left) / n
+    # Long category names on narrow slots wrap to two lines of at most `per_line` characters.
+    size = 24 if n <= 8 else 20
+    per_line = max(2, int(slot // size))
     for i, name in enumerate(categories):
         x = left + slot * (i + 0.5)
-        label = name if len(name) <= 8 else name[:7] + "…"
-        _text(draw, (x, lower + 14), label, 24 if n <= 12 else 20, anchor="ma")
+        lines = [name[k : k + per_line] for k in range(0, len(name), per_line)][:2]
+        if len(name) > 2 * per_line:
+            lines[1] = lines[1][:-1] + "…"
+        for k, line in enumerate(lines):
+            _text(draw, (x, lower + 14 + k * (size + 6)), line, size, anchor="ma")
     if chart.get("kind") == "line":
         for k, s in enumerate(series):
             color = PALETTE[k % len(PALETTE)]

@@ -225,14 +225,20 @@ def render_pdf(data: dict[str, Any], charts: dict[str, bytes]) -> bytes:
         "body", fontName=font, fontSize=14, leading=24, firstLineIndent=28, wordWrap="CJK"
     )
     heading = ParagraphStyle(
-        "h1", fontName=font, fontSize=16, leading=28, spaceBefore=12, spaceAfter=6
+        "h1", fontName=font, fontSize=16, leading=28, spaceBefore=12, spaceAfter=6, keepWithNext=1
     )
     title = ParagraphStyle(
         "title", fontName=font, fontSize=22, leading=32, alignment=TA_CENTER, spaceAfter=8
     )
     centred = ParagraphStyle("c", fontName=font, fontSize=12, leading=18, alignment=TA_CENTER)
     caption = ParagraphStyle(
-        "cap", fontName=font, fontSize=11, leading=16, alignment=TA_CENTER, spaceBefore=6
+        "cap",
+        fontName=font,
+        fontSize=11,
+        leading=16,
+        alignment=TA_CENTER,
+        spaceBefore=6,
+        keepWithNext=1,
     )
     cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     small = ParagraphStyle("small", fontName=font, fontSize=7.5, leading=10, wordWrap="CJK")

@@ -288,7 +288,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
     ch = "economics"
     labels = _econ_labels()
     firms, n_firms = r.get(y, "econ.firms")
-    b.fig(
+    firms_shown = b.fig(
         "economics.firms",
         ch,
         _("Enterprises reporting monthly monitoring"),
@@ -433,7 +433,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             "title": _("2. Economic performance"),
             "paragraphs": [
                 _("In %(y)s, %(n)s enterprises reported monthly monitoring data.")
-                % {"y": y, "n": show_count(firms or 0)},
+                % {"y": y, "n": firms_shown},
                 "；".join(sentences) + "。",
                 _(
                     "R&D intensity was %(i)s overall; the median enterprise spent %(m)s of its revenue on R&D."
