@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zjtx.core.crypto import EncryptedTextField
+
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
 
@@ -385,7 +387,10 @@ class ProviderListing(models.Model):
     fee_policy = models.CharField(_("fee policy"), max_length=12, choices=FeePolicy.choices)
     fee_note = models.CharField(_("fee details"), max_length=500, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # A person's phone: SM4-encrypted at rest, revealed to the reviewing city officer (ADR 0017).
+    contact_phone = EncryptedTextField(
+        _("contact phone"), max_length=30, blank=True, kind="phone", reveal_roles=("city_officer",)
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
