@@ -41,6 +41,14 @@ class ApplicationCreateIn(Schema):
     as_of: str | None = None
 
 
+class SubsidyApplicationPatchIn(Schema):
+    """The declared facts of a draft or returned application (amounts in yuan)."""
+
+    model_config = FORBID_EXTRA
+
+    facts: dict[str, Any]
+
+
 class ApplicationTransitionIn(Schema):
     model_config = FORBID_EXTRA
 
@@ -164,6 +172,24 @@ def application_timeline(request: HttpRequest, application_id: int) -> dict[str,
     """办件进度: every step with who, when and why, and the working-day deadline now running."""
     application = selectors.application_get(user=request.user, pk=application_id)
     return timeline_build(application).as_dict()
+
+
+@router.patch(
+    "/subsidies/applications/{application_id}",
+    response=ApplicationOut,
+    url_name="subsidy-update",
+)
+def application_update(
+    request: HttpRequest, application_id: int, payload: SubsidyApplicationPatchIn
+) -> dict[str, Any]:
+    """The enterprise corrects the declared facts of its draft or returned application; the
+    rules run again."""
+    application = selectors.application_get(user=request.user, pk=application_id)
+    return _out(
+        services.application_update(
+            application=application, facts=payload.facts, actor=request.user
+        )
+    )
 
 
 @router.delete(

@@ -107,3 +107,22 @@ def test_the_timeline_shows_steps_reasons_and_the_unit_deadline(client, people, 
     assert clock["state"] == "paused" and clock["paused_days_left"] is not None
     client.force_login(people["other_ent"])
     assert client.get(f"{API}/applications/{app.pk}/timeline").status_code == 404
+
+
+def test_the_api_edits_and_deletes_a_draft(client, people, make_application):
+    app = make_application(facts=NOT_CERTIFIED)
+    client.force_login(people["ent"])
+    url = f"{API}/applications/{app.pk}"
+    r = client.patch(
+        url,
+        {"facts": {"municipal_zjtx_newly_certified": True, "municipal_zjtx_award_received": False}},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["computed_eligible"] is True
+    r = client.patch(url, {"facts": {"no_such_fact": 1}}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid_facts"
+    client.force_login(people["other_ent"])
+    assert client.delete(url).status_code == 404
+    client.force_login(people["ent"])
+    assert client.delete(url).status_code == 204
+    assert client.get(url).status_code == 404
