@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zjtx.core.crypto import mask_phone
 from zjtx.core.errors import DomainError
 from zjtx.core.workflow import actions_for
 
@@ -111,7 +112,6 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "username": user.username,
         "email": user.email,
         "full_name": user.full_name,
-        "phone": user.phone,
         "role": user.role,
         "unit": user.unit_id,
         "enterprise_credit_code": user.enterprise.credit_code if user.enterprise else "",
@@ -119,6 +119,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "provider": user.provider_id,
     }
     form = UserForm(request.POST or None, initial=initial, editing=True)
+    if user.phone:  # personal data stays out of the form: shown masked, empty keeps it
+        form.fields["phone"].widget.attrs["placeholder"] = mask_phone(user.phone)
+        form.fields["phone"].help_text = _("Leave empty to keep the current number.")
     if request.method == "POST" and form.is_valid():
         try:
             change = services.user_update(

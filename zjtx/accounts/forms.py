@@ -154,7 +154,8 @@ class UserForm(BootstrapMixin, forms.Form):
             "role": data["role"],
             "email": data.get("email", ""),
             "full_name": data.get("full_name", ""),
-            "phone": data.get("phone", ""),
+            # Editing, an empty phone keeps the stored one (it is never put in the form).
+            "phone": data.get("phone", "") or (None if self.editing else ""),
             "unit": data.get("unit"),
             "enterprise": self.enterprise,
             "institution": data.get("institution"),

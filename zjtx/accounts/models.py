@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zjtx.core.crypto import BlindIndexField, EncryptedTextField
+
 
 class Role(models.TextChoices):
     CITY_OFFICER = "city_officer", _("City officer")
@@ -45,7 +47,9 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, db_index=True)
     full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # A person's mobile for SMS notices: SM4-encrypted at rest, masked everywhere (ADR 0017).
+    phone = EncryptedTextField(_("phone"), max_length=30, blank=True, kind="phone")
+    phone_bidx = BlindIndexField(source="phone", scope="phone")
     unit = models.ForeignKey(
         "reference.AssessmentUnit",
         verbose_name=_("assessment unit"),
@@ -265,7 +269,7 @@ class RoleGrantRequest(models.Model):
         _("previous role"), max_length=20, choices=Role.choices, blank=True
     )
     full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=30, blank=True, kind="phone")
     email = models.EmailField(_("e-mail"), blank=True)
     unit = models.ForeignKey(
         "reference.AssessmentUnit",

@@ -10,6 +10,8 @@ from django.db.models import Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from zjtx.core.crypto import blind_index
+
 from .models import ApiToken, RoleGrantRequest, User
 from .policy import cooloff_time, failure_limit, lockout_key
 
@@ -22,13 +24,17 @@ def user_list(
         "unit", "enterprise", "institution", "provider"
     )
     if q:
-        qs = qs.filter(
+        match = (
             Q(username__icontains=q)
             | Q(full_name__icontains=q)
-            | Q(phone__icontains=q)
             | Q(enterprise__name__icontains=q)
             | Q(enterprise__credit_code__iexact=q)
         )
+        # Phones are encrypted (ADR 0017): a full number is found through its blind index.
+        index = blind_index(q, "phone")
+        if index and len(q.strip()) >= 7:
+            match |= Q(phone_bidx=index)
+        qs = qs.filter(match)
     if role:
         qs = qs.filter(role=role)
     if status == "active":

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zjtx.core.audit import audit_record
+from zjtx.core.crypto import mask_phone
 from zjtx.core.errors import ErrorCode, Forbidden, NotFound
 
 from .auth import token_digest, token_generate
@@ -70,7 +71,7 @@ def user_snapshot(user: User) -> dict[str, Any]:
     return {
         "username": user.username,
         "full_name": user.full_name,
-        "phone": user.phone,
+        "phone": mask_phone(user.phone),  # the audit trail is not encrypted (ADR 0017)
         "role": user.role,
         "unit": _scope_repr(user.unit),
         "enterprise": _scope_repr(user.enterprise),
@@ -265,13 +266,15 @@ def user_update(
     role: str,
     email: str | None = None,
     full_name: str = "",
-    phone: str = "",
+    phone: str | None = "",
     unit: Any = None,
     enterprise: Any = None,
     institution: Any = None,
     provider: Any = None,
 ) -> AccountChange:
     """Change name, phone, role and scope; a system administrator never changes its own role.
+
+    `phone=None` keeps the stored phone (the edit form never carries the stored value).
 
     A role change to or from a privileged role and any e-mail change (the channel of the
     activation links) become requests for the security administrator (三员分立, 8.1.7).
@@ -317,7 +320,8 @@ def user_update(
         for field, value in scope.items():
             setattr(user, field, value)
     user.full_name = full_name.strip()
-    user.phone = phone.strip()
+    if phone is not None:
+        user.phone = phone.strip()
     try:
         with transaction.atomic():
             user.save()
