@@ -62,7 +62,20 @@ def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str
 
 @router.get("/certification/rounds/{round_id}", response={200: RoundOut, **ERRORS})
 def rounds_get(request: HttpRequest, round_id: Id) -> dict[str, Any]:
-    return _round_out(selectors.round_get(pk=round_id, user=request.user), request.user)
+    rnd = selectors.round_get(pk=round_id, user=request.user)
+    stage = selectors.round_stage(round=rnd)
+    steps = []
+    if permissions.is_city(request.user):
+        steps = [
+            {"op": o.op if o.op != "status" else f"status:{o.target}", "label": o.label}
+            | {"possible": o.possible, "why": o.why}
+            for o in selectors.round_ops(round=rnd, user=request.user, stage=stage)
+        ]
+    return _round_out(rnd, request.user) | {
+        "stage": stage.current,
+        "stage_label": stage.current_label,
+        "steps": steps,
+    }
 
 
 @router.post(

@@ -58,6 +58,13 @@ class RoundIn(Schema):
     open: bool = False
 
 
+class RoundStepOut(Schema):
+    op: str
+    label: str
+    possible: bool
+    why: str
+
+
 class RoundOut(Schema):
     id: int
     year: int
@@ -77,6 +84,11 @@ class RoundOut(Schema):
     status: str
     # The status moves the caller may make now (workflow.ROUND): announce, close, reopen.
     actions: list[str] = []
+    # Where the round stands (its stepper) and, for the city officer, each round-level step
+    # with whether it is possible now and why not (the round page's guidance); detail only.
+    stage: str = ""
+    stage_label: str = ""
+    steps: list[RoundStepOut] = []
 
 
 class MaterialOut(Schema):

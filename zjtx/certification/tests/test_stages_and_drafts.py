@@ -135,3 +135,17 @@ def test_only_a_draft_is_deleted(submitted, ent_user):
     with pytest.raises(DomainError) as err:
         services.application_delete(application=submitted, actor=ent_user)
     assert err.value.code == "not_deletable"
+
+
+def test_the_round_api_gives_the_stage_and_why_steps_are_not_possible(
+    client, login, rnd, submitted, city, ent_user
+):
+    login(city)
+    with translation.override("zh-hans"):
+        data = client.get(f"{API}/rounds/{rnd.pk}", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert data["stage"] == "open" and data["stage_label"]
+    steps = {s["op"]: s for s in data["steps"]}
+    assert steps["status:closed"]["possible"] is True
+    assert steps["start_review"]["possible"] is False and steps["start_review"]["why"]
+    client.force_login(ent_user)
+    assert client.get(f"{API}/rounds/{rnd.pk}").json()["steps"] == []
