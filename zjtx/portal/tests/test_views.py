@@ -277,3 +277,22 @@ def test_login_page_links_to_registration_notices_verification_and_portal(client
 def test_root_sends_visitors_to_the_portal(client):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+
+
+def test_calculator_works_for_a_certification_standard_too(client, policies):
+    url = reverse("portal:calculator")
+    html = _text(client.get(url + "?policy=miit2026.zjtx_sme"))
+    assert "上年度营业收入" in html and "（万元）" in html
+    response = client.post(
+        url,
+        {
+            "policy": "miit2026.zjtx_sme",
+            "fact__operating_revenue_y1_yuan": "800",
+            "fact__debt_asset_ratio_pct": "95",
+        },
+    )
+    assert response.status_code == 200
+    html = _text(response)
+    assert "不符合该政策" in html  # the debt ratio alone decides it
+    assert "上年末资产负债率95%，高于80%" in html
+    assert "800万元" in html  # the engine's own 万元 text is left as it is
