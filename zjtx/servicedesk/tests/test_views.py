@@ -22,7 +22,7 @@ def test_enterprise_files_a_request_from_the_page(login, people):
     )
     assert r.status_code == 302
     detail = client.get(r["Location"]).content.decode()
-    assert "待受理" in detail and "工作日时限" in detail and "办理过程" in detail
+    assert "待受理" in detail and "工作日时限" in detail and "办件进度" in detail
     listing = client.get(reverse("servicedesk:list")).content.decode()
     assert "设备贷款" in listing
 
