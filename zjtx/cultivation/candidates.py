@@ -147,8 +147,11 @@ class Prepared:
 
     tier: str
     package: Package
-    trees: list[tuple[Any, Node]]
+    trees: list[tuple[Any, Node, tuple[str, ...]]]  # condition, its tree, the names it reads
     params: dict[str, Any]
+    # Walk outcomes per condition by the values it reads: firms whose figures a condition
+    # cannot see (the same missing facts) share one walk.
+    cache: list[dict[tuple[Any, ...], Any]] = field(default_factory=list)
 
 
 def prepare(tier: str, package: Package, as_of: date) -> Prepared:
@@ -164,15 +167,17 @@ def prepare(tier: str, package: Package, as_of: date) -> Prepared:
     frozen = frozenset(names)
     trees = []
     for cond in package.conditions:
-        parsed = ast.parse(" ".join(cond.when_text.split()), mode="eval").body
-        trees.append((cond, _tree(parsed, frozen)))
+        source = " ".join(cond.when_text.split())
+        parsed = ast.parse(source, mode="eval").body
+        _fn, used = compile_expression(source, frozen)
+        trees.append((cond, _tree(parsed, frozen), tuple(sorted(used))))
     params: dict[str, Any] = {"as_of": as_of, "as_of_year": Decimal(as_of.year)}
     for name, param in package.parameters.items():
         current = param.at(as_of)
         if current is None:
             raise ExpressionError(f"parameter {name} has no value on {as_of.isoformat()}")
         params[name] = current.value
-    return Prepared(tier, package, trees, params)
+    return Prepared(tier, package, trees, params, [{} for _t in trees])
 
 
 def _cmp(op: str, a: Any, b: Any) -> bool:
@@ -186,7 +191,8 @@ def _cmp(op: str, a: Any, b: Any) -> bool:
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, Decimal | int) and not isinstance(v, bool)
+    kind = v.__class__
+    return kind is Decimal or kind is int
 
 
 def _walk(node: Node, env: Mapping[str, Any], cond: Any) -> Outcome:
@@ -250,8 +256,9 @@ class Finding:
         return sum((g.distance for g in self.gaps), Decimal(0))
 
 
-def assess(prep: Prepared, facts: PreparedFacts) -> Finding:
-    """The gaps and the facts to verify of one firm against one package."""
+def assess(prep: Prepared, facts: PreparedFacts, limit: int | None = None) -> Finding | None:
+    """The gaps and the facts to verify of one firm against one package; None when more than
+    `limit` conditions already fail as a whole (each failed condition is at least one gap)."""
     package = prep.package
     unknowns = package.unknown_facts
     env: dict[str, Any] = {name: facts.get(name, unknowns[name]) for name in package.facts}
@@ -271,11 +278,26 @@ def assess(prep: Prepared, facts: PreparedFacts) -> Finding:
         env["direct_route"] = kleene_or([route.when(env) for route in package.routes])
     else:
         env["direct_route"] = False
+    # Fast pass with the engine's own compiled conditions: a met condition needs no walk.
+    pending = []
+    failed = 0
+    for n, (cond, tree, used) in enumerate(prep.trees):
+        value = cond.when(env)
+        if value is True:
+            continue
+        if value is False:
+            failed += 1
+            if limit is not None and failed > limit:
+                return None
+        pending.append((n, cond, tree, used))
     gaps: list[Gap] = []
     missing_all: set[str] = set()
     disqualified = False
-    for cond, tree in prep.trees:
-        out = _walk(tree, env, cond)
+    for n, cond, tree, used in pending:
+        memo = tuple([env[name] for name in used])
+        out = prep.cache[n].get(memo)
+        if out is None:
+            out = prep.cache[n][memo] = _walk(tree, env, cond)
         if out.value is True:
             continue
         gaps.extend(out.gaps)
@@ -519,7 +541,18 @@ def candidate_run_execute(
     started = time.perf_counter()
     tiers = [t for t in run.tiers if t in TIER_PROGRAMS]
     packages = tier_packages(run.as_of, tiers)
-    preps = [prepare(t, packages[t], run.as_of) for t in tiers if t in packages]
+    # Tiers sharing a package (municipal and provincial on the MIIT standard) share one
+    # preparation, and each firm is assessed once per package.
+    by_package: dict[tuple[str, int | None], Prepared] = {}
+    preps = []
+    for t in tiers:
+        if t not in packages:
+            continue
+        key = (packages[t].id, packages[t].version)
+        if key not in by_package:
+            by_package[key] = prepare(t, packages[t], run.as_of)
+        shared = by_package[key]
+        preps.append(Prepared(t, shared.package, shared.trees, shared.params, shared.cache))
     firms = Enterprise.objects.filter(status=Enterprise.Status.VERIFIED)
     if run.scope_unit_id is not None:
         firms = firms.filter(unit_id=run.scope_unit_id)
@@ -547,14 +580,20 @@ def candidate_run_execute(
         for fact, tier in TIER_FACTS.items():
             if fact in specs:
                 facts[fact] = bool(state is not None and state.tiers and state.holds(tier))
+        done: dict[int, Finding | None] = {}
         for prep in preps:
             if state is not None and state.tiers and state.holds(prep.tier):
                 continue
-            try:
-                finding = assess(prep, facts)
-            except (ExpressionError, ArithmeticError):
-                continue
-            if finding.disqualified or len(finding.gaps) > run.max_gaps:
+            shared_key = id(prep.cache)
+            if shared_key in done:
+                finding = done[shared_key]
+            else:
+                try:
+                    finding = done[shared_key] = assess(prep, facts, run.max_gaps)
+                except (ExpressionError, ArithmeticError):
+                    done[shared_key] = None
+                    continue
+            if finding is None or finding.disqualified or len(finding.gaps) > run.max_gaps:
                 continue
             counts[prep.tier] += 1
             found[prep.tier].append((pk, finding))
