@@ -94,3 +94,26 @@ def test_api_leaks_nothing_unpublished(client, policies, public_world, articles)
         "芜湖已撤销机械有限公司",
     ):
         assert secret not in text
+
+
+def test_published_report_is_listed_with_its_downloads_and_a_draft_is_not(client):
+    """Rows made directly: building a report is the reports app's to test."""
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from zjtx.reports.models import AnnualReport
+
+    published = AnnualReport(year=2025, status="done", publication="published")
+    published.published_at = timezone.now()
+    published.docx.save("r2025.docx", ContentFile(b"PK\x03\x04docx"), save=False)
+    published.save()
+    draft = AnnualReport(year=2024, status="done", publication="draft")
+    draft.docx.save("r2024.docx", ContentFile(b"PK\x03\x04docx"), save=False)
+    draft.save()
+    rows = client.get(f"{API}/reports").json()
+    assert [r["year"] for r in rows] == [2025]
+    assert rows[0]["docx_url"] == reverse("reports:public-file", args=[published.pk, "docx"])
+    html = client.get(reverse("portal:reports")).content.decode()
+    assert rows[0]["docx_url"] in html and "2025" in html
+    assert reverse("reports:public-file", args=[draft.pk, "docx"]) not in html
