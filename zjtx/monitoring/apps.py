@@ -14,6 +14,6 @@ class MonitoringConfig(AppConfig):
 
         whatif_provider_register(THRESHOLDS_PROGRAM, thresholds_whatif)
 
-        from . import worklist
+        from . import jobs, worklist  # noqa: F401  (jobs registers the import job kind)
 
         worklist.register()

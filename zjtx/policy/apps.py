@@ -8,7 +8,7 @@ class PolicyConfig(AppConfig):
     verbose_name = _("Policy rules")
 
     def ready(self) -> None:
-        from . import worklist
+        from . import jobs, worklist  # noqa: F401  (jobs registers the scan job kind)
 
         worklist.register()
 

@@ -178,3 +178,9 @@ def test_a_missing_staged_file_fails_the_job_with_a_message(
     assert job.status == BackgroundJob.Status.FAILED
     assert job.error == "上传的文件已不存在，请重新上传。"
     assert monitoring_jobs.KIND == job.kind
+
+
+def test_the_job_kinds_are_registered_in_every_process() -> None:
+    """A worker process imports no view: the apps' ready() registers their job kinds."""
+    kinds = jobs.registered_kinds()
+    assert {"policy.scan", "monitoring.import"} <= set(kinds)
