@@ -73,7 +73,12 @@ def score_get(*, run: AssessmentRun, unit_id: int, user: Any) -> UnitScore:
 
 
 def adjustments_of(score: UnitScore) -> list[Adjustment]:
-    return list(score.adjustments.select_related("created_by", "objection").order_by("id"))
+    """The score's adjustments, each with `indicator_title` (the indicator's name, or "")."""
+    titles = {e["indicator"]: e["title"] for e in score.trace}
+    rows = list(score.adjustments.select_related("created_by", "objection").order_by("id"))
+    for row in rows:
+        row.indicator_title = titles.get(row.indicator, "")  # type: ignore[attr-defined]
+    return rows
 
 
 def objection_list_for(*, run: AssessmentRun, user: Any) -> QuerySet[Objection]:

@@ -99,6 +99,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and today <= run.window_ends_on
     )
     objections = list(selectors.objection_list_for(run=run, user=request.user))
+    titles = {e["indicator"]: e["title"] for e in (scores[0].trace if scores else [])}
+    for o in objections:
+        o.indicator_title = titles.get(o.indicator, "")  # type: ignore[attr-defined]
     return render(
         request,
         "assessment/run.html",
@@ -118,6 +121,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def _titled(objections: list[Any], titles: dict[str, str]) -> list[Any]:
+    for o in objections:
+        o.indicator_title = titles.get(o.indicator, "")
+    return objections
 
 
 def _indicator_titles(scores: list[Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -163,11 +172,14 @@ def unit_detail(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
             "can_adjust": _role(request) == Role.CITY_OFFICER
             and run.status != AssessmentRun.Status.FINAL,
             "indicators": [(e["indicator"], e["title"]) for e in score.trace],
-            "objections": [
-                o
-                for o in selectors.objection_list_for(run=run, user=request.user)
-                if o.unit_id == unit_id
-            ],
+            "objections": _titled(
+                [
+                    o
+                    for o in selectors.objection_list_for(run=run, user=request.user)
+                    if o.unit_id == unit_id
+                ],
+                {e["indicator"]: e["title"] for e in score.trace},
+            ),
         },
     )
 
