@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.core.errors import DomainError
+from zjtx.core.middleware import client_ip
 
 from . import calculator as visitor_calc
 from . import selectors, services
@@ -95,7 +96,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         context["form"] = visitor_calc.form_for(package)
         return render(request, "portal/calculator.html", context)
     try:
-        visitor_calc.rate_check(request.META.get("REMOTE_ADDR", ""))
+        visitor_calc.rate_check(client_ip(request) or "")
         form, result = visitor_calc.run(package, request.POST)
     except PortalError as error:
         context["form"] = visitor_calc.form_for(package)
