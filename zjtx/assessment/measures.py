@@ -232,16 +232,21 @@ def reporting_facts(unit_ids: list[int], span: Span) -> Facts:
 
 
 def warning_facts(unit_ids: list[int], span: Span, days: int, index: WorkingDayIndex) -> Facts:
-    """Early warnings of the year's periods raised by the end of the span, and those closed
-    within `days` working days of being raised."""
+    """Early warnings of the year's periods raised by the end of the span (withdrawn ones left
+    out), and those closed within `days` working days of being raised."""
     from zjtx.monitoring.models import MonitoringWarning
 
     out = _zeros(unit_ids, "warnings_raised", "warnings_closed_in_time")
-    rows = MonitoringWarning.objects.filter(
-        unit_id__in=unit_ids,
-        period__year=span.year,
-        created_at__date__lte=span.end,
-    ).values_list("unit_id", "created_at", "closed_at", "status")
+    rows = (
+        MonitoringWarning.objects.filter(
+            unit_id__in=unit_ids,
+            period__year=span.year,
+            created_at__date__lte=span.end,
+        )
+        # A warning withdrawn because the figures were corrected was never a task to follow up.
+        .exclude(status="withdrawn")
+        .values_list("unit_id", "created_at", "closed_at", "status")
+    )
     for unit_id, created, closed, status in rows:
         out[unit_id]["warnings_raised"] += 1
         raised_on = _local_date(created)

@@ -265,3 +265,46 @@ def test_a_proposed_target_change_shows_its_effect_on_the_latest_run(computed, p
     assert up["镜湖区"].startswith(f"{before} → {before + Decimal('1.84')}")
     assert not whatif["down"]
     assert whatif["metrics"][0]["before"] != whatif["metrics"][0]["after"]
+
+
+def test_warnings_closed_in_time_count_and_withdrawn_ones_do_not(
+    scheme_loaded, people, data, units
+):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from zjtx.monitoring.models import MonitoringWarning, ReportingPeriod, WarningRule
+
+    tz = timezone.get_current_timezone()
+    jh = units["镜湖区"]
+    period = ReportingPeriod.objects.get(code="2025-06")
+    rule = WarningRule.objects.create(
+        code="revenue_yoy", yellow=-20, orange=-30, red=-50, valid_from=date(2020, 1, 1)
+    )
+    firms = data["firms"]
+    # Raised Monday 7 July 2025: closed on the 10th working day after it (21 July) is in time,
+    # on the 11th (22 July) late; a withdrawn warning is not counted at all.
+    for firm, closed, status in (
+        (firms[0], date(2025, 7, 21), "closed"),
+        (firms[1], date(2025, 7, 22), "closed"),
+        (firms[2], None, "withdrawn"),
+    ):
+        w = MonitoringWarning.objects.create(
+            enterprise=firm,
+            unit=jh,
+            period=period,
+            rule=rule,
+            level="yellow",
+            explanation="营业收入同比下降",
+            status=status,
+            closed_at=datetime(closed.year, closed.month, closed.day, 9, tzinfo=tz)
+            if closed
+            else None,
+        )
+        MonitoringWarning.objects.filter(pk=w.pk).update(
+            created_at=datetime(2025, 7, 7, 9, tzinfo=tz)
+        )
+    run = services.run_compute(year=2025, actor=people["city"], today=date(2026, 3, 2))
+    entry = _trace(_score(run, jh), "warning_followup")
+    assert (entry["numerator"], entry["denominator"]) == ("1", "2")
