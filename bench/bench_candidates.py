@@ -1,11 +1,12 @@
 """Candidate run at city scale: 20,000 enterprises × the four tiers' criteria packages.
 
-    .venv/bin/python bench/bench_candidates.py         # var/bench_cultivation.sqlite3 (built if absent)
+    .venv/bin/python bench/bench_candidates.py   # var/bench_cultivation.sqlite3 (built if absent)
     DATABASE_URL=postgres://... .venv/bin/python bench/bench_candidates.py
 
 Data: the city data set of seed_demo (20,000 enterprises, 5 years of financials, IP, honours,
 and the cultivation demo's tier history: about 30 % hold the innovative tier, 12 % the
-municipal one, so the tier prerequisites are known facts). Its own file, so that it never races another bench's build.
+municipal one, so the tier prerequisites are known facts). Its own file, so that it never
+races another bench's build.
 
 Timed: `zjtx.cultivation.candidates.candidate_run` end to end in an already-started process
 (the run row, facts gathered in bulk, tier states, every firm × tier assessed condition by

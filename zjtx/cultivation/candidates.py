@@ -152,6 +152,9 @@ class Prepared:
     # Walk outcomes per condition by the values it reads: firms whose figures a condition
     # cannot see (the same missing facts) share one walk.
     cache: list[dict[tuple[Any, ...], Any]] = field(default_factory=list)
+    # True when every condition reading a score is "direct_route or …": a firm on a direct
+    # route needs no scoring.
+    route_spares_scoring: bool = False
 
 
 def prepare(tier: str, package: Package, as_of: date) -> Prepared:
@@ -177,7 +180,17 @@ def prepare(tier: str, package: Package, as_of: date) -> Prepared:
         if current is None:
             raise ExpressionError(f"parameter {name} has no value on {as_of.isoformat()}")
         params[name] = current.value
-    return Prepared(tier, package, trees, params, [{} for _t in trees])
+    score_names = {"score"}
+    if package.scoring is not None:
+        score_names |= {f"score_{d}" for d in package.scoring.dimensions}
+        score_names |= {i.points_key for i in package.scoring.indicators}
+    spares = all(
+        tree.kind == "or"
+        and any(c.kind == "bool" and c.name == "direct_route" for c in tree.children)
+        for _cond, tree, used in trees
+        if score_names & set(used)
+    )
+    return Prepared(tier, package, trees, params, [{} for _t in trees], spares)
 
 
 def _cmp(op: str, a: Any, b: Any) -> bool:
@@ -265,7 +278,14 @@ def assess(prep: Prepared, facts: PreparedFacts, limit: int | None = None) -> Fi
     env.update(prep.params)
     for item in package.derived:
         env[item.name] = item.expr(env)
-    if package.scoring is not None:
+    if package.routes:
+        env["direct_route"] = kleene_or([route.when(env) for route in package.routes])
+    else:
+        env["direct_route"] = False
+    # Scores are read only by conditions a direct route does not already meet.
+    if package.scoring is not None and not (
+        prep.route_spares_scoring and env["direct_route"] is True
+    ):
         result = evaluate(package, facts, prep.params["as_of"], explain=False)
         values = result.value or {}
         missing = frozenset(result.missing) or frozenset({"score"})
@@ -274,10 +294,12 @@ def assess(prep: Prepared, facts: PreparedFacts, limit: int | None = None) -> Fi
             env[key] = Unknown(missing) if v is None else v
         for ind, pts in zip(package.scoring.indicators, result.points or [], strict=False):
             env[ind.points_key] = Unknown(missing) if pts.points is None else pts.points
-    if package.routes:
-        env["direct_route"] = kleene_or([route.when(env) for route in package.routes])
-    else:
-        env["direct_route"] = False
+    elif package.scoring is not None:
+        unknown = Unknown(frozenset({"score"}))
+        for key in ["score", *(f"score_{d}" for d in package.scoring.dimensions)]:
+            env[key] = unknown
+        for ind in package.scoring.indicators:
+            env[ind.points_key] = unknown
     # Fast pass with the engine's own compiled conditions: a met condition needs no walk.
     pending = []
     failed = 0
@@ -552,7 +574,16 @@ def candidate_run_execute(
         if key not in by_package:
             by_package[key] = prepare(t, packages[t], run.as_of)
         shared = by_package[key]
-        preps.append(Prepared(t, shared.package, shared.trees, shared.params, shared.cache))
+        preps.append(
+            Prepared(
+                t,
+                shared.package,
+                shared.trees,
+                shared.params,
+                shared.cache,
+                shared.route_spares_scoring,
+            )
+        )
     firms = Enterprise.objects.filter(status=Enterprise.Status.VERIFIED)
     if run.scope_unit_id is not None:
         firms = firms.filter(unit_id=run.scope_unit_id)
