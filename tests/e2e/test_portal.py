@@ -150,3 +150,66 @@ def test_visitor_finds_a_policy_verifies_a_certificate_and_reads_a_notice(
         from django.db import connections
 
         connections.close_all()
+
+
+def test_city_officer_publishes_an_article_that_visitors_then_see(
+    live_server, browser, world, login
+):
+    """The officer's session is made by the test client (past the second factor) and handed to
+    the browser; the visitor is a second, cookie-less browser context."""
+    from django.conf import settings
+
+    from zjtx.accounts.models import User
+
+    city = User.objects.filter(role="city_officer").first()
+    client = login(city)
+    base = live_server.url
+    officer = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    host = base.split("//", 1)[1].split(":", 1)[0]
+    officer.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
+    visitor = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    try:
+        page = officer.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{base}/portal/manage/")
+        assert "门户内容" in page.inner_text("main")
+        _shot(page, "manage-desktop")
+        page.click("text=新建文章")
+        page.select_option("#f-kind", "news")
+        page.fill("#f-title", "浏览器测试发布的新闻")
+        page.fill("#f-summary", "一条新闻的摘要")
+        page.fill("#f-body", "新闻正文第一段。\n\n第二段。")
+        page.click("#save-article")
+        page.wait_for_selector("#action-publish")
+        assert "草稿" in page.inner_text("#item-status")
+
+        public = visitor.new_page()
+        public.goto(f"{base}/portal/news/")
+        assert "浏览器测试发布的新闻" not in public.inner_text("main")  # a draft is not public
+
+        page.click("#action-publish")
+        page.wait_for_selector("#action-withdraw")
+        assert "已发布" in page.inner_text("#item-status")
+        assert "发布" in page.inner_text("#history")
+        _shot(page, "article-desktop")
+
+        public.goto(f"{base}/portal/news/")  # the cached list was cleared by publishing
+        assert "浏览器测试发布的新闻" in public.inner_text("main")
+        public.get_by_role("link", name="浏览器测试发布的新闻").click()
+        assert "第二段。" in public.inner_text("main")
+        _shot(public, "article-phone")
+    finally:
+        officer.close()
+        visitor.close()
+        from django.db import connections
+
+        connections.close_all()

@@ -69,7 +69,9 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                     render()
                 cache.set(key, (response.content, response["Content-Type"]), PAGE_TTL)
             response["X-Portal-Cache"] = "miss"
-        response["Cache-Control"] = f"public, max-age={PAGE_TTL}"
+        # Browsers ask again each time: publishing must show at once, and the server's copy
+        # is what makes the page fast.
+        response["Cache-Control"] = "no-cache"
         return response
 
     return wrapper
