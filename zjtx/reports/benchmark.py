@@ -4,7 +4,9 @@ Peer groups for a year: the same GB/T 4754 大类 and size class, the same 大�
 and the SRDI enterprises (municipal tier or higher) of the city. A group is shown only with at
 least MIN_PEERS other enterprises that have the indicator; smaller groups are named and
 hidden, so no single competitor's figure can be worked out. Figures come from the
-EnterpriseYear roll-ups (monthly monitoring summed over the year).
+EnterpriseYear roll-ups (monthly monitoring summed over the year); the groups' quartiles
+(the enterprise itself included) are precomputed into BenchmarkStat with the other roll-ups,
+so a benchmark page reads a few rows, not the whole city.
 """
 
 from __future__ import annotations
@@ -157,8 +159,79 @@ def _position(value: Decimal, q: tuple[Decimal, Decimal, Decimal], better_high: 
     }[band]
 
 
+GROUPS = ("division_size", "division", "section", "certified")
+
+
+def _group_keys(ey: Any, certified: bool) -> dict[str, str | None]:
+    """The peer groups an enterprise-year belongs to (None: not in that group)."""
+    return {
+        "division_size": f"{ey.division}|{ey.size_class}"
+        if ey.division and ey.size_class
+        else None,
+        "division": ey.division or None,
+        "section": ey.section or None,
+        "certified": "" if certified else None,
+    }
+
+
+def benchmark_stats_refresh(year: int) -> int:
+    """Rebuild the quartiles of every indicator in every peer group of `year` (roll-up)."""
+    from collections import defaultdict
+
+    from django.db import transaction
+
+    from .models import BenchmarkStat
+
+    previous = dict(
+        EnterpriseYear.objects.filter(year=year - 1).values_list("enterprise_id", "revenue")
+    )
+    certified = {
+        eid for eid, tier in tiers_as_of(date(year, 12, 31)).items() if tier != "innovative"
+    }
+    buckets: dict[tuple[str, str, str], list[Decimal]] = defaultdict(list)
+    for ey in EnterpriseYear.objects.filter(year=year).iterator(chunk_size=5000):
+        prev = _Prev(previous.get(ey.enterprise_id))
+        keys = _group_keys(ey, ey.enterprise_id in certified)
+        for ind in INDICATORS:
+            value = ind.compute(ey, prev if prev.revenue is not None else None)  # type: ignore[arg-type]
+            if value is None:
+                continue
+            for group, key in keys.items():
+                if key is not None:
+                    buckets[(group, key, ind.key)].append(value)
+    rows = []
+    for (group, key, indicator), values in sorted(buckets.items()):
+        p25, med, p75 = quartiles(values)
+        rows.append(
+            BenchmarkStat(
+                year=year,
+                group=group,
+                key=key,
+                indicator=indicator,
+                count=len(values),
+                p25=p25,
+                median=med,
+                p75=p75,
+            )
+        )
+    with transaction.atomic():
+        BenchmarkStat.objects.filter(year=year).delete()
+        BenchmarkStat.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+@dataclass
+class _Prev:
+    revenue: Decimal | None
+
+
 def benchmark_for(*, firm: Enterprise, year: int | None = None) -> dict[str, Any]:
-    """The firm's indicators and, per peer group, quartiles of the peers (≥ MIN_PEERS)."""
+    """The firm's indicators and, per peer group, the group's quartiles from the roll-up, shown
+    only when at least MIN_PEERS other enterprises have the figure."""
+    from django.db.models import Q
+
+    from .models import BenchmarkStat
+
     if year is None:
         year = EnterpriseYear.objects.filter(enterprise_id=firm.pk).aggregate(y=Max("year"))["y"]
     own = EnterpriseYear.objects.filter(enterprise_id=firm.pk, year=year).first() if year else None
@@ -170,82 +243,71 @@ def benchmark_for(*, firm: Enterprise, year: int | None = None) -> dict[str, Any
             "groups": [],
             "hidden": [],
             "indicators": [],
+            "min_peers": MIN_PEERS,
         }
-    prev_rows = {e.enterprise_id: e for e in EnterpriseYear.objects.filter(year=year - 1)}
-    rows = list(EnterpriseYear.objects.filter(year=year))
-    values: dict[str, dict[int, Decimal]] = {i.key: {} for i in INDICATORS}
-    for row in rows:
-        prev = prev_rows.get(row.enterprise_id)
-        for ind in INDICATORS:
-            v = ind.compute(row, prev)
-            if v is not None:
-                values[ind.key][row.enterprise_id] = v
-    own_values = {ind.key: values[ind.key].get(firm.pk) for ind in INDICATORS}
-    certified = {
-        eid for eid, tier in tiers_as_of(date(year, 12, 31)).items() if tier != "innovative"
+    prev = EnterpriseYear.objects.filter(enterprise_id=firm.pk, year=year - 1).first()
+    own_values = {ind.key: ind.compute(own, prev) for ind in INDICATORS}
+    tier = tiers_as_of(date(year, 12, 31)).get(firm.pk)
+    keys = _group_keys(own, tier is not None and tier != "innovative")
+    # Every firm is compared with the city's SRDI enterprises, member or not.
+    wanted = Q(group="certified", key="")
+    for group_name, key in keys.items():
+        if key is not None:
+            wanted |= Q(group=group_name, key=key)
+    stats = {
+        (row.group, row.indicator): row for row in BenchmarkStat.objects.filter(wanted, year=year)
     }
     division_name = (
         IndustryCode.objects.filter(code=own.division).values_list("name", flat=True).first()
         if own.division
         else None
     )
-    size_label = dict(Enterprise.SizeClass.choices).get(own.size_class, "")
-    definitions: list[tuple[str, str, Callable[[EnterpriseYear], bool]]] = []
-    if own.division:
-        div = f"{own.division} {division_name or ''}".strip()
-        if own.size_class:
-            definitions.append(
-                (
-                    "division_size",
-                    _("Same industry division and size class: %(d)s, %(s)s")
-                    % {"d": div, "s": size_label},
-                    lambda r: r.division == own.division and r.size_class == own.size_class,
-                )
-            )
-        definitions.append(
-            (
-                "division",
-                _("Same industry division: %(d)s") % {"d": div},
-                lambda r: r.division == own.division,
-            )
-        )
-    if own.section:
-        section_name = (
-            IndustryCode.objects.filter(code=own.section).values_list("name", flat=True).first()
-        )
-        section = f"{own.section} {section_name or ''}".strip()
-        definitions.append(
-            (
-                "section",
-                _("Same industry section: %(s)s") % {"s": section},
-                lambda r: r.section == own.section,
-            )
-        )
-    definitions.append(
-        ("certified", _("SRDI enterprises of the city"), lambda r: r.enterprise_id in certified)
+    section_name = (
+        IndustryCode.objects.filter(code=own.section).values_list("name", flat=True).first()
+        if own.section
+        else None
     )
+    size_label = dict(Enterprise.SizeClass.choices).get(own.size_class, "")
+    div = f"{own.division} {division_name or ''}".strip()
+    labels = {
+        "division_size": _("Same industry division and size class: %(d)s, %(s)s")
+        % {"d": div, "s": size_label},
+        "division": _("Same industry division: %(d)s") % {"d": div},
+        "section": _("Same industry section: %(s)s")
+        % {"s": f"{own.section} {section_name or ''}".strip()},
+        "certified": _("SRDI enterprises of the city"),
+    }
     groups: list[Group] = []
     hidden: list[Group] = []
-    for key, label, member in definitions:
-        members = {r.enterprise_id for r in rows if member(r) and r.enterprise_id != firm.pk}
-        group = Group(key=key, label=str(label), size=len(members))
+    for group_key in GROUPS:
+        if keys[group_key] is None and group_key != "certified":
+            continue
+        member = keys[group_key] is not None
+        size = 0
+        grp = Group(key=group_key, label=str(labels[group_key]), size=0)
         for ind in INDICATORS:
-            peer_values = [v for eid, v in values[ind.key].items() if eid in members]
+            stat = stats.get((group_key, ind.key))
+            value = own_values[ind.key]
+            count = stat.count if stat else 0
+            # Peers: the group's other enterprises with this figure.
+            peers = count - (1 if member and value is not None else 0)
+            size = max(size, peers)
             cell = Cell(
                 indicator=ind.key,
                 label=str(ind.label),
                 unit=ind.unit,
-                value=own_values[ind.key],
-                peers=len(peer_values),
-                shown=len(peer_values) >= MIN_PEERS,
+                value=value,
+                peers=peers,
+                shown=stat is not None and peers >= MIN_PEERS,
             )
-            if cell.shown:
-                q = quartiles(peer_values)
+            if cell.shown and stat is not None:
+                q = (stat.p25, stat.median, stat.p75)
                 cell.p25, cell.median, cell.p75 = q
-                if cell.value is not None:
-                    cell.position = _position(cell.value, q, ind.higher_is_better)
-            group.cells.append(cell)
-        (groups if group.shown else hidden).append(group)
+                if value is not None:
+                    cell.position = _position(value, q, ind.higher_is_better)
+            grp.cells.append(cell)
+        grp.size = size
+        (groups if grp.shown else hidden).append(grp)
     return {
         "firm": firm,
         "year": year,

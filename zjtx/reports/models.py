@@ -221,3 +221,25 @@ class RollupRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class BenchmarkStat(models.Model):
+    """Roll-up: quartiles of one benchmarking indicator in one peer group and year (the group's
+    enterprises with the figure, counted in `count`), refreshed with the other roll-ups."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    group = models.CharField(_("peer group"), max_length=20)
+    key = models.CharField(_("group key"), max_length=40, blank=True)
+    indicator = models.CharField(_("indicator"), max_length=30)
+    count = models.PositiveIntegerField(_("enterprises"), default=0)
+    p25 = models.DecimalField(_("lower quartile"), max_digits=20, decimal_places=2)
+    median = models.DecimalField(_("median"), max_digits=20, decimal_places=2)
+    p75 = models.DecimalField(_("upper quartile"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("benchmark statistic")
+        verbose_name_plural = _("benchmark statistics")
+        indexes = [models.Index(fields=["year", "group", "key"], name="benchmark_year_group_key")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.group}:{self.key} {self.indicator}"

@@ -31,6 +31,13 @@ from zjtx.enterprises.models import Enterprise
 from .models import DashboardRollup, EnterpriseYear, RollupRefresh
 from .tiers import tiers_as_of
 
+
+def benchmark_stats_refresh(year: int) -> int:
+    from .benchmark import benchmark_stats_refresh as refresh
+
+    return refresh(year)
+
+
 ProgressFn = Callable[[int, int, str], None]
 
 # Monthly indicator code → EnterpriseYear field (money in 元, summed over the months).
@@ -394,6 +401,7 @@ def rollups_refresh(*, years: Iterable[int] | None = None, progress: ProgressFn 
         written += enterprise_years_refresh(year)
         progress(2 * n + 1, total, f"{year}")
         written += dashboard_rollups_refresh(year)
+        written += benchmark_stats_refresh(year)
     RollupRefresh.objects.create(
         finished_at=timezone.now(),
         duration_ms=int((time.perf_counter() - started) * 1000),

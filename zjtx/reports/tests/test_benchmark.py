@@ -105,3 +105,11 @@ def test_hidden_groups_give_no_quartiles_in_the_api(client, login, rolled, make_
     assert hidden
     for group in hidden:
         assert all(c["median"] is None and c["p25"] is None for c in group["cells"])
+
+
+def test_a_firm_outside_the_srdi_group_is_still_compared_with_it(rolled):
+    firm = rolled["firms"][7]  # C36, not certified
+    result = benchmark_for(firm=firm, year=rolled["year"])
+    certified = next(g for g in result["groups"] if g.key == "certified")
+    margin = next(c for c in certified.cells if c.indicator == "profit_margin")
+    assert margin.peers == 7 and margin.shown  # the seven certified firms, none of them itself
