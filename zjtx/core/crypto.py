@@ -379,7 +379,8 @@ class EncryptedExact(Exact):
 class BlindIndexField(models.CharField):
     """The blind index of another field, kept up to date on every save (and bulk_create).
 
-    ``queryset.update()`` and ``bulk_update()`` do not call it: set it with `blind_index`.
+    ``queryset.update()`` and ``bulk_update()`` do not call it: set it with `blind_index`; a
+    ``save(update_fields=[...])`` naming the source must name this field too.
     """
 
     def __init__(self, *args: Any, source: str = "", scope: str = "", **kwargs: Any) -> None:
@@ -559,7 +560,7 @@ def rotate_model(
     last = after_pk
     while True:
         page = qs.filter(pk__gt=last) if last is not None else qs
-        rows = list(page.values("pk", *raw_names.values())[:batch_size])
+        rows = list(page.values("pk", *raw_names.values(), *(b.attname for b in bidx))[:batch_size])
         if not rows:
             break
         with transaction.atomic():
@@ -586,7 +587,9 @@ def rotate_model(
                         changes[f.attname] = plain[f.name]
                 for b in bidx:
                     if b.source in plain:
-                        changes[b.attname] = blind_index(plain[b.source], b.scope)
+                        index = blind_index(plain[b.source], b.scope)
+                        if index != row[b.attname]:
+                            changes[b.attname] = index
                 if broken:
                     report.failed += 1
                     logger.error("rotate_keys: undecryptable value in %s pk=%s", model, row["pk"])
@@ -595,7 +598,7 @@ def rotate_model(
                     model._base_manager.filter(pk=row["pk"]).update(**changes)
                     report.rewritten += 1
                 else:
-                    if bidx:
+                    if changes:  # only a blind index was stale (e.g. a new blind-index key)
                         model._base_manager.filter(pk=row["pk"]).update(**changes)
                     report.current += 1
         last = rows[-1]["pk"]

@@ -218,3 +218,15 @@ def test_a_tampered_value_is_shown_as_undecryptable_and_kept(person, login):
     assert raw_columns(person.a)[0] == forged  # the evidence is not overwritten
     report = rotate_model(Enterprise)
     assert report.failed == 1
+
+
+def test_a_new_blind_index_key_is_applied_by_rotation(person):
+    new_key = "44" * 16
+    with override_settings(ZJTX_BLIND_INDEX_KEY=new_key):
+        assert not selectors.enterprise_list_for(user=person.city, q=PHONE).exists()
+        report = rotate_model(Enterprise)
+        assert report.failed == 0 and report.rewritten == 0  # ciphertexts already current
+        assert [e.pk for e in selectors.enterprise_list_for(user=person.city, q=PHONE)] == [
+            person.a.pk
+        ]
+        assert rotate_model(Enterprise).scanned == report.scanned  # idempotent
