@@ -3,7 +3,8 @@
 Bar (DESIGN.md §5): city dashboard p95 ≤ 300 ms, pre-aggregated. The floor is a trivial
 logged-in page through the same middleware stack (the home page), measured in the same run,
 so the ratio shows what the dashboard adds. Also measured: a unit's dashboard, the meeting-room
-screen, the dashboards API, and one roll-up refresh of a year (what the nightly job does).
+screen, the dashboards API, one firm's benchmark page and API (quartiles from the BenchmarkStat
+roll-up), and one roll-up refresh of a year (what the nightly job does).
 Run: `.venv/bin/python bench/bench_dashboard.py` (data set: bench/datagen_5y.py, built on the
 first run; var/bench_reports.sqlite3 unless DATABASE_URL is set).
 """
@@ -65,10 +66,14 @@ def main() -> int:
     datagen_5y.ensure()
     setup_test_environment()
     from zjtx.accounts.models import User
+    from zjtx.enterprises.models import Enterprise
     from zjtx.monitoring.models import MonitoringValue
-    from zjtx.reports.models import DashboardRollup, EnterpriseYear
-    from zjtx.reports.rollups import dashboard_rollups_refresh
+    from zjtx.reports.models import BenchmarkStat, DashboardRollup, EnterpriseYear
+    from zjtx.reports.rollups import benchmark_stats_refresh, dashboard_rollups_refresh
 
+    if not BenchmarkStat.objects.filter(year=YEAR).exists():
+        benchmark_stats_refresh(YEAR)
+    code = Enterprise.objects.order_by("id").values_list("credit_code", flat=True)[500]
     city = _client(User.objects.get(username="city_admin"))
     unit = _client(User.objects.get(username="jingkai_officer"))
     cases = [
@@ -78,6 +83,8 @@ def main() -> int:
         ("unit dashboard", unit, f"/reports/?year={YEAR}"),
         ("meeting-room screen", city, f"/reports/screen/?year={YEAR}"),
         ("API /dashboards", city, f"/api/v1/dashboards?year={YEAR}"),
+        ("benchmark page (city, one firm)", city, f"/reports/benchmark/?code={code}&year={YEAR}"),
+        ("API /benchmarks/{code}", city, f"/api/v1/benchmarks/{code}?year={YEAR}"),
     ]
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     values = MonitoringValue.objects.count()
