@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from zjtx.core.files import SNIFF_BYTES, name_stem, sniff_stored, zip_member_part
+from zjtx.core.govdoc import a4_page, gov_document
 from zjtx.core.money import yuan_to_wan
 from zjtx.core.xlsx import build_table_xlsx
 
@@ -37,6 +38,7 @@ def certificate_docx(application: Application, verify_url: str) -> bytes:
     from docx.shared import Cm, Pt
 
     doc = Document()
+    a4_page(doc, landscape=True)  # A4 like the PDF certificate (python-docx defaults to Letter)
     normal = doc.styles["Normal"]
     normal.font.name = "FangSong"
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")  # GB/T 9704 body font
@@ -82,6 +84,47 @@ def certificate_docx(application: Application, verify_url: str) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def decision_docx(document: Any, entries: Any) -> bytes:
+    """The certification decision (认定发文) as a 公文 in the GB/T 9704-2012 layout: red 发文机关
+    标志, 发文字号, title, body, the list of certified enterprises, 落款 and 成文日期 under the seal."""
+    department = str(settings.ZJTX_DEPARTMENT_NAME)
+    rows = [
+        (
+            i,
+            a.enterprise.name,
+            a.enterprise.credit_code,
+            a.unit.name if a.unit_id else "",
+            a.certificate_number or "",
+        )
+        for i, a in enumerate(entries, start=1)
+    ]
+    body = _(
+        "After enterprise application, county and district review, expert evaluation and public "
+        "notice without objection upheld, the following %(count)d enterprises are certified as "
+        "municipal specialised, refined, distinctive and innovative SMEs. The certification is "
+        "valid for three years."
+    ) % {"count": len(rows)}
+    return gov_document(
+        issuer=department,
+        number=document.number,
+        title=document.title,
+        addressee=str(_("Each county, city and district bureau of economy and IT")),
+        paragraphs=[body],
+        table=(
+            [
+                _("No."),
+                _("Enterprise"),
+                _("Unified social credit code"),
+                _("County/district"),
+                _("Certificate number"),
+            ],
+            rows,
+        ),
+        signature=department,
+        dated=document.issued_on,
+    )
 
 
 def certificate_pdf(application: Application, verify_url: str) -> bytes:
@@ -204,19 +247,28 @@ def provincial_package_zip(applications: list[Application], unit_name: str, year
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        # Chinese member names: Python's zipfile sets the UTF-8 flag (bit 11) on non-ASCII
+        # names, so Windows' and macOS' unzip show them as written.
+        list_name = zip_member_part(f"{unit_name}推荐名单-{year}", fallback=f"推荐名单-{year}")
         archive.writestr(
-            f"recommendation-{year}.xlsx", provincial_recommendation_xlsx(applications, unit_name)
+            f"{list_name}.xlsx", provincial_recommendation_xlsx(applications, unit_name)
         )
         for app in applications:
             folder = zip_member_part(
-                f"{app.certificate_number or app.pk}-{app.enterprise.credit_code}",
+                f"{app.certificate_number or app.pk}-{app.enterprise.name}"
+                f"-{app.enterprise.credit_code}",
                 fallback=str(app.pk),
             )
+            labels = {
+                m.get("code"): m.get("label") for m in (app.form_schema or {}).get("materials", [])
+            }
             for material in app.materials.order_by("kind", "id"):
                 with material.file.open("rb") as handle:
                     content = handle.read()
                 _content_type, extension = sniff_stored(content[:SNIFF_BYTES])
                 stem = zip_member_part(name_stem(material.original_name))
-                kind = zip_member_part(material.kind, fallback="material")
+                kind = zip_member_part(
+                    labels.get(material.kind) or material.kind, fallback="material"
+                )
                 archive.writestr(f"{folder}/{kind}-{material.pk}-{stem}.{extension}", content)
     return buf.getvalue()

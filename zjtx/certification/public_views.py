@@ -77,10 +77,20 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         document = selectors.decision_get_public(pk=pk)
     except NotFound as exc:
         raise Http404 from exc
+    entries = selectors.decision_entries(document)
+    if request.GET.get("format") == "docx":
+        from .documents import decision_docx
+
+        response = HttpResponse(
+            decision_docx(document, list(entries)),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = 'attachment; filename="decision.docx"'
+        return response
     return render(
         request,
         "certification/public/decision.html",
-        {"document": document, "entries": selectors.decision_entries(document)},
+        {"document": document, "entries": entries},
     )
 
 

@@ -26,6 +26,7 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
 
 from .audit import audit_record, audit_verify
+from .audit_labels import compose_action_label
 from .models import AuditEvent
 from .xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 
@@ -84,17 +85,20 @@ ACTION_LABELS: dict[str, Any] = {
 
 
 def object_type_label(code: str) -> str:
-    """`accounts.user` -> the model's verbose name, e.g. 用户（accounts.user）."""
+    """`accounts.user` -> the model's verbose name, e.g. 用户."""
     try:
         model = apps.get_model(code)
     except (LookupError, ValueError):
-        return code
-    return f"{model._meta.verbose_name}（{code}）"
+        return compose_action_label(code) or code
+    return str(model._meta.verbose_name)
 
 
 def action_label(code: str) -> str:
+    """The Chinese name of an action: its own name, else built from its parts (audit_labels)."""
     label = ACTION_LABELS.get(code)
-    return f"{label}（{code}）" if label else code
+    if label:
+        return str(label)
+    return compose_action_label(code) or code
 
 
 class AuditFilterForm(forms.Form):

@@ -31,8 +31,15 @@ def build_table_xlsx(
     sheet_name: str = "Sheet1",
     number_format: str = "#,##0.00",
     subtitle: str = "",
+    total_columns: Iterable[int] = (),
+    integer_columns: Iterable[int] = (),
 ) -> bytes:
-    """Return xlsx bytes: merged title, a right-aligned unit row, bold headers, 序号 column."""
+    """Return xlsx bytes: merged title, a right-aligned unit row, bold headers, 序号 column.
+
+    `total_columns` (0-based, in `headers`) get a 合计 row under the data, summed exactly in
+    Decimal; `integer_columns` (headcounts, counts) are written as whole numbers ("28", not
+    "28.00"), in the table and in the total.
+    """
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
     ws = wb.add_worksheet(sheet_name[:31])
@@ -43,6 +50,12 @@ def build_table_xlsx(
     )
     cell_fmt = wb.add_format({"border": 1})
     num_fmt = wb.add_format({"border": 1, "num_format": number_format})
+    int_fmt = wb.add_format({"border": 1, "num_format": "#,##0"})
+    total_label_fmt = wb.add_format({"border": 1, "bold": True, "align": "center"})
+    total_num_fmt = wb.add_format({"border": 1, "bold": True, "num_format": number_format})
+    total_int_fmt = wb.add_format({"border": 1, "bold": True, "num_format": "#,##0"})
+    totals = {c: Decimal(0) for c in total_columns}
+    integers = set(integer_columns)
     date_fmt = wb.add_format({"border": 1, "num_format": "yyyy-mm-dd"})
     ncols = len(headers) + 1
     ws.merge_range(0, 0, 0, ncols - 1, title, title_fmt)
@@ -56,7 +69,12 @@ def build_table_xlsx(
             if value is None:
                 ws.write_blank(r, c, None, cell_fmt)
             elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-                ws.write_number(r, c, _safe(value), num_fmt)
+                if c - 1 in integers:
+                    ws.write_number(r, c, round(value), int_fmt)
+                else:
+                    ws.write_number(r, c, _safe(value), num_fmt)
+                if c - 1 in totals:
+                    totals[c - 1] += Decimal(str(value))
             elif isinstance(value, datetime | date):
                 ws.write_datetime(r, c, value, date_fmt)
             else:
@@ -64,6 +82,16 @@ def build_table_xlsx(
                 ws.write_string(r, c, text, cell_fmt)
                 widths[c] = max(widths[c], min(60, len(text) * 2))
         r += 1
+    if totals:
+        ws.write_string(r, 0, "合计", total_label_fmt)
+        for c in range(1, ncols):
+            if c - 1 in totals:
+                if c - 1 in integers:
+                    ws.write_number(r, c, round(totals[c - 1]), total_int_fmt)
+                else:
+                    ws.write_number(r, c, float(totals[c - 1]), total_num_fmt)
+            else:
+                ws.write_blank(r, c, None, total_label_fmt)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.freeze_panes(3, 0)

@@ -146,6 +146,8 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
         headers=EXPORT_HEADERS,
         rows=rows,
         sheet_name="企业名录",
+        integer_columns=(7, 12),  # 年度, 从业人员
+        total_columns=(8, 9, 10, 11, 12),
     )
     services.enterprise_export_record(actor=request.user, filters=filters, count=len(rows))
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)

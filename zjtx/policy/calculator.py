@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from zjtx.core import formatting
 from zjtx.core.money import format_wan, yuan_to_wan
 from zjtx.enterprises.models import Enterprise
 
@@ -139,7 +140,16 @@ def display_fact(spec: FactSpec, value: Any) -> str:
     if spec.type == "decimal_yuan":
         return _("%(amount)s 10k yuan") % {"amount": format_wan(Decimal(str(value)))}
     if spec.type == "percent":
-        return f"{Decimal(str(value)).quantize(Decimal('0.01'))}%"
+        return formatting.percent(value)
+    if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
+        # At most two decimals (a ratio kept to 28 places reads 6.82, never 6.8151042358…).
+        number = Decimal(str(value))
+        text = (
+            str(int(number))  # counts and years: 28, 2025 (no separator in a year)
+            if number == number.to_integral_value()
+            else formatting.number(number, 2)
+        )
+        return f"{text}{spec.unit}" if spec.unit and spec.unit not in ("元",) else text
     return f"{value}{spec.unit}" if spec.unit and spec.unit not in ("元",) else str(value)
 
 

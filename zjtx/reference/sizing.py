@@ -183,12 +183,11 @@ def size_rank(size: str) -> int:
 
 
 def format_wan(value: Decimal, grouping: bool = False) -> str:
-    """万元 with two decimals, or every decimal it has so that 1999.999999 never shows as 2000.00."""
-    cents = value.quantize(Decimal("0.01"))
-    sep = "," if grouping else ""
-    if cents == value:
-        return f"{cents:{sep}.2f}"
-    return f"{value.normalize():{sep}f}"
+    """万元 with two decimals, or as many more as it takes so that 1999.999999 never shows as
+    2000.00 (core.formatting.figure)."""
+    from zjtx.core.formatting import figure
+
+    return figure(value, grouping=grouping)
 
 
 def _describe(indicator: str, value: Decimal, meta: dict[str, Any]) -> str:

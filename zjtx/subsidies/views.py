@@ -340,6 +340,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
                 for p in rows
             ),
             sheet_name=_("Ledger"),
+            total_columns=(4,),
         )
         audit_export(
             actor=request.user,
@@ -397,6 +398,8 @@ def budgets(request: HttpRequest) -> HttpResponse:
                 for b in rows
             ),
             sheet_name=_("Budgets"),
+            integer_columns=(0,),
+            total_columns=(2, 3, 4),
         )
         audit_export(
             actor=request.user,

@@ -192,8 +192,28 @@ def test_a_round_from_opening_to_certificate_through_the_pages(
     docx = _ok(client.get(reverse("certification:certificate", args=[app.pk]), {"format": "docx"}))
     from docx import Document
 
-    text = "\n".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
+    certificate = Document(BytesIO(docx.content))
+    text = "\n".join(p.text for p in certificate.paragraphs)
     assert app.enterprise.name in text and app.certificate_number in text
+    # A4 landscape like the PDF, never python-docx's US Letter default.
+    from docx.shared import Mm
+
+    assert abs(certificate.sections[0].page_width - Mm(297)) < Mm(1)
+    assert abs(certificate.sections[0].page_height - Mm(210)) < Mm(1)
+    # The decision document is a 公文 in the GB/T 9704 layout: masthead, 发文字号, 成文日期.
+    decision = _ok(
+        client.get(
+            reverse("certification_public:decision", args=[app.decision_document.pk]),
+            {"format": "docx"},
+        )
+    )
+    paper = Document(BytesIO(decision.content))
+    lines = [p.text for p in paper.paragraphs]
+    assert lines[0].endswith("文件") and app.decision_document.number in lines
+    issued = app.decision_document.issued_on
+    assert lines[-1] == f"{issued.year}年{issued.month}月{issued.day}日"
+    assert abs(paper.sections[0].page_width - Mm(210)) < Mm(1)
+    assert app.enterprise.name in paper.tables[0].rows[1].cells[1].text
     pdf = _ok(client.get(reverse("certification:certificate", args=[app.pk]), {"format": "pdf"}))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and pdf.content.rstrip().endswith(b"%%EOF")
@@ -211,8 +231,12 @@ def test_a_round_from_opening_to_certificate_through_the_pages(
     )
     import zipfile
 
-    names = zipfile.ZipFile(BytesIO(package.content)).namelist()
-    assert f"recommendation-{rnd.year}.xlsx" in names
+    archive = zipfile.ZipFile(BytesIO(package.content))
+    names = archive.namelist()
+    assert any(n.endswith(f"推荐名单-{rnd.year}.xlsx") for n in names)
+    assert any(app.enterprise.name in n for n in names)
+    # Chinese member names carry the UTF-8 flag, so every unzip shows them as written.
+    assert all(info.flag_bits & 0x800 for info in archive.infolist())
     assert any(n.startswith(app.certificate_number) and n.endswith(".pdf") for n in names)
     client.logout()
     public = _ok(

@@ -39,3 +39,59 @@ def test_xlsx_has_title_unit_row_and_chinese_headers():
     assert rows[3][2] == 12.34
     # Formula injection is neutralised: the text is stored, never a formula.
     assert rows[4][1].startswith("'=")
+
+
+def test_exports_carry_a_total_row_and_whole_headcounts():
+    from decimal import Decimal
+    from io import BytesIO
+
+    from python_calamine import CalamineWorkbook
+
+    from zjtx.core.xlsx import build_table_xlsx
+
+    data = build_table_xlsx(
+        title="台账",
+        unit_note="单位：万元",
+        headers=["企业", "年度", "金额", "从业人员"],
+        rows=[["甲", 2025, Decimal("12.34"), 28], ["乙", 2025, Decimal("0.66"), 12]],
+        total_columns=(2, 3),
+        integer_columns=(1, 3),
+    )
+    rows = CalamineWorkbook.from_filelike(BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert rows[-1][0] == "合计"
+    assert rows[-1][3] == 13.0 and rows[-1][4] == 40
+    assert rows[-1][2] == ""  # no total for the year
+
+
+def test_formatting_reads_as_people_write_numbers():
+    from decimal import Decimal
+
+    from zjtx.core import formatting
+
+    assert formatting.percent(Decimal("36.815104235818560668066539")) == "36.82%"
+    assert formatting.percent(Decimal("0.368151"), ratio=True) == "36.82%"
+    assert formatting.headcount(Decimal("28.00")) == "28"
+    assert formatting.headcount(1208) == "1,208"
+    assert formatting.percent(None) == "—"
+    # The shown figures never contradict the comparison: 9,999,999.99 元 is below 1,000 万元.
+    below = formatting.wan_against(Decimal("9999999.99"), Decimal("10000000"))
+    assert below == ("999.999999", "1,000.000000")
+    assert formatting.wan_against(Decimal("22926888"), Decimal("10000000")) == (
+        "2,292.69",
+        "1,000.00",
+    )
+    assert formatting.wan_against(Decimal("10000000"), Decimal("10000000")) == (
+        "1,000.00",
+        "1,000.00",
+    )
+
+
+def test_a_figure_keeps_two_decimals_unless_rounding_would_contradict_a_threshold():
+    from decimal import Decimal
+
+    from zjtx.core.formatting import figure
+
+    assert figure(Decimal("2292.6888")) == "2,292.69"
+    assert figure(Decimal("1999.999999")) == "1,999.999"
+    assert figure(Decimal("2000")) == "2,000.00"
+    assert figure(Decimal("5.999"), grouping=False) == "5.999"

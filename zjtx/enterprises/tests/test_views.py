@@ -264,10 +264,13 @@ def test_export_is_scoped_titled_and_audited(world, login):
     assert "单位：万元" in rows[1][0]
     assert rows[2][:3] == ["序号", "统一社会信用代码", "企业名称"]
     assert "营业收入（万元）" in rows[2]
-    body = rows[3:]
+    body, total = rows[3:-1], rows[-1]
     assert len(body) == 1
     assert body[0][2] == "奇瑞汽车股份有限公司"
     assert body[0][rows[2].index("营业收入（万元）")] == pytest.approx(12345.68)
+    # A total row sums the amounts and headcounts.
+    assert total[0] == "合计"
+    assert total[rows[2].index("营业收入（万元）")] == pytest.approx(12345.68)
     assert AuditEvent.objects.filter(action="enterprise.export", actor=world.unit_a).exists()
 
 

@@ -75,7 +75,10 @@ def _snapshot(package: Any, code: str, day: date) -> WarningRule | None:
     current, levels = found
     rule = (
         WarningRule.objects.filter(
-            code=code, valid_from=current.effective_from, source__contains=package.id, **levels
+            code=code,
+            valid_from=current.effective_from,
+            source__startswith=f"{package.clause}《{package.title}》",
+            **levels,
         )
         .order_by("pk")
         .first()

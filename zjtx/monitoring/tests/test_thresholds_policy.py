@@ -54,7 +54,9 @@ def test_the_package_loads_as_a_parameter_set(policies):
     rules = rules_in_force(date(2026, 9, 30))
     revenue = rules["revenue_yoy"]
     assert (revenue.yellow, revenue.orange, revenue.red) == (-20, -30, -50)
-    assert THRESHOLDS_PROGRAM in revenue.source and "三(五)" in revenue.source
+    # The rule cites the programme by its Chinese title and clause, never by its id.
+    assert "运行监测预警阈值" in revenue.source and "三(五)" in revenue.source
+    assert THRESHOLDS_PROGRAM not in revenue.source
     assert set(rules) == set(WarningRule.Code.values)
     # resolving again reuses the same snapshot rows
     assert rules_in_force(date(2026, 10, 31))["revenue_yoy"].pk == revenue.pk
@@ -141,7 +143,7 @@ def test_warnings_page_shows_the_thresholds_in_force(policies, make_user, firms,
     officer = make_user("city_officer")
     load(officer, "2026-09", [X.row(firms["a"].credit_code, 营业收入=850)])
     body = login(officer).get(reverse("monitoring:warnings") + "?period=2026-09").content.decode()
-    assert "本期预警阈值" in body and "运行监测预警阈值" in body and THRESHOLDS_PROGRAM in body
+    assert "本期预警阈值" in body and "运行监测预警阈值" in body and "三(五)" in body
     assert "营业收入同比下降" in body and "-20" in body and reverse("policy:governance") in body
 
 

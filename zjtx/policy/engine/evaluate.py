@@ -215,7 +215,7 @@ def _score(package: Package, env: dict[str, Any], result: Result, explain: bool)
 
 def _fact_label(package: Package, name: str) -> str:
     spec = package.facts.get(name)
-    return f"{spec.description}（{name}）" if spec else name
+    return spec.description if spec and spec.description else name
 
 
 def _classify(package: Package, env: dict[str, Any], result: Result) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from .values import (
-    FEN,
     HUNDRED,
     WAN,
     ExpressionError,
@@ -93,11 +92,28 @@ def _fn_year(d: Value) -> Value:
     return Decimal(d.year)
 
 
+def shown(value: Decimal, places: int = 2, most: int = 6) -> str:
+    """A figure for an explanation: `places` decimals with trailing zeros dropped, unless rounding
+    would make a value that is not round look round (9,999,999.99 元 as "1,000万元", 5.999% as
+    "6%"), which would contradict a threshold it is compared with: then as many decimals (up to
+    `most`, cut, never rounded up) as show it is not."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded != value and rounded == rounded.to_integral_value():
+        for more in range(places + 1, most + 1):
+            cut = value.quantize(Decimal(1).scaleb(-more), rounding=ROUND_DOWN)
+            if cut != cut.quantize(Decimal(1).scaleb(-(more - 1))):
+                return format_decimal(cut, group=True)
+        return format_decimal(
+            value.quantize(Decimal(1).scaleb(-most), rounding=ROUND_DOWN), group=True
+        )
+    return format_decimal(rounded, group=True)
+
+
 def _fn_wan(x: Value) -> Value:
-    """元 → '300万元' text for explanations."""
+    """元 → '300万元' text for explanations (at most two decimals, see `shown`)."""
     if isinstance(x, Unknown):
         return "（未知）"
-    return format_decimal((_num(x, "wan") / WAN).quantize(Decimal("0.0001")), group=True) + "万元"
+    return shown(_num(x, "wan") / WAN) + "万元"
 
 
 def _fn_yuan(x: Value) -> Value:
@@ -109,7 +125,7 @@ def _fn_yuan(x: Value) -> Value:
 def _fn_percent(x: Value) -> Value:
     if isinstance(x, Unknown):
         return "（未知）"
-    return format_decimal(_num(x, "percent").quantize(FEN, rounding=ROUND_HALF_UP)) + "%"
+    return shown(_num(x, "percent"), most=4) + "%"
 
 
 def _fn_sqrt(x: Value) -> Value:

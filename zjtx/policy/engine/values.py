@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any, TypeAlias
 
 
@@ -92,6 +92,23 @@ def format_decimal(value: Decimal, places: int | None = None, group: bool = Fals
     return sign + whole + ("." + frac if frac else "")
 
 
+def _two_places(value: Decimal) -> Decimal:
+    """A computed figure (a ratio kept to 28 places) shown with at most two decimals, unless
+    rounding would make it look round (5.999 as 6) and so contradict a threshold: then cut to as
+    many decimals (at most 6) as show that it is not."""
+    exponent = value.as_tuple().exponent
+    if not value.is_finite() or not isinstance(exponent, int) or exponent >= -2:
+        return value
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if rounded != rounded.to_integral_value():
+        return rounded
+    for more in range(3, 7):
+        cut = value.quantize(Decimal(1).scaleb(-more), rounding=ROUND_DOWN)
+        if cut != cut.quantize(Decimal(1).scaleb(-(more - 1)), rounding=ROUND_DOWN):
+            return cut
+    return rounded
+
+
 def format_value(value: Value) -> str:
     """How a value is shown inside a Chinese explanation text."""
     if isinstance(value, Unknown):
@@ -99,7 +116,7 @@ def format_value(value: Value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return format_decimal(value)
+        return format_decimal(_two_places(value))
     if value is None:
         return "无"
     if isinstance(value, date):

@@ -115,7 +115,8 @@ def test_template_renders_values_for_chinese_text():
     text = template.render(
         {"a": Decimal(3000000), "b": Decimal("300000.5"), "flag": True, "cat": "x"}
     )
-    assert text == "投资300万元，奖补300,000.50元，比例10%，是"
+    # 3,000,000 / 300,000.5 is 9.99998…%: below 10 %, so it never reads "10%".
+    assert text == "投资300万元，奖补300,000.50元，比例9.999%，是"
     assert Template("{percent(a)}", NAMES).render({"a": Decimal("12.345")}) == "12.35%"
     assert Template("{wan(a)}", NAMES).render({"a": missing("a")}) == "（未知）"
 
@@ -125,3 +126,24 @@ def test_template_refuses_bad_placeholders():
         Template("{a.__class__}", NAMES)
     with pytest.raises(ExpressionError):
         Template("unclosed {a", NAMES)
+
+
+def test_explanation_figures_never_contradict_the_threshold_through_rounding():
+    from zjtx.policy.engine.functions import FUNCTIONS
+
+    wan, percent = FUNCTIONS["wan"], FUNCTIONS["percent"]
+    # 9,999,999.99 元 is below 1,000 万元: it must not read "1,000万元".
+    assert wan(Decimal("9999999.99")) == "999.999万元"
+    assert wan(Decimal("10000000")) == "1,000万元"
+    assert wan(Decimal("22926888")) == "2,292.69万元"
+    assert percent(Decimal("5.99996")) == "5.999%"
+    assert percent(Decimal("36.815104235818560668066539")) == "36.82%"
+    assert percent(Decimal("6")) == "6%"
+
+
+def test_a_computed_figure_in_a_text_has_at_most_two_decimals():
+    template = Template("资产负债率{a}%，不高于{b}%", NAMES)
+    text = template.render({"a": Decimal("36.815104235818560668066539"), "b": Decimal(75)})
+    assert text == "资产负债率36.82%，不高于75%"
+    assert Template("{a}", NAMES).render({"a": Decimal("74.99999")}) == "74.999"
+    assert Template("{a}", NAMES).render({"a": Decimal("2025")}) == "2025"
