@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy
 from zjtx.accounts.models import Role
 
 from .audit import audit_record
-from .errors import DomainError, NotFound
+from .errors import DomainError, ErrorCode, NotFound
 from .models import BackgroundJob
 
 logger = logging.getLogger("zjtx.jobs")
@@ -162,12 +162,8 @@ def _enqueue(job: BackgroundJob) -> None:
 def execute(job_id: str | UUID) -> None:
     """Run one queued job (called by the task backend). A job already started is not rerun."""
     with transaction.atomic():
-        job = (
-            BackgroundJob.objects.select_for_update()
-            .select_related("created_by")
-            .filter(pk=job_id)
-            .first()
-        )
+        # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        job = BackgroundJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != BackgroundJob.Status.QUEUED:
             return
         job.status = BackgroundJob.Status.RUNNING
@@ -277,5 +273,5 @@ def job_for(user: Any, job_id: Any) -> BackgroundJob:
     except (ValueError, TypeError, ValidationError):  # a malformed id is just absent
         job = None
     if job is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return job
