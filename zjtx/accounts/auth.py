@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from zjtx.accounts.errors import AccountErrorCode
 from zjtx.core.errors import Forbidden
 
 from .models import ApiToken, User
@@ -99,7 +100,7 @@ class SessionUserAuth(SessionAuth):
             return None
         if user and password_change_required(user):
             raise Forbidden(
-                "password_change_required",
+                AccountErrorCode.PASSWORD_CHANGE_REQUIRED,
                 _("Change your password on the website before using the API."),
             )
         return user

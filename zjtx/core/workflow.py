@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .errors import DomainError, NotFound
+from .errors import DomainError, ErrorCode, NotFound
 
 StrOrPromise = str | Promise
 
@@ -319,7 +319,7 @@ def run(
     with transaction.atomic():
         locked = workflow.model._default_manager.select_for_update().get(pk=obj.pk)
         if workflow.in_scope is not None and not workflow.in_scope(actor, locked):
-            raise NotFound("not_found", _("Not found."))
+            raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
         source = getattr(locked, workflow.status_field)
         transition = check(
             workflow,

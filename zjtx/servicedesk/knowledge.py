@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from .errors import ServiceConflict, ServiceError, ServiceErrorCode
 from .models import Article, Category
@@ -87,7 +87,7 @@ def article_save(
     """Create (article=None) or edit a knowledge article: title, body, category, packages."""
     _require(actor)
     if article is not None and article.kind != Article.Kind.ARTICLE:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     fields: dict[str, str] = {}
     title = _check_title(title, fields)
     body = (body or "").strip()
@@ -142,7 +142,7 @@ def guide_save(
     """Create or edit the 申兑指南 of one policy package (one guide per package)."""
     _require(actor)
     if guide is not None and guide.kind != Article.Kind.GUIDE:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     fields: dict[str, str] = {}
     program_id = (program_id or "").strip()
     if program_id not in _program_ids():

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.credit_code import normalize as normalize_credit_code
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from .. import permissions, selectors, services
 from ..models import ExpertProfile
@@ -34,7 +34,7 @@ from .steps import (
 @router.get("/certification/experts", response={200: list[ExpertOut], **ERRORS})
 def experts_list(request: HttpRequest) -> list[dict[str, Any]]:
     if not permissions.is_city(request.user):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     out = [_expert_out(e) for e in selectors.expert_pool()]
     audit_export(
         actor=request.user,
@@ -49,7 +49,7 @@ def experts_list(request: HttpRequest) -> list[dict[str, Any]]:
 def expert_users_list(request: HttpRequest) -> list[dict[str, Any]]:
     """The users with the expert role (city officer only), to register them in the pool."""
     if not permissions.is_city(request.user):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     out = [_expert_user_out(u) for u in selectors.expert_users()]
     audit_export(
         actor=request.user,
@@ -78,10 +78,10 @@ def experts_save(request: HttpRequest, payload: ExpertIn) -> tuple[int, dict[str
     from zjtx.reference.models import AssessmentUnit
 
     if not permissions.is_city(request.user):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     user = User.objects.filter(pk=payload.user_id).first()
     if user is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     unit = (
         AssessmentUnit.objects.filter(code=payload.unit_code).first() if payload.unit_code else None
     )
@@ -109,12 +109,12 @@ def experts_relation(
     if expert is None or not (
         permissions.is_city(request.user) or expert.user_id == request.user.pk
     ):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     enterprise = Enterprise.objects.filter(
         credit_code=normalize_credit_code(payload.credit_code)
     ).first()
     if enterprise is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     relation = services.expert_relation_declare(
         expert=expert,
         enterprise=enterprise,
@@ -132,11 +132,11 @@ def applications_assign(
     request: HttpRequest, application_id: Id, payload: AssignExpertIn
 ) -> tuple[int, dict[str, Any]]:
     if not permissions.is_city(request.user):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     app = selectors.application_get(pk=application_id, user=request.user)
     expert = ExpertProfile.objects.filter(pk=payload.expert).first()
     if expert is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     assignment = services.expert_assign(application=app, expert=expert, actor=request.user)
     return 201, _assignment_out(assignment)
 
@@ -150,7 +150,7 @@ def applications_decline(
     app = selectors.application_get(pk=application_id, user=request.user)
     assignment = selectors.assignment_for(user=request.user, application=app)
     if assignment is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     row = services.assignment_decline(
         assignment=assignment,
         reason_code=payload.reason_code,

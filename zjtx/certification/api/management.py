@@ -12,7 +12,7 @@ from pydantic import Field
 
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from .. import selectors, services
 from ._router import router
@@ -91,7 +91,7 @@ def change_reports_list(request: HttpRequest) -> Any:
 def change_reports_outcome(request: HttpRequest, report_id: Id, payload: ChangeOutcomeIn) -> Any:
     report = selectors.change_reports_for(user=request.user).filter(pk=report_id).first()
     if report is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return services.change_report_handle(
         report=report,
         actor=request.user,

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 CENT = Decimal("0.01")
 
 
 def _not_found() -> NotFound:
-    return NotFound("not_found", _("Not found."))
+    return NotFound(ErrorCode.NOT_FOUND, _("Not found."))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from ..engine import (
     FactSpec,
@@ -41,7 +41,7 @@ def program_list() -> list[PolicyProgram]:
 def program_get(*, program_id: str) -> PolicyProgram:
     program = PolicyProgram.objects.select_related("current_version").filter(pk=program_id).first()
     if program is None or program.current_version is None:
-        raise NotFound("not_found", _("No such policy program."), {"id": program_id})
+        raise NotFound(ErrorCode.NOT_FOUND, _("No such policy program."), {"id": program_id})
     return program
 
 
