@@ -18,7 +18,8 @@ def test_program_list(officer_client, loaded_policies):
     response = officer_client.get(f"{URL}/programs")
     assert response.status_code == 200
     programs = {p["id"]: p for p in response.json()["programs"]}
-    assert len(programs) == 12
+    assert len(programs) == 13
+    assert programs["wuhu.unit_assessment"]["kind"] == "parameters"
     assert programs["wuhu.monitoring_warnings"]["kind"] == "parameters"
     assert programs["wuhu.first_set"] == {
         "id": "wuhu.first_set",

@@ -115,9 +115,9 @@ def test_a_fact_declared_with_two_types_is_refused(db, policy_dir):
 def test_the_command_loads_and_is_idempotent(db, capsys):
     call_command("load_policies")
     first = capsys.readouterr().out
-    assert "12 new version(s)" in first
+    assert "13 new version(s)" in first
     call_command("load_policies")
-    assert "0 new version(s), 12 unchanged" in capsys.readouterr().out
+    assert "0 new version(s), 13 unchanged" in capsys.readouterr().out
 
 
 def test_the_command_fails_with_a_clear_message(db, policy_dir, capsys):
