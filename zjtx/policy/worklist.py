@@ -16,6 +16,15 @@ from .governance import change_list_for
 from .models import ParameterChange, ScanRun
 
 
+def _parameter_label(change: Any) -> str:
+    """The parameter's description (政策参数 by name, never its code)."""
+    from .selectors import packages_current
+
+    package = packages_current().get(change.program_id)
+    param = package.parameters.get(change.parameter) if package is not None else None
+    return str(param.description) if param is not None and param.description else "—"
+
+
 def _change_group(qs: Any, kind: Any) -> list[WorkGroup]:
     count = qs.count()
     if not count:
@@ -23,7 +32,7 @@ def _change_group(qs: Any, kind: Any) -> list[WorkGroup]:
     items = [
         WorkItem(
             kind=kind,
-            title=f"{c.program.title} · {c.parameter}",
+            title=f"{c.program.title} · {_parameter_label(c)}",
             url=reverse("policy:change-detail", args=[c.pk]),
             waiting_since=as_date(c.proposed_at),
         )

@@ -284,6 +284,24 @@ def _cases_in_progress() -> None:
     evidence_add(application=subsidy, name="证明.pdf", data=PDF, actor=firm_user)
     subsidy_transition(application=subsidy, action="submit", actor=firm_user)
 
+    # A 免申即享 scan and a proposed parameter change (their pages: scan and change detail).
+    from datetime import date
+
+    from zjtx.policy.governance import change_propose
+    from zjtx.policy.scan import scan_run
+
+    today = timezone.localdate()
+    scan_run(actor=city, as_of=today)
+    change_propose(
+        program_id="wuhu.tech_upgrade",
+        parameter="min_investment_yuan",
+        value="2000000",
+        effective_from=date(today.year + 1, 1, 1),
+        reason="市政府常务会议纪要",
+        actor=city,
+        whatif_as_of=today,
+    )
+
 
 def _login(client: Any, user: Any) -> None:
     if isinstance(user, _Anonymous):
