@@ -191,6 +191,20 @@ def world(make_user, make_enterprise, units) -> dict[str, Any]:
         capacity=30,
     )
 
+    # Cultivation and assessment: a pool change and a candidate run of 镜湖区, a draft
+    # assessment run (a published one is every unit's to read), and a job 镜湖区 started.
+    from zjtx.assessment.services import run_compute
+    from zjtx.core.models import BackgroundJob
+    from zjtx.cultivation.candidates import candidate_run_create
+    from zjtx.cultivation.services import pool_change_propose
+
+    pool_change = pool_change_propose(
+        enterprise=firm_a, to_pool="reserve", reason="研发投入连续增长，拟入储备库", actor=unit_a
+    )
+    candidate_run = candidate_run_create(actor=unit_a)
+    assessment_run = run_compute(year=today.year - 1, actor=city)
+    job = BackgroundJob.objects.create(kind="probe", title="探针任务", created_by=unit_a, unit=a)
+
     outsiders = {
         "unit_b": make_user(Role.UNIT_OFFICER, unit=b),
         "ent_b": make_user(Role.ENTERPRISE, enterprise=firm_b),
@@ -221,6 +235,10 @@ def world(make_user, make_enterprise, units) -> dict[str, Any]:
             "request_id": str(service_request.pk),
             "listing_id": str(listing.pk),
             "event_id": str(event.pk),
+            "change_id": {"policy": "1", "cultivation": str(pool_change.pk)},
+            "run_id": {"cultivation": str(candidate_run.pk), "assessment": str(assessment_run.pk)},
+            "unit_id": str(a.pk),
+            "job_id": str(job.pk),
         },
         "outsiders": outsiders,
         "city": city,

@@ -88,6 +88,10 @@ CITY_ONLY_IDS = {
     "change_id": "1",
     "objection_id": "1",
     "report_id": "1",
+    # A report's figures exist only inside a report the city built.
+    "key": "revenue",
+    # A 通报 is published to every unit; one that does not exist proves nothing leaks.
+    "bulletin_id": "1",
 }
 
 
