@@ -155,6 +155,14 @@ TIMETABLE: list[Entry] = [
         "drop finished task results older than 30 days",
         _prune_task_results,
     ),
+    Entry(
+        "refresh_rollups",
+        0,
+        4,
+        "rebuild the dashboards' and benchmarks' roll-ups from yesterday's data",
+        _command("refresh_rollups"),
+    ),
+    Entry("clearsessions", 30, 4, "delete expired login sessions", _command("clearsessions")),
     Entry("send_reminders", 0, 8, "deadline reminders due today, each sent once", _reminders),
 ]
 
