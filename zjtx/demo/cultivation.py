@@ -428,7 +428,8 @@ def _talent(firms: list[Enterprise], rng: random.Random, city: Any, count: int, 
                 id_number=_id_number(rng, ent.unit.code, n),
                 certificate_number=""
                 if kind == "chief_technician"
-                else f"{'JS' if kind == 'technician' else 'GJ'}{rng.randint(10**9, 10**10 - 1)}",
+                # 职业技能等级证书编号: digits only (2 = 技师, 1 = 高级技师); no Latin codes
+                else f"34{'2' if kind == 'technician' else '1'}{rng.randint(10**9, 10**10 - 1)}",
                 awarded_on=_day(rng, start, today),
                 enterprise=ent,
             )
