@@ -71,10 +71,7 @@ PAGE_ALLOWED = {
 # silently passed. Remove an entry as soon as its app's pages read in Chinese.
 PENDING: dict[str, str] = {
     "/reports/": "reports app, being built (helper reports): indicator keys and English labels",
-    "/assessment/": "assessment app, being built (helper assessment): DOMAIN.md marks, min/max",
-    "/cultivation/": "cultivation app, being built (helper cultivation): talent codes",
     "/jobs/": "background jobs pages (coordinator): breadcrumb label",
-    "/subsidies/": "subsidy drafts and refusals, being rewritten (helper cases): fact ids",
 }
 
 # Routes never opened by GET: they act (or end the session) whatever the method.
