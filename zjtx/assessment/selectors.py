@@ -182,7 +182,7 @@ def describe_entry(entry: dict[str, Any]) -> TraceLine:
     elif entry["status"] == "insufficient":
         note = _(
             "Insufficient data (needs %(facts)s): counted as 0 points until the data exists."
-        ) % {"facts": "、".join(entry["missing"])}
+        ) % {"facts": "、".join(entry.get("missing_labels") or entry["missing"])}
     records = (
         f"{entry['records']} {measure.unit}（{measure.source}）" if measure is not None else ""
     )
