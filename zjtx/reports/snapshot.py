@@ -159,7 +159,7 @@ def _overview(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
     src = _(
         "Enterprises holding a municipal or higher SRDI tier on 31 December: city certifications "
         "(certification applications certified, certified on or before and valid on that day) "
-        "and higher tiers recorded in cultivation; roll-up metric zjtx.firms"
+        "and higher tiers recorded in cultivation"
     )
     shown = b.fig(
         "overview.zjtx_firms",
@@ -201,7 +201,7 @@ def _overview(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             unit=pgettext("unit", "firms"),
             definition=_("Enterprises whose highest tier on 31 December %(y)s is %(t)s")
             % {"y": y, "t": tier_label(key)},
-            source=_("Roll-up metric tier.firms, breakdown %(k)s") % {"k": key},
+            source=_("Roll-up of enterprises by tier, tier %(t)s") % {"t": tier_label(key)},
             records=int(count),
         )
         tier_rows.append(
@@ -302,24 +302,22 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
     )
     table = []
     sentences = []
-    for field_name, code, unit in ECON:
+    for field_name, _code, unit in ECON:
         value, n = r.get(y, f"econ.{field_name}")
         prev, _np = r.get(y - 1, f"econ.{field_name}")
         label = labels[field_name]
         if unit == "元":
             definition = _(
-                "Sum of the monthly %(ind)s (indicator %(code)s) of every enterprise for January "
-                "to December %(y)s"
-            ) % {"ind": label, "code": code, "y": y}
+                "Sum of the monthly %(ind)s of every enterprise for January to December %(y)s"
+            ) % {"ind": label, "y": y}
         else:
             definition = _(
-                "Sum over enterprises of the headcount (indicator %(code)s) in the last month each "
-                "reported in %(y)s"
-            ) % {"code": code, "y": y}
+                "Sum over enterprises of the headcount in the last month each reported in %(y)s"
+            ) % {"y": y}
         source = _(
-            "SUM over monitoring values (monthly periods of %(y)s, indicator %(code)s), grouped "
-            "by enterprise into EnterpriseYear.%(f)s, then summed; roll-up metric econ.%(f)s"
-        ) % {"y": y, "code": code, "f": field_name}
+            "Monthly monitoring values of %(ind)s for %(y)s, summed per enterprise into its "
+            "yearly figure, then summed over the city"
+        ) % {"y": y, "ind": label}
         shown = b.fig(
             f"economics.{field_name}",
             ch,
@@ -339,8 +337,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             unit="%",
             definition=_("(%(y)s − %(p)s) ÷ %(p)s of the city total, all reporting enterprises")
             % {"y": y, "p": y - 1},
-            source=_("Roll-up metric econ.%(f)s of %(y)s and %(p)s")
-            % {"f": field_name, "y": y, "p": y - 1},
+            source=_("Roll-up of %(ind)s, %(y)s and %(p)s") % {"ind": label, "y": y, "p": y - 1},
             records=n + _np,
         )
         table.append(
@@ -364,9 +361,8 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
         labels["rd"],
         rd,
         unit="元",
-        definition=_("Sum of the monthly R&D spending (indicator rd_spending) for %(y)s")
-        % {"y": y},
-        source=_("Roll-up metric econ.rd"),
+        definition=_("Sum of the monthly R&D spending of every enterprise for %(y)s") % {"y": y},
+        source=_("Roll-up of R&D spending"),
         records=n_rd,
     )
     b.fig(
@@ -377,7 +373,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
         unit="%",
         definition=_("R&D spending ÷ operating revenue of all reporting enterprises, %(y)s")
         % {"y": y},
-        source=_("Roll-up metrics econ.rd ÷ econ.revenue"),
+        source=_("Roll-ups of R&D spending ÷ operating revenue"),
         records=n_rd,
     )
     ratios = sorted(
@@ -516,7 +512,7 @@ def _simple_chapter(
             value or 0,
             unit=unit,
             definition=definition,
-            source=_("Roll-up metric %(m)s of %(y)s") % {"m": metric, "y": y},
+            source=_("Roll-up of %(ind)s for %(y)s") % {"ind": label, "y": y},
             records=n,
         )
         prev_shown = format_wan(prev or 0) if unit == "元" else show_count(prev or 0)
@@ -584,8 +580,8 @@ def _policy_chapters(b: Builder, r: Rollups) -> None:
             amount or 0,
             unit="元",
             definition=_("Payout ledger entries of program %(p)s in budget year %(y)s")
-            % {"p": program, "y": y},
-            source=_("Roll-up metric awards.paid, breakdown %(p)s") % {"p": program},
+            % {"p": titles.get(program, program), "y": y},
+            source=_("Roll-up of awards paid, program %(p)s") % {"p": titles.get(program, program)},
             records=n,
         )
         budget = budgets.get(program)
@@ -780,9 +776,7 @@ def _ranking(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             places=2,
             definition=_("Assessment score of %(u)s for %(y)s (rank %(n)s)")
             % {"u": u.name, "y": y, "n": rank},
-            source=_(
-                "Published assessment run of %(y)s; roll-up metrics assess.score and assess.rank"
-            )
+            source=_("Published assessment run of %(y)s: roll-ups of assessment scores and ranks")
             % {"y": y},
             records=1,
         )

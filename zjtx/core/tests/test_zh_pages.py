@@ -70,7 +70,6 @@ PAGE_ALLOWED = {
 # listed in the failure message of test_pending_pages_are_listed_only_while_pending, never
 # silently passed. Remove an entry as soon as its app's pages read in Chinese.
 PENDING: dict[str, str] = {
-    "/reports/": "reports app, being built (helper reports): indicator keys and English labels",
     "/jobs/": "background jobs pages (coordinator): breadcrumb label",
 }
 
