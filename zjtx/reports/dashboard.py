@@ -196,6 +196,8 @@ def dashboard_data(*, unit: AssessmentUnit | None, year: int | None = None) -> d
     tiers = c.breakdowns(year, "tier.firms")
     levels = c.breakdowns(year, "warn.raised")
     divisions = c.breakdowns(year, "econ.revenue")
+    top_divisions = sorted(divisions.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    division_names = _division_names({code for code, _v in top_divisions})
     units = list(AssessmentUnit.objects.order_by("sort_order", "code")) if unit is None else []
     by_unit: list[dict[str, Any]] = []
     if units:
@@ -265,11 +267,22 @@ def dashboard_data(*, unit: AssessmentUnit | None, year: int | None = None) -> d
             ],
             "by_unit": by_unit,
             "divisions": [
-                {"name": code, "value": float(v / WAN)}
-                for code, v in sorted(divisions.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+                {"name": division_names.get(code, code), "value": float(v / WAN)}
+                for code, v in top_divisions
             ],
         },
     }
+
+
+def _division_names(codes: set[str]) -> dict[str, str]:
+    """Chart labels of industry divisions: the GB/T 4754 name, never the bare code."""
+    from zjtx.reference.models import IndustryCode
+
+    names = dict(IndustryCode.objects.filter(code__in=codes).values_list("code", "name"))
+    out = {code: names.get(code) or code for code in codes}
+    if "-" in out:
+        out["-"] = pgettext("industry", "Not classified")
+    return out
 
 
 def _pools(counts: dict[str, Decimal]) -> list[dict[str, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from zjtx.reports.models import AnnualReport
@@ -68,6 +70,10 @@ def test_pages_render_in_chinese(client, login, city_data):
     assert "领导驾驶舱" in dash and "营业收入" in dash and "reports-chart-data" in dash
     screen = client.get("/reports/screen/?year=2025").content.decode()
     assert "会议室大屏" in screen and "echarts.min.js" in screen
+    # the screen's industry chart names divisions, never shows the bare GB/T code (C36)
+    raw = screen.split('id="reports-chart-data"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
+    names = [d["name"] for d in json.loads(raw)["divisions"]]
+    assert "汽车制造业" in names and not any(n.startswith("C") for n in names), names
     progress = client.get(report.get_absolute_url() + "?part=progress", HTTP_HX_REQUEST="true")
     assert b"report-result" in progress.content
 
