@@ -304,7 +304,11 @@ def bank_world(units, make_enterprise, make_user):
             "needed_by": today + timedelta(days=60),
         },
         consents=[
-            {"institution_id": bank.pk, "scopes": ["financials"], "until": today + timedelta(days=90)}
+            {
+                "institution_id": bank.pk,
+                "scopes": ["financials"],
+                "until": today + timedelta(days=90),
+            }
         ],
         actor=ent,
     )

@@ -46,5 +46,5 @@ def test_the_lock_page_names_the_lock_for_any_variant(client, make_user):
     make_user(Role.EXPERT, username="probeuser")
     for n in range(5):
         attempt(client, "ＰＲＯＢＥＵＳＥＲ", "wrong-Password1", n)
-    assert lockout_until("probeuser") is not None
-    assert lockout_until(" ProbeUser") is not None
+    assert lockout_until(username="probeuser") is not None
+    assert lockout_until(username=" ProbeUser") is not None

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.core.crypto import mask_phone
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for
 
 from . import selectors, services
@@ -33,7 +34,7 @@ PAGE_SIZE = 20
 
 
 def _secret_page(
-    request: HttpRequest, *, title: str, label: str, secret: str, note: str, back: str
+    request: AuthedRequest, *, title: str, label: str, secret: str, note: str, back: str
 ) -> HttpResponse:
     response = render(
         request,
@@ -48,7 +49,7 @@ def _secret_page(
 
 
 @role_required(Role.SYSADMIN)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -63,7 +64,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report_change(request: HttpRequest, change: services.AccountChange) -> None:
+def _report_change(request: AuthedRequest, change: services.AccountChange) -> None:
     """Say what happened: a link mailed (to a masked address), or requests awaiting approval."""
     if change.sent_to:
         messages.success(
@@ -86,7 +87,7 @@ def _report_change(request: HttpRequest, change: services.AccountChange) -> None
 
 
 @role_required(Role.SYSADMIN)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,7 +107,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.SYSADMIN)
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get_manageable(pk=pk)
     initial = {
         "username": user.username,
@@ -151,7 +152,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SYSADMIN)
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get_manageable(pk=pk)
     active = request.POST.get("active") == "1"
     try:
@@ -168,7 +169,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.SYSADMIN)
 @require_POST
-def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get_manageable(pk=pk)
     try:
         change = services.user_password_reset(actor=request.user, user=user)  # type: ignore[arg-type]
@@ -183,7 +184,7 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.SYSADMIN, Role.SECADMIN)
-def grant_list(request: HttpRequest) -> HttpResponse:
+def grant_list(request: AuthedRequest) -> HttpResponse:
     role = request.user.role  # type: ignore[union-attr]
     status = request.GET.get("status", RoleGrantRequest.Status.PENDING)
     if status not in RoleGrantRequest.Status.values:
@@ -210,7 +211,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SYSADMIN, Role.SECADMIN)
 @require_POST
-def grant_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def grant_decide(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     grant = selectors.grant_get(pk=pk)
     try:
         services.grant_decide(
@@ -234,7 +235,7 @@ def grant_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @role_required(Role.SECADMIN)
-def security_policy(request: HttpRequest) -> HttpResponse:
+def security_policy(request: AuthedRequest) -> HttpResponse:
     policy = services.policy_get()
     form = SecurityPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
@@ -252,7 +253,7 @@ def security_policy(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.SECADMIN)
-def lockouts(request: HttpRequest) -> HttpResponse:
+def lockouts(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/lockouts.html",
@@ -262,7 +263,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SECADMIN)
 @require_POST
-def lockout_unlock(request: HttpRequest) -> HttpResponse:
+def lockout_unlock(request: AuthedRequest) -> HttpResponse:
     form = UsernameForm(request.POST)
     if form.is_valid():
         username = form.cleaned_data["username"]
@@ -273,7 +274,7 @@ def lockout_unlock(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SECADMIN)
 @require_POST
-def otp_reset(request: HttpRequest) -> HttpResponse:
+def otp_reset(request: AuthedRequest) -> HttpResponse:
     form = UsernameForm(request.POST)
     if form.is_valid():
         username = form.cleaned_data["username"]
@@ -303,7 +304,7 @@ def otp_reset(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*TOKEN_ROLES)
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -339,7 +340,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @role_required(*TOKEN_ROLES)
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = selectors.token_get_for(user=request.user, pk=pk)
     services.token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})

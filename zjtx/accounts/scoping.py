@@ -9,7 +9,7 @@ actor's role with `require_role`.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.functional import Promise
@@ -19,10 +19,14 @@ from zjtx.core.errors import DomainError, ErrorCode, Forbidden, NotFound
 
 from .models import Role
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 M = TypeVar("M", bound=Model)
 
 
-def enterprise_scope_q(user: Any, via: str = "") -> Q | None:
+def enterprise_scope_q(user: User, via: str = "") -> Q | None:
     """A Q limiting rows to the user's jurisdiction; None means no limit (the whole city)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
@@ -35,18 +39,18 @@ def enterprise_scope_q(user: Any, via: str = "") -> Q | None:
     return Q(pk__in=[])
 
 
-def scope_enterprise_qs(qs: QuerySet[M], user: Any, via: str = "") -> QuerySet[M]:
+def scope_enterprise_qs(qs: QuerySet[M], user: User, via: str = "") -> QuerySet[M]:
     q = enterprise_scope_q(user, via)
     return qs if q is None else qs.filter(q)
 
 
-def can_see_unit(user: Any, unit_id: int | None) -> bool:
+def can_see_unit(user: User, unit_id: int | None) -> bool:
     if user.role == Role.CITY_OFFICER:
         return True
     return user.role == Role.UNIT_OFFICER and user.unit_id == unit_id
 
 
-def unit_scope_q(user: Any, field: str = "unit_id") -> Q | None:
+def unit_scope_q(user: User, field: str = "unit_id") -> Q | None:
     """A Q limiting unit-keyed rows to the user's unit; None means the whole city."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
@@ -57,14 +61,14 @@ def unit_scope_q(user: Any, field: str = "unit_id") -> Q | None:
     return Q(pk__in=[])
 
 
-def scope_unit_qs(qs: QuerySet[M], user: Any, field: str = "unit_id") -> QuerySet[M]:
+def scope_unit_qs(qs: QuerySet[M], user: User, field: str = "unit_id") -> QuerySet[M]:
     """Rows keyed by an assessment unit (`field`), limited to what `user` may see."""
     q = unit_scope_q(user, field)
     return qs if q is None else qs.filter(q)
 
 
 def require_role(
-    actor: Any,
+    actor: User,
     *roles: str,
     message: str | Promise = "",
     code: str = "forbidden",

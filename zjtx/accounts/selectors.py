@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Max, Q, QuerySet, Sum
 from django.http import Http404
@@ -102,7 +101,7 @@ def lockout_list() -> list[Lockout]:
     return result
 
 
-def lockout_until(username: str) -> datetime | None:
+def lockout_until(*, username: str) -> datetime | None:
     """When the lock on `username` ends, or None when it is not locked."""
     key = lockout_key(username)
     for lock in lockout_list():
@@ -111,11 +110,11 @@ def lockout_until(username: str) -> datetime | None:
     return None
 
 
-def token_list_for(*, user: Any) -> QuerySet[ApiToken]:
+def token_list_for(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 
 
-def token_get_for(*, user: Any, pk: int) -> ApiToken:
+def token_get_for(*, user: User, pk: int) -> ApiToken:
     token = ApiToken.objects.filter(user=user, pk=pk).first()
     if token is None:
         raise Http404
@@ -137,7 +136,7 @@ def grant_get(*, pk: int) -> RoleGrantRequest:
     return grant
 
 
-def grant_pending_for(*, user: Any) -> QuerySet[RoleGrantRequest]:
+def grant_pending_for(*, user: User) -> QuerySet[RoleGrantRequest]:
     return RoleGrantRequest.objects.filter(
         target=user, status=RoleGrantRequest.Status.PENDING
     ).order_by("requested_at")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -37,6 +37,10 @@ from .models import (
 )
 from .policy import policy_invalidate
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 # Which scope field each scoped role needs; every other role has no scope.
 SCOPE_FIELD: dict[str, str] = {
     Role.UNIT_OFFICER: "unit",
@@ -57,7 +61,7 @@ TOTP_DEVICE_NAME = "default"
 ENROLMENT_DEVICE_NAME = "enrolment"
 
 
-def _require_role(actor: Any, *roles: str) -> None:
+def _require_role(actor: User, *roles: str) -> None:
     if not getattr(actor, "is_authenticated", False) or not actor.has_role(*roles):
         raise Forbidden(ErrorCode.FORBIDDEN, _("You are not allowed to do this."))
 

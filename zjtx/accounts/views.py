@@ -12,12 +12,14 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from zjtx.core.http import AuthedRequest
 
 from . import services
 from .errors import AccountError
@@ -38,7 +40,7 @@ class LoginView(auth_views.LoginView):
 
 
 def lockout_response(
-    request: HttpRequest, original_response: Any = None, credentials: Any = None
+    request: AuthedRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: say in Chinese that the account is locked and until when."""
     if isinstance(original_response, dict) and credentials is None:
@@ -47,7 +49,7 @@ def lockout_response(
     if isinstance(credentials, dict):
         username = str(credentials.get("username") or "")
     username = username or request.POST.get("username", "")
-    until = lockout_until(username) if username else None
+    until = lockout_until(username=username) if username else None
     if until is None:
         until = timezone.now() + cooloff_time(request)
     response = render(
@@ -65,7 +67,7 @@ def lockout_response(
     return response
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: AuthedRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -75,7 +77,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     if not user.needs_second_factor or user.is_verified():
         return redirect(_next_url(request))
@@ -107,7 +109,7 @@ def _grouped(secret: str) -> str:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     if not user.needs_second_factor:
         return redirect("/")
@@ -135,7 +137,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -159,7 +161,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     )
 
 
-def activate(request: HttpRequest, token: str) -> HttpResponse:
+def activate(request: AuthedRequest, token: str) -> HttpResponse:
     """Set the password by the one-time link from the e-mail (new account or reset)."""
     form = ActivationForm(request.POST or None)
     try:

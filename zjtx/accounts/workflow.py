@@ -7,13 +7,17 @@ Approval applies the change in the same transaction (`services.grant_apply`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from zjtx.core.workflow import GuardFailure, Step, Transition, Workflow
 
 from .models import Role, RoleGrantRequest
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = RoleGrantRequest.Status
 ADMINS = frozenset({Role.SYSADMIN, Role.SECADMIN})
@@ -52,7 +56,7 @@ def _decided(step: Step) -> None:
         step.obj.reason = step.reason
 
 
-def _in_scope(actor: Any, obj: Any) -> bool:
+def _in_scope(actor: User, obj: Any) -> bool:
     return bool(actor.has_role(*ADMINS))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,9 @@ from zjtx.core import worklist
 from zjtx.core.worklist import ITEMS_PER_KIND, WorkGroup, WorkItem, as_date
 
 from .models import Role, RoleGrantRequest
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 def _group(qs: Any, kind: Any) -> list[WorkGroup]:
@@ -35,13 +38,13 @@ def _pending() -> Any:
     return RoleGrantRequest.objects.filter(status=RoleGrantRequest.Status.PENDING)
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     if not user.has_role(Role.SECADMIN):
         return []
     return _group(_pending(), _("Account change requests awaiting your decision"))
 
 
-def submitted_by(user: Any, today: date) -> list[WorkGroup]:
+def submitted_by(user: User, today: date) -> list[WorkGroup]:
     if not user.has_role(Role.SYSADMIN):
         return []
     return _group(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Path, Router, Schema
 from pydantic import ConfigDict, Field
@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field
 from zjtx.accounts.models import Role
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for
 
 from . import scheme, selectors, services
@@ -324,7 +325,7 @@ def _bulletin(b: Bulletin) -> dict[str, Any]:
     response={200: list[AssessmentSchemeOut], **ERRORS},
     url_name="assessment-schemes",
 )
-def scheme_list(request: HttpRequest) -> list[dict[str, Any]]:
+def scheme_list(request: AuthedRequest) -> list[dict[str, Any]]:
     """The scheme in force today (its indicators, weights, formulas and dated targets)."""
     from zjtx.accounts.scoping import require_role
 
@@ -345,7 +346,7 @@ def scheme_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/assessment/runs", response=list[AssessmentRunSummaryOut], url_name="assessment-runs")
-def run_list(request: HttpRequest) -> list[dict[str, Any]]:
+def run_list(request: AuthedRequest) -> list[dict[str, Any]]:
     return [_summary(r) for r in selectors.run_list_for(user=request.user)]
 
 
@@ -354,7 +355,7 @@ def run_list(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: AssessmentRunOut, **ERRORS},
     url_name="assessment-run-create",
 )
-def run_create(request: HttpRequest, payload: AssessmentRunCreateIn) -> tuple[int, Any]:
+def run_create(request: AuthedRequest, payload: AssessmentRunCreateIn) -> tuple[int, Any]:
     """Compute the year's assessment (a new draft, or the draft again)."""
     run = services.run_compute(year=payload.year, actor=request.user)
     return 201, _run_out(run, request.user)
@@ -365,7 +366,7 @@ def run_create(request: HttpRequest, payload: AssessmentRunCreateIn) -> tuple[in
     response={200: AssessmentRunOut, **ERRORS},
     url_name="assessment-run",
 )
-def run_detail(request: HttpRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def run_detail(request: AuthedRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     run = selectors.run_get(pk=run_id, user=request.user)
     audit_export(
         actor=request.user,
@@ -383,7 +384,7 @@ def run_detail(request: HttpRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -
     url_name="assessment-run-unit",
 )
 def run_unit(
-    request: HttpRequest,
+    request: AuthedRequest,
     run_id: int = Path(..., ge=1, le=MAX_ID),
     unit_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
@@ -398,7 +399,9 @@ def run_unit(
     url_name="assessment-run-transition",
 )
 def run_transition(
-    request: HttpRequest, payload: AssessmentTransitionIn, run_id: int = Path(..., ge=1, le=MAX_ID)
+    request: AuthedRequest,
+    payload: AssessmentTransitionIn,
+    run_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
     """publish (objection window opens) or finalize (after the window, all objections decided)."""
     run = selectors.run_get(pk=run_id, user=request.user)
@@ -414,7 +417,9 @@ def run_transition(
     url_name="assessment-run-adjustment",
 )
 def run_adjustment(
-    request: HttpRequest, payload: AssessmentAdjustmentIn, run_id: int = Path(..., ge=1, le=MAX_ID)
+    request: AuthedRequest,
+    payload: AssessmentAdjustmentIn,
+    run_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> tuple[int, Any]:
     run = selectors.run_get(pk=run_id, user=request.user)
     adjustment = services.adjustment_add(
@@ -434,7 +439,7 @@ def run_adjustment(
     url_name="assessment-run-objection",
 )
 def run_objection(
-    request: HttpRequest, payload: AssessmentObjectionIn, run_id: int = Path(..., ge=1, le=MAX_ID)
+    request: AuthedRequest, payload: AssessmentObjectionIn, run_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> tuple[int, Any]:
     """The unit officer objects to the unit's result, with a reason, within the window."""
     run = selectors.run_get(pk=run_id, user=request.user)
@@ -450,7 +455,7 @@ def run_objection(
     url_name="assessment-objection-transition",
 )
 def objection_transition(
-    request: HttpRequest,
+    request: AuthedRequest,
     payload: AssessmentObjectionDecisionIn,
     objection_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
@@ -471,7 +476,9 @@ def objection_transition(
     response={200: list[AssessmentActionOut], **ERRORS},
     url_name="assessment-objection-actions",
 )
-def objection_actions(request: HttpRequest, objection_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def objection_actions(
+    request: AuthedRequest, objection_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
     objection = selectors.objection_get(pk=objection_id, user=request.user)
     role = str(getattr(request.user, "role", ""))
     return [
@@ -483,7 +490,7 @@ def objection_actions(request: HttpRequest, objection_id: int = Path(..., ge=1, 
 @router.get(
     "/assessment/bulletins", response=list[AssessmentBulletinOut], url_name="assessment-bulletins"
 )
-def bulletin_list(request: HttpRequest) -> list[dict[str, Any]]:
+def bulletin_list(request: AuthedRequest) -> list[dict[str, Any]]:
     return [
         _bulletin(b)
         for b in selectors.bulletin_list_for(user=request.user).prefetch_related("units")
@@ -496,7 +503,7 @@ def bulletin_list(request: HttpRequest) -> list[dict[str, Any]]:
     url_name="assessment-run-bulletin",
 )
 def run_bulletin(
-    request: HttpRequest,
+    request: AuthedRequest,
     payload: AssessmentBulletinIssueIn,
     run_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> tuple[int, Any]:
@@ -511,7 +518,7 @@ def run_bulletin(
     response={201: AssessmentBulletinOut, **ERRORS},
     url_name="assessment-bulletin-create",
 )
-def bulletin_create(request: HttpRequest, payload: AssessmentSupervisionIn) -> tuple[int, Any]:
+def bulletin_create(request: AuthedRequest, payload: AssessmentSupervisionIn) -> tuple[int, Any]:
     """An ad-hoc 督查通报 naming the units that fail to carry out the policy."""
     bulletin = services.bulletin_issue_supervision(
         year=payload.year,
@@ -529,7 +536,7 @@ def bulletin_create(request: HttpRequest, payload: AssessmentSupervisionIn) -> t
     url_name="assessment-bulletin-document",
 )
 def bulletin_document(
-    request: HttpRequest, bulletin_id: int = Path(..., ge=1, le=MAX_ID)
+    request: AuthedRequest, bulletin_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> HttpResponse:
     """The 通报 as a Word document (.docx)."""
     bulletin, content = selectors.bulletin_document(pk=bulletin_id, user=request.user)

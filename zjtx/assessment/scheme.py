@@ -121,7 +121,7 @@ def scheme_package() -> Package:
             _("The assessment scheme is not loaded; load the policy packages first."),
         ) from exc
     assert program.current_version is not None
-    return package_for(program.current_version)
+    return package_for(version=program.current_version)
 
 
 def parameter_value(package: Package, name: str, day: date) -> Any:

@@ -5,36 +5,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from .models import Adjustment, AssessmentRun, Bulletin, Objection, UnitScore
 from .scheme import MEASURES
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 OFFICERS = (Role.CITY_OFFICER, Role.UNIT_OFFICER)
 VISIBLE_TO_UNITS = (AssessmentRun.Status.PUBLISHED, AssessmentRun.Status.FINAL)
 
 
-def _role(user: Any) -> str:
+def _role(user: User) -> str:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ""
     return str(getattr(user, "role", ""))
 
 
 def _not_found() -> NotFound:
-    return NotFound("not_found", _("Not found."))
+    return NotFound(ErrorCode.NOT_FOUND, _("Not found."))
 
 
-def is_city(user: Any) -> bool:
+def is_city(user: User) -> bool:
     return _role(user) == Role.CITY_OFFICER
 
 
-def run_list_for(*, user: Any) -> QuerySet[AssessmentRun]:
+def run_list_for(*, user: User) -> QuerySet[AssessmentRun]:
     role = _role(user)
     if role == Role.CITY_OFFICER:
         return AssessmentRun.objects.order_by("-year")
@@ -43,7 +47,7 @@ def run_list_for(*, user: Any) -> QuerySet[AssessmentRun]:
     return AssessmentRun.objects.none()
 
 
-def run_get(*, pk: int, user: Any) -> AssessmentRun:
+def run_get(*, pk: int, user: User) -> AssessmentRun:
     run = run_list_for(user=user).filter(pk=pk).first()
     if run is None:
         raise _not_found()
@@ -59,7 +63,7 @@ def ranking(run: AssessmentRun) -> list[UnitScore]:
     )
 
 
-def score_get(*, run: AssessmentRun, unit_id: int, user: Any) -> UnitScore:
+def score_get(*, run: AssessmentRun, unit_id: int, user: User) -> UnitScore:
     """One unit's score detail (trace, adjustments): the city, or that unit's own officer."""
     role = _role(user)
     if role == Role.UNIT_OFFICER and user.unit_id != unit_id:
@@ -81,7 +85,7 @@ def adjustments_of(score: UnitScore) -> list[Adjustment]:
     return rows
 
 
-def objection_list_for(*, run: AssessmentRun, user: Any) -> QuerySet[Objection]:
+def objection_list_for(*, run: AssessmentRun, user: User) -> QuerySet[Objection]:
     qs = Objection.objects.filter(run=run).select_related("unit", "filed_by", "decided_by")
     role = _role(user)
     if role == Role.CITY_OFFICER:
@@ -91,7 +95,7 @@ def objection_list_for(*, run: AssessmentRun, user: Any) -> QuerySet[Objection]:
     return qs.none()
 
 
-def objection_get(*, pk: int, user: Any) -> Objection:
+def objection_get(*, pk: int, user: User) -> Objection:
     found = Objection.objects.filter(pk=pk).select_related("run", "unit").first()
     if found is None:
         raise _not_found()
@@ -107,7 +111,7 @@ def objections_pending_all() -> QuerySet[Objection]:
     return Objection.objects.filter(status=Objection.Status.PENDING).select_related("run", "unit")
 
 
-def bulletin_list_for(*, user: Any) -> QuerySet[Bulletin]:
+def bulletin_list_for(*, user: User) -> QuerySet[Bulletin]:
     if _role(user) in OFFICERS:
         return (
             Bulletin.objects.select_related("run").defer("document").order_by("-issued_on", "-id")
@@ -115,14 +119,14 @@ def bulletin_list_for(*, user: Any) -> QuerySet[Bulletin]:
     return Bulletin.objects.none()
 
 
-def bulletin_get(*, pk: int, user: Any) -> Bulletin:
+def bulletin_get(*, pk: int, user: User) -> Bulletin:
     found = bulletin_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise _not_found()
     return found
 
 
-def bulletin_document(*, pk: int, user: Any) -> tuple[Bulletin, bytes]:
+def bulletin_document(*, pk: int, user: User) -> tuple[Bulletin, bytes]:
     found = bulletin_get(pk=pk, user=user)
     return found, bytes(Bulletin.objects.values_list("document", flat=True).get(pk=found.pk))
 

@@ -20,7 +20,7 @@ from zjtx.accounts.models import Role, User
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
 from zjtx.core.docnumbers import document_number_issue
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 from zjtx.core.notifications import notify
 from zjtx.core.workflow import run as workflow_run
 from zjtx.reference.models import AssessmentUnit
@@ -38,7 +38,7 @@ REASON_MAX = 500
 TEXT_MAX = 5000
 
 
-def _require_city(actor: Any) -> None:
+def _require_city(actor: User) -> None:
     require_role(actor, Role.CITY_OFFICER, message=_("Only a city officer runs the assessment."))
 
 
@@ -85,7 +85,7 @@ def _check_indicator(indicator: str) -> str:
 
 
 @transaction.atomic
-def run_compute(*, year: int, actor: Any, today: date | None = None) -> AssessmentRun:
+def run_compute(*, year: int, actor: User, today: date | None = None) -> AssessmentRun:
     """Score every unit for `year` under the scheme in force (a new draft, or the draft again).
 
     A published or final run is never recomputed: its result is what the units saw."""
@@ -163,7 +163,7 @@ def adjustment_add(
     unit_id: int,
     points: Any,
     reason: str,
-    actor: Any,
+    actor: User,
     indicator: str = "",
 ) -> Adjustment:
     """A documented adjustment by the city: signed points with a written reason, shown in the
@@ -221,7 +221,7 @@ def adjustment_add(
 
 
 def run_transition(
-    *, run: AssessmentRun, action: str, actor: Any, reason: str = "", today: date | None = None
+    *, run: AssessmentRun, action: str, actor: User, reason: str = "", today: date | None = None
 ) -> AssessmentRun:
     """Publish to the units (the objection window opens) or make final (RUN workflow)."""
     result: AssessmentRun = workflow_run(RUN, run, action, actor=actor, reason=reason, today=today)
@@ -232,7 +232,7 @@ def run_transition(
 def objection_file(
     *,
     run: AssessmentRun,
-    actor: Any,
+    actor: User,
     reason: str,
     indicator: str = "",
     today: date | None = None,
@@ -242,7 +242,7 @@ def objection_file(
     today = today or timezone.localdate()
     run = AssessmentRun.objects.select_for_update().get(pk=run.pk)
     if run.status == AssessmentRun.Status.DRAFT:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if (
         run.status != AssessmentRun.Status.PUBLISHED
         or run.window_ends_on is None
@@ -253,9 +253,11 @@ def objection_file(
             _("The objection window has closed."),
         )
     if not UnitScore.objects.filter(run=run, unit_id=actor.unit_id).exists():
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     text = _reason(reason, limit=2000)
     indicator = _check_indicator(indicator)
+    if actor.unit_id is None:
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if Objection.objects.filter(
         run=run, unit_id=actor.unit_id, status=Objection.Status.PENDING
     ).exists():
@@ -292,7 +294,7 @@ def objection_decide(
     *,
     objection: Objection,
     action: str,
-    actor: Any,
+    actor: User,
     reason: str,
     points: Any = None,
     today: date | None = None,
@@ -330,7 +332,7 @@ def _issued_on(issued_on: date | None, today: date) -> date:
 
 @transaction.atomic
 def bulletin_issue_annual(
-    *, run: AssessmentRun, actor: Any, issued_on: date | None = None, text: str = ""
+    *, run: AssessmentRun, actor: User, issued_on: date | None = None, text: str = ""
 ) -> Bulletin:
     """The yearly 通报 of a final run: numbered, generated as Word, published to the units."""
     from .documents import annual_bulletin_docx
@@ -378,7 +380,7 @@ def bulletin_issue_supervision(
     unit_ids: list[int],
     title: str,
     text: str,
-    actor: Any,
+    actor: User,
     issued_on: date | None = None,
 ) -> Bulletin:
     """An ad-hoc 督查通报 naming the units that fail to carry out the policy (三(五))."""
@@ -421,7 +423,7 @@ def bulletin_issue_supervision(
     return bulletin
 
 
-def _published(bulletin: Bulletin, actor: Any) -> None:
+def _published(bulletin: Bulletin, actor: User) -> None:
     audit_record(
         actor=actor,
         action="assessment.bulletin.issue",

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for
 
 from . import scheme, selectors, services
@@ -30,11 +31,11 @@ OFFICERS = (Role.CITY_OFFICER, Role.UNIT_OFFICER)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _require(request: HttpRequest, *roles: str) -> None:
+def _require(request: AuthedRequest, *roles: str) -> None:
     require_role(request.user, *roles, hide=True)
 
 
-def _role(request: HttpRequest) -> str:
+def _role(request: AuthedRequest) -> str:
     return str(getattr(request.user, "role", ""))
 
 
@@ -53,7 +54,7 @@ def _date(value: Any) -> date | None:
 
 
 @login_required
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthedRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     today = timezone.localdate()
     runs = list(selectors.run_list_for(user=request.user))
@@ -73,7 +74,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def run_compute(request: HttpRequest) -> HttpResponse:
+def run_compute(request: AuthedRequest) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     year = _int(request.POST.get("year"))
     try:
@@ -86,7 +87,7 @@ def run_compute(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, *OFFICERS)
     run = selectors.run_get(pk=pk, user=request.user)
     role = _role(request)
@@ -136,7 +137,7 @@ def _indicator_titles(scores: list[Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, pk: int, unit_id: int) -> HttpResponse:
     _require(request, *OFFICERS)
     run = selectors.run_get(pk=pk, user=request.user)
     score = selectors.score_get(run=run, unit_id=unit_id, user=request.user)
@@ -186,7 +187,7 @@ def unit_detail(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def run_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def run_transition(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     run = selectors.run_get(pk=pk, user=request.user)
     try:
@@ -202,7 +203,7 @@ def run_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def adjustment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     run = selectors.run_get(pk=pk, user=request.user)
     unit_id = _int(request.POST.get("unit")) or 0
@@ -226,7 +227,7 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_file(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Role.UNIT_OFFICER)
     run = selectors.run_get(pk=pk, user=request.user)
     try:
@@ -245,7 +246,7 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def objection_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def objection_decide(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     objection = selectors.objection_get(pk=pk, user=request.user)
     try:
@@ -265,7 +266,7 @@ def objection_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 @require_POST
 @login_required
-def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     run = selectors.run_get(pk=pk, user=request.user)
     try:
@@ -281,7 +282,7 @@ def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def bulletin_create(request: HttpRequest) -> HttpResponse:
+def bulletin_create(request: AuthedRequest) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     today = timezone.localdate()
     errors: dict[str, str] = {}
@@ -317,7 +318,7 @@ def bulletin_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, *OFFICERS)
     bulletin = selectors.bulletin_get(pk=pk, user=request.user)
     return render(
@@ -328,7 +329,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bulletin_download(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_download(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, *OFFICERS)
     bulletin, content = selectors.bulletin_document(pk=pk, user=request.user)
     audit_export(
@@ -345,7 +346,7 @@ def bulletin_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def scheme_detail(request: HttpRequest) -> HttpResponse:
+def scheme_detail(request: AuthedRequest) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     today = _date(request.GET.get("on")) or timezone.localdate()
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,10 @@ from zjtx.core.workflow import GuardFailure, Step, Transition, Workflow
 
 from .models import Adjustment, AssessmentRun, Objection, UnitScore
 from .ranking import ranks_refresh, score_refresh
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 R = AssessmentRun.Status
 O = Objection.Status  # noqa: E741
@@ -98,7 +102,7 @@ def notify_units(step: Step) -> None:
     )
 
 
-def run_in_scope(actor: Any, run: AssessmentRun) -> bool:
+def run_in_scope(actor: User, run: AssessmentRun) -> bool:
     return getattr(actor, "role", "") == Role.CITY_OFFICER
 
 

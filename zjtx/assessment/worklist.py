@@ -4,7 +4,7 @@ final; a unit's open objection window (with its last day) and its objections awa
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +15,14 @@ from zjtx.core.worklist import ITEMS_PER_KIND, UpcomingDate, WorkGroup, WorkItem
 
 from .models import AssessmentRun, Objection
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 R = AssessmentRun.Status
 
 
-def _active(user: Any) -> bool:
+def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
@@ -83,7 +87,7 @@ def _open_windows(today: date) -> list[AssessmentRun]:
     )
 
 
-def _unit(user: Any, today: date) -> list[WorkGroup]:
+def _unit(user: User, today: date) -> list[WorkGroup]:
     runs = _open_windows(today)
     groups = []
     if runs:
@@ -102,7 +106,7 @@ def _unit(user: Any, today: date) -> list[WorkGroup]:
     return groups
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     if not _active(user):
         return []
     if user.role == Role.CITY_OFFICER:
@@ -112,7 +116,7 @@ def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     return []
 
 
-def submitted_by(user: Any, today: date) -> list[WorkGroup]:
+def submitted_by(user: User, today: date) -> list[WorkGroup]:
     """A unit's objections still awaiting the city's decision."""
     if not _active(user) or user.role != Role.UNIT_OFFICER or not user.unit_id:
         return []
@@ -135,7 +139,7 @@ def submitted_by(user: Any, today: date) -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("assessment:runs"), items)]
 
 
-def upcoming(user: Any, today: date) -> list[UpcomingDate]:
+def upcoming(user: User, today: date) -> list[UpcomingDate]:
     if not _active(user) or user.role not in (Role.UNIT_OFFICER, Role.CITY_OFFICER):
         return []
     return [

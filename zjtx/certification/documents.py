@@ -210,8 +210,10 @@ def provincial_recommendation_xlsx(applications: list[Application], unit_name: s
     ]
     rows: list[list[Any]] = []
     for app in applications:
-        revenue = selectors.as_number(selectors.field_value(app, "operating_revenue_y1_yuan"))
-        rd = selectors.as_number(selectors.field_value(app, "rd_expense_y1_yuan"))
+        revenue = selectors.as_number(
+            selectors.field_value(application=app, name="operating_revenue_y1_yuan")
+        )
+        rd = selectors.as_number(selectors.field_value(application=app, name="rd_expense_y1_yuan"))
         rows.append(
             [
                 app.enterprise.name,
@@ -223,7 +225,7 @@ def provincial_recommendation_xlsx(applications: list[Application], unit_name: s
                 yuan_to_wan(revenue),
                 yuan_to_wan(rd),
                 selectors.rd_ratio(app),
-                selectors.field_value(app, "class1_ip_count"),
+                selectors.field_value(application=app, name="class1_ip_count"),
             ]
         )
     return build_table_xlsx(

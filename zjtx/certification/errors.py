@@ -55,3 +55,5 @@ class CertificationErrorCode(StrEnum):
     NOTICE_CLOSED = "notice_closed"
     ROUND_HAS_APPLICATIONS = "round_has_applications"
     ROUND_NOT_OPEN = "round_not_open"
+    INVALID_DECISIONS = "invalid_decisions"
+    REVIEW_NOT_STARTABLE = "review_not_startable"

@@ -16,7 +16,11 @@ from . import selectors, services
 def notices(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [
-        (n, selectors.notice_is_open(n, today), selectors.notice_remaining_working_days(n, today))
+        (
+            n,
+            selectors.notice_is_open(notice=n, today=today),
+            selectors.notice_remaining_working_days(notice=n, today=today),
+        )
         for n in selectors.notice_list_public()[:50]
     ]
     return render(
@@ -32,7 +36,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     today = timezone.localdate()
-    is_open = selectors.notice_is_open(notice, today)
+    is_open = selectors.notice_is_open(notice=notice, today=today)
     form = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         upload = request.FILES.get("evidence")
@@ -63,9 +67,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "certification/public/notice.html",
         {
             "notice": notice,
-            "entries": selectors.notice_applications(notice),
+            "entries": selectors.notice_applications(notice=notice),
             "open": is_open,
-            "remaining": selectors.notice_remaining_working_days(notice, today),
+            "remaining": selectors.notice_remaining_working_days(notice=notice, today=today),
             "form": form,
         },
     )
@@ -77,7 +81,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         document = selectors.decision_get_public(pk=pk)
     except NotFound as exc:
         raise Http404 from exc
-    entries = selectors.decision_entries(document)
+    entries = selectors.decision_entries(document=document)
     if request.GET.get("format") == "docx":
         from .documents import decision_docx
 
@@ -104,5 +108,5 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "certification/public/certificate.html",
-        {"number": number, "app": app, "state": selectors.certificate_state(app)},
+        {"number": number, "app": app, "state": selectors.certificate_state(application=app)},
     )

@@ -39,6 +39,10 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
+if TYPE_CHECKING:
     from .models import Notice
 
 Status = Application.Status
@@ -305,7 +309,7 @@ def record_event(step: Step) -> None:
 # ------------------------------------------------------------------ scope, notify, clocks
 
 
-def application_in_scope(actor: Any, application: Application) -> bool:
+def application_in_scope(actor: User, application: Application) -> bool:
     from .permissions import in_scope
 
     return in_scope(actor, application)
@@ -530,7 +534,7 @@ APPLICATION = Workflow(
 # ------------------------------------------------------------------ rounds
 
 
-def round_in_scope(actor: Any, rnd: Round) -> bool:
+def round_in_scope(actor: User, rnd: Round) -> bool:
     from .selectors import round_list_for
 
     return round_list_for(user=actor).filter(pk=rnd.pk).exists()
@@ -572,7 +576,7 @@ ROUND = Workflow(
 # ------------------------------------------------------------------ expert assignments
 
 
-def assignment_in_scope(actor: Any, assignment: ExpertAssignment) -> bool:
+def assignment_in_scope(actor: User, assignment: ExpertAssignment) -> bool:
     """The expert acts on their own assignments; the city officer on every one."""
     if getattr(actor, "role", "") == Role.CITY_OFFICER:
         return True

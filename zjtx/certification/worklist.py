@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -23,6 +23,10 @@ from zjtx.core.worklist import (
 from . import permissions
 from .models import Application, ExpertAssignment, Notice, Objection, Round
 from .selectors import application_qs_for
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = Application.Status
 # The workflows whose clocks give the due dates (zjtx/certification/workflow.py).
@@ -86,7 +90,7 @@ def _counts(qs: QuerySet[Application]) -> dict[str, int]:
     }
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     if not permissions.can_see_rounds(user):
         return []
     if user.role == Role.EXPERT:
@@ -108,7 +112,7 @@ def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     return groups
 
 
-def _expert_waiting(user: Any) -> list[WorkGroup]:
+def _expert_waiting(user: User) -> list[WorkGroup]:
     kind = _("Applications to score")
     qs = ExpertAssignment.objects.filter(
         expert__user_id=user.pk,
@@ -158,8 +162,8 @@ def _objections() -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("certification:objections"), items)]
 
 
-def submitted_by(user: Any, today: date) -> list[WorkGroup]:
-    spec = SUBMITTED_KINDS.get(user.role)
+def submitted_by(user: User, today: date) -> list[WorkGroup]:
+    spec = SUBMITTED_KINDS.get(Role(user.role))
     if spec is None or not permissions.can_see_rounds(user):
         return []
     statuses, kind = spec
@@ -170,7 +174,7 @@ def submitted_by(user: Any, today: date) -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("certification:home"), _items(qs, kind, True))]
 
 
-def upcoming(user: Any, today: date) -> list[UpcomingDate]:
+def upcoming(user: User, today: date) -> list[UpcomingDate]:
     if not permissions.can_see_rounds(user) or user.role == Role.EXPERT:
         return []
     dates: list[UpcomingDate] = []
@@ -218,7 +222,7 @@ def upcoming(user: Any, today: date) -> list[UpcomingDate]:
     return dates
 
 
-def overview(user: Any, today: date) -> list[OverviewPanel]:
+def overview(user: User, today: date) -> list[OverviewPanel]:
     if not permissions.is_city(user):
         return []
     certified = Application.objects.filter(certified_on__year=today.year).count()

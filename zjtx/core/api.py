@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Router, Schema
+
+from zjtx.core.http import AuthedRequest
 
 from . import jobs
 from .api_schemas import ERRORS
@@ -59,12 +60,12 @@ def job_out(job: BackgroundJob) -> dict[str, Any]:
 
 
 @router.get("/jobs", response=list[JobOut], url_name="jobs", summary="The caller's jobs")
-def job_list(request: HttpRequest) -> list[dict[str, Any]]:
+def job_list(request: AuthedRequest) -> list[dict[str, Any]]:
     return [job_out(j) for j in jobs.jobs_for(request.user)[:100]]
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, url_name="job", summary="One job")
-def job_detail(request: HttpRequest, job_id: UUID) -> dict[str, Any]:
+def job_detail(request: AuthedRequest, job_id: UUID) -> dict[str, Any]:
     return job_out(jobs.job_for(request.user, job_id))
 
 
@@ -74,6 +75,6 @@ def job_detail(request: HttpRequest, job_id: UUID) -> dict[str, Any]:
     url_name="job-retry",
     summary="Start a failed job again",
 )
-def job_retry(request: HttpRequest, job_id: UUID) -> tuple[int, dict[str, Any]]:
+def job_retry(request: AuthedRequest, job_id: UUID) -> tuple[int, dict[str, Any]]:
     job = jobs.job_for(request.user, job_id)
     return 201, job_out(jobs.retry_job(job, actor=request.user))

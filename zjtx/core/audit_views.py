@@ -15,7 +15,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
+from zjtx.core.http import AuthedRequest
 
 from .audit import audit_record, audit_verify
 from .audit_labels import compose_action_label
@@ -177,7 +178,7 @@ def audit_event_search(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     return qs.order_by("-id")
 
 
-def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
+def _filters(request: AuthedRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return form, {k: v for k, v in form.cleaned_data.items() if v}
@@ -185,7 +186,7 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
 
 
 @role_required(Role.AUDITOR)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     form, filters = _filters(request)
     page = Paginator(audit_event_search(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page:
@@ -227,7 +228,7 @@ def _changes(before: Any, after: Any) -> list[dict[str, Any]]:
 
 
 @role_required(Role.AUDITOR)
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(AuditEvent, pk=pk)
     return render(
         request,
@@ -245,7 +246,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.AUDITOR)
 @require_POST
-def audit_verify_view(request: HttpRequest) -> HttpResponse:
+def audit_verify_view(request: AuthedRequest) -> HttpResponse:
     problems = list(audit_verify())
     total = AuditEvent.objects.count()
     broken = sorted({p.event_id for p in problems})
@@ -298,7 +299,7 @@ def _filter_summary(filters: dict[str, Any]) -> str:
 
 
 @role_required(Role.AUDITOR)
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthedRequest) -> HttpResponse:
     form, filters = _filters(request)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Correct the filter before exporting."))

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -43,6 +43,10 @@ from zjtx.accounts.models import Role
 from .audit import audit_record
 from .errors import DomainError, ErrorCode, NotFound
 from .models import BackgroundJob
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 logger = logging.getLogger("zjtx.jobs")
 PROGRESS_WRITE_INTERVAL = 0.5  # seconds between progress writes
@@ -110,7 +114,7 @@ class JobContext:
 def start_job(
     kind: str,
     *,
-    actor: Any,
+    actor: User,
     params: dict[str, Any] | None = None,
     unit: Any = None,
     title: str | Promise | None = None,
@@ -240,7 +244,7 @@ def _finish(job: BackgroundJob, ctx: JobContext, *, failed: bool, error: str = "
         )
 
 
-def retry_job(job: BackgroundJob, *, actor: Any) -> BackgroundJob:
+def retry_job(job: BackgroundJob, *, actor: User) -> BackgroundJob:
     """Start a failed job again with the same parameters, as a new job linked to the old one."""
     if job.status != BackgroundJob.Status.FAILED:
         raise DomainError(JobErrorCode.NOT_RETRYABLE, _("Only a failed job can be retried."))
@@ -252,7 +256,7 @@ def retry_job(job: BackgroundJob, *, actor: Any) -> BackgroundJob:
 # ---- selectors -------------------------------------------------------------------------
 
 
-def jobs_for(user: Any) -> QuerySet[BackgroundJob]:
+def jobs_for(user: User) -> QuerySet[BackgroundJob]:
     """The jobs a user may see: the city officer and the system administrator all, a unit officer
     those of the unit, anyone else the jobs they started."""
     qs = BackgroundJob.objects.select_related("created_by", "unit")
@@ -267,7 +271,7 @@ def jobs_for(user: Any) -> QuerySet[BackgroundJob]:
     return qs.filter(created_by=user)
 
 
-def job_for(user: Any, job_id: Any) -> BackgroundJob:
+def job_for(user: User, job_id: Any) -> BackgroundJob:
     try:
         job = jobs_for(user).filter(pk=job_id).first()
     except (ValueError, TypeError, ValidationError):  # a malformed id is just absent

@@ -11,15 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from zjtx.core.http import AuthedRequest
 
 from .crypto import can_reveal, masked, reveal
 from .errors import DomainError, Forbidden
 
 
-def reveal_response(request: HttpRequest, obj: Model, field: str) -> HttpResponse:
+def reveal_response(request: AuthedRequest, obj: Model, field: str) -> HttpResponse:
     """POST `reason`: the plaintext (a fragment for htmx, a small page otherwise), audited.
 
     A role that may not reveal gets a 404 (the value's existence is not its business); a

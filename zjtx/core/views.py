@@ -26,7 +26,7 @@ def home(request):  # type: ignore[no-untyped-def]
         if not item["active"]
     ][:HOME_LINKS]
     return render(
-        request, "core/home.html", {"work": selectors.home_for(request.user), "links": links}
+        request, "core/home.html", {"work": selectors.home_for(user=request.user), "links": links}
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -24,6 +24,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError, ErrorCode, NotFound
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 StrOrPromise = str | Promise
 
@@ -62,7 +66,7 @@ class Step:
     obj: Any
     action: str
     transition: Transition
-    actor: Any
+    actor: User
     today: date
     now: datetime
     reason_code: str = ""
@@ -245,7 +249,7 @@ def guard_failure(
     obj: Any,
     action: str,
     *,
-    actor: Any,
+    actor: User,
     today: date | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> GuardFailure | None:
@@ -266,7 +270,7 @@ def _step(
     action: str,
     transition: Transition,
     *,
-    actor: Any,
+    actor: User,
     today: date | None,
     reason_code: str = "",
     reason: str = "",
@@ -303,7 +307,7 @@ def run(
     obj: Any,
     action: str,
     *,
-    actor: Any,
+    actor: User,
     reason_code: str = "",
     reason: str = "",
     data: Mapping[str, Any] | None = None,

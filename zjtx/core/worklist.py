@@ -12,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from .models import WorkflowClock
 from .workdays import _Calendar
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Label = str | Promise
 ITEMS_PER_KIND = 5
@@ -210,7 +214,7 @@ def _timed(item: WorkItem, today: date, calendar: _Calendar) -> WorkItem:
     return replace(item, waited_days=waited, overdue=overdue)
 
 
-def home_work_for(user: Any, today: date | None = None) -> HomeWork:
+def home_work_for(user: User, today: date | None = None) -> HomeWork:
     """Everything the home page shows for `user`, each provider scoping to the user itself."""
     today = today or timezone.localdate()
     waiting: list[WorkGroup] = []

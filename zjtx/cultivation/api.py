@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -19,6 +19,7 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for
 from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.reference.models import AssessmentUnit
@@ -243,7 +244,7 @@ def _enterprise(user: Any, credit_code: str) -> Any:
     response={200: EnterpriseTiersOut, **ERRORS},
     url_name="cultivation-enterprise-tiers",
 )
-def enterprise_tiers(request: HttpRequest, credit_code: str) -> dict[str, Any]:
+def enterprise_tiers(request: AuthedRequest, credit_code: str) -> dict[str, Any]:
     return _tiers_out(_enterprise(request.user, credit_code[:40]))
 
 
@@ -275,7 +276,7 @@ def _change_out(change: PoolChange, user: Any) -> dict[str, Any]:
     url_name="cultivation-pool-changes",
 )
 def pool_change_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     status: Literal["", "proposed", "returned", "confirmed", "withdrawn"] = "",
 ) -> list[dict[str, Any]]:
     rows = selectors.pool_change_list_for(user=request.user, status=status or None)[:500]
@@ -287,7 +288,7 @@ def pool_change_list(
     response={201: PoolChangeOut, **ERRORS},
     url_name="cultivation-pool-change-create",
 )
-def pool_change_create(request: HttpRequest, payload: PoolChangeIn) -> tuple[int, Any]:
+def pool_change_create(request: AuthedRequest, payload: PoolChangeIn) -> tuple[int, Any]:
     require_role(request.user, Role.CITY_OFFICER, Role.UNIT_OFFICER, hide=True)
     enterprise = enterprise_selectors.enterprise_get_for(
         user=request.user, credit_code=payload.credit_code
@@ -305,7 +306,7 @@ def pool_change_create(request: HttpRequest, payload: PoolChangeIn) -> tuple[int
     response={200: PoolChangeOut, **ERRORS},
     url_name="cultivation-pool-change-detail",
 )
-def pool_change_detail(request: HttpRequest, change_id: int) -> dict[str, Any]:
+def pool_change_detail(request: AuthedRequest, change_id: int) -> dict[str, Any]:
     return _change_out(selectors.pool_change_get(user=request.user, pk=change_id), request.user)
 
 
@@ -315,7 +316,7 @@ def pool_change_detail(request: HttpRequest, change_id: int) -> dict[str, Any]:
     url_name="cultivation-pool-change-transition",
 )
 def pool_change_transition(
-    request: HttpRequest, change_id: int, payload: PoolChangeTransitionIn
+    request: AuthedRequest, change_id: int, payload: PoolChangeTransitionIn
 ) -> dict[str, Any]:
     change = selectors.pool_change_get(user=request.user, pk=change_id)
     services.pool_change_transition(
@@ -364,7 +365,7 @@ def _run_out(run: CandidateRun, user: Any, tier: str = "", limit: int = 200) -> 
     response={201: CandidateRunOut, 202: CandidateRunOut, **ERRORS},
     url_name="cultivation-candidate-run-create",
 )
-def candidate_run_create(request: HttpRequest, payload: CandidateRunIn) -> tuple[int, Any]:
+def candidate_run_create(request: AuthedRequest, payload: CandidateRunIn) -> tuple[int, Any]:
     run = start_candidate_run(
         actor=request.user,
         as_of=payload.as_of,
@@ -382,7 +383,7 @@ def candidate_run_create(request: HttpRequest, payload: CandidateRunIn) -> tuple
     url_name="cultivation-candidate-run-detail",
 )
 def candidate_run_detail(
-    request: HttpRequest,
+    request: AuthedRequest,
     run_id: int,
     tier: Literal["", "innovative", "municipal", "provincial", "little_giant"] = "",
     limit: int = Query(200, ge=1, le=1000),
@@ -404,7 +405,9 @@ def candidate_run_detail(
     response={201: CandidateMoveOut, **ERRORS},
     url_name="cultivation-candidate-move",
 )
-def candidate_move(request: HttpRequest, run_id: int, payload: CandidateMoveIn) -> tuple[int, Any]:
+def candidate_move(
+    request: AuthedRequest, run_id: int, payload: CandidateMoveIn
+) -> tuple[int, Any]:
     run = selectors.candidate_run_get(user=request.user, pk=run_id)
     report = services.pool_changes_from_run(
         run=run,
@@ -422,7 +425,7 @@ def candidate_move(request: HttpRequest, run_id: int, payload: CandidateMoveIn) 
     url_name="cultivation-targets",
 )
 def target_list(
-    request: HttpRequest, on: date | None = None, unit: str = Query("", max_length=20)
+    request: AuthedRequest, on: date | None = None, unit: str = Query("", max_length=20)
 ) -> list[dict[str, Any]]:
     user: Any = request.user
     require_role(user, Role.CITY_OFFICER, Role.UNIT_OFFICER, hide=True)
@@ -471,7 +474,7 @@ def _talent_out(r: TalentRecord) -> dict[str, Any]:
 
 @router.get("/cultivation/talent", response=list[TalentOut], url_name="cultivation-talent")
 def talent_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     kind: Literal["", "technician", "senior_technician", "chief_technician"] = "",
     limit: int = Query(200, ge=1, le=1000),
 ) -> list[dict[str, Any]]:
@@ -491,7 +494,7 @@ def talent_list(
     response={201: TalentOut, **ERRORS},
     url_name="cultivation-talent-create",
 )
-def talent_create(request: HttpRequest, payload: TalentIn) -> tuple[int, Any]:
+def talent_create(request: AuthedRequest, payload: TalentIn) -> tuple[int, Any]:
     user: Any = request.user
     require_role(user, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE, hide=True)
     enterprise = None

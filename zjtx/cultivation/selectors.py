@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
@@ -37,6 +37,10 @@ from .models import (
     Tier,
     TierRecord,
 )
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 POOLS = tuple(p for p in POOL_ORDER if p != Pool.NONE)
 CERT_ACTIONS = (TierRecord.Action.GRANT, TierRecord.Action.REVOKE, TierRecord.Action.EXPIRE)
@@ -452,7 +456,7 @@ def unit_shares_of(item: TargetItem) -> dict[int, int]:
 # ------------------------------------------------------------------ scoped lists
 
 
-def _officer_or_city(user: Any) -> bool:
+def _officer_or_city(user: User) -> bool:
     return getattr(user, "is_authenticated", False) and user.role in (
         Role.CITY_OFFICER,
         Role.UNIT_OFFICER,
@@ -469,7 +473,7 @@ def tier_history(*, enterprise_id: int) -> QuerySet[TierRecord]:
 
 
 def pool_members_for(
-    *, user: Any, on: date, pool: str | None = None
+    *, user: User, on: date, pool: str | None = None
 ) -> list[tuple[Any, TierState]]:
     """(enterprise, state) of the pooled enterprises the user may see, by pool then name."""
     from zjtx.enterprises.models import Enterprise
@@ -483,7 +487,7 @@ def pool_members_for(
     return rows
 
 
-def pool_change_list_for(*, user: Any, status: str | None = None) -> QuerySet[PoolChange]:
+def pool_change_list_for(*, user: User, status: str | None = None) -> QuerySet[PoolChange]:
     if not _officer_or_city(user):
         return PoolChange.objects.none()
     qs = scope_unit_qs(PoolChange.objects.all(), user)
@@ -492,7 +496,7 @@ def pool_change_list_for(*, user: Any, status: str | None = None) -> QuerySet[Po
     return qs.select_related("enterprise", "unit", "proposed_by", "decided_by")
 
 
-def pool_change_get(*, user: Any, pk: int) -> PoolChange:
+def pool_change_get(*, user: User, pk: int) -> PoolChange:
     found = pool_change_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -506,7 +510,7 @@ def open_change_of(enterprise_id: int) -> PoolChange | None:
     ).first()
 
 
-def candidate_run_list_for(*, user: Any) -> QuerySet[CandidateRun]:
+def candidate_run_list_for(*, user: User) -> QuerySet[CandidateRun]:
     if not _officer_or_city(user):
         return CandidateRun.objects.none()
     qs = CandidateRun.objects.select_related("started_by", "scope_unit")
@@ -515,7 +519,7 @@ def candidate_run_list_for(*, user: Any) -> QuerySet[CandidateRun]:
     return qs
 
 
-def candidate_run_get(*, user: Any, pk: int) -> CandidateRun:
+def candidate_run_get(*, user: User, pk: int) -> CandidateRun:
     found = candidate_run_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -523,7 +527,7 @@ def candidate_run_get(*, user: Any, pk: int) -> CandidateRun:
 
 
 def candidate_hits(
-    *, run: CandidateRun, user: Any, tier: str | None = None
+    *, run: CandidateRun, user: User, tier: str | None = None
 ) -> QuerySet[CandidateHit]:
     qs = scope_unit_qs(CandidateHit.objects.filter(run=run), user)
     if tier:
@@ -533,7 +537,7 @@ def candidate_hits(
     )
 
 
-def talent_list_for(*, user: Any, kind: str | None = None) -> QuerySet[TalentRecord]:
+def talent_list_for(*, user: User, kind: str | None = None) -> QuerySet[TalentRecord]:
     if not getattr(user, "is_authenticated", False):
         return TalentRecord.objects.none()
     if user.role == Role.ENTERPRISE:
@@ -545,14 +549,14 @@ def talent_list_for(*, user: Any, kind: str | None = None) -> QuerySet[TalentRec
     return qs.select_related("enterprise", "unit")
 
 
-def talent_get(*, user: Any, pk: int) -> TalentRecord:
+def talent_get(*, user: User, pk: int) -> TalentRecord:
     found = talent_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
 
 
-def studio_list_for(*, user: Any) -> QuerySet[MasterStudio]:
+def studio_list_for(*, user: User) -> QuerySet[MasterStudio]:
     if not getattr(user, "is_authenticated", False):
         return MasterStudio.objects.none()
     if user.role == Role.ENTERPRISE:

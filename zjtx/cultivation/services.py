@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,7 +20,7 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
 from zjtx.core.crypto import blind_index, mask_id_number, normalise
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 from zjtx.core.workflow import run as workflow_run
 
 from .errors import CultivationConflict, CultivationError, CultivationErrorCode
@@ -43,16 +43,20 @@ from .models import (
 from .selectors import open_change_of, tier_state_of
 from .workflow import POOL_CHANGE
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 OFFICERS = (Role.CITY_OFFICER, Role.UNIT_OFFICER)
 MAX_REASON = 500
 CERTIFICATE_YEARS = 3
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _may_act_for(actor: Any, enterprise: Any) -> bool:
+def _may_act_for(actor: User, enterprise: Any) -> bool:
     role = getattr(actor, "role", "")
     if role == Role.CITY_OFFICER:
         return True
@@ -91,7 +95,7 @@ def tier_write(
     action: str,
     on: date,
     reason: str,
-    actor: Any,
+    actor: User | None,
     source: str,
     source_ref: str = "",
     valid_until: date | None = None,
@@ -156,7 +160,7 @@ def tier_record_by_city(
     action: str,
     on: date,
     reason: str,
-    actor: Any,
+    actor: User,
     valid_until: date | None = None,
 ) -> TierRecord:
     """The city records a tier decided elsewhere (省专精特新, 小巨人, 单项冠军 by the province or
@@ -191,7 +195,9 @@ def tier_record_by_city(
     )
 
 
-def record_certified_tier(*, application: Any, action: str, actor: Any) -> TierRecord | None:
+def record_certified_tier(
+    *, application: Any, action: str, actor: User | None
+) -> TierRecord | None:
     """Certification writes the municipal tier: certified → granted (valid as the certificate),
     revoked → revoked. Called by certification's application_transition; other steps pass."""
     if action not in ("certify", "revoke"):
@@ -236,7 +242,7 @@ def _years_after(day: date, years: int) -> date:
 
 
 @transaction.atomic
-def tiers_backfill_from_certification(*, actor: Any = None) -> int:
+def tiers_backfill_from_certification(*, actor: User | None = None) -> int:
     """Write the municipal tier of every certified or revoked application that has no record
     yet (data certified before this module existed). Returns how many records were written."""
     from zjtx.certification.models import Application
@@ -291,7 +297,7 @@ def pool_change_propose(
     enterprise: Any,
     to_pool: str,
     reason: str,
-    actor: Any,
+    actor: User,
     candidate_run: CandidateRun | None = None,
     today: date | None = None,
 ) -> PoolChange:
@@ -300,7 +306,7 @@ def pool_change_propose(
     city proposes itself is confirmed at once (the city is the decider)."""
     require_role(actor, *OFFICERS, hide=True)
     if not _may_act_for(actor, enterprise):
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     today = today or timezone.localdate()
     reason = _reason(reason)
     current = tier_state_of(enterprise_id=enterprise.pk, on=today).pool
@@ -358,7 +364,7 @@ def pool_change_transition(
     *,
     change: PoolChange,
     action: str,
-    actor: Any,
+    actor: User,
     reason: str = "",
     new_reason: str = "",
     today: date | None = None,
@@ -388,7 +394,7 @@ def pool_changes_from_run(
     hit_ids: Sequence[int],
     to_pool: str,
     reason: str,
-    actor: Any,
+    actor: User,
 ) -> BulkReport:
     """Move the chosen candidates of a run into a pool in one step: a proposal per firm (the
     city's are confirmed at once). Firms already there or with a change waiting are skipped
@@ -458,7 +464,7 @@ class TargetItemIn:
 @transaction.atomic
 def target_set_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     period_start: date,
     period_end: date,
@@ -561,19 +567,19 @@ def _id_number(raw: str) -> str:
     return value
 
 
-def _talent_scope(actor: Any, enterprise: Any, unit: Any) -> Any:
+def _talent_scope(actor: User, enterprise: Any, unit: Any) -> Any:
     """The unit the record belongs to; an enterprise enters for itself, a unit for its own."""
     role = getattr(actor, "role", "")
     require_role(actor, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE, hide=True)
     if enterprise is not None:
         if not _may_act_for(actor, enterprise):
-            raise NotFound("not_found", _("Not found."))
+            raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
         return enterprise.unit
     if role == Role.ENTERPRISE:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if role == Role.UNIT_OFFICER:
         if unit is not None and unit.pk != actor.unit_id:
-            raise NotFound("not_found", _("Not found."))
+            raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
         return actor.unit
     if unit is None:
         raise CultivationError(
@@ -587,7 +593,7 @@ def _talent_scope(actor: Any, enterprise: Any, unit: Any) -> Any:
 @transaction.atomic
 def talent_add(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     person_name: str,
     id_number: str,
@@ -665,7 +671,7 @@ def talent_add(
 @transaction.atomic
 def studio_add(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Any,
     name: str,
     master_name: str,

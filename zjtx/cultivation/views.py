@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for, clock_due
 from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.reference.models import AssessmentUnit
@@ -44,11 +45,11 @@ OFFICERS = (Role.CITY_OFFICER, Role.UNIT_OFFICER)
 TALENT_ROLES = (Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE)
 
 
-def _require(request: HttpRequest, *roles: str) -> None:
+def _require(request: AuthedRequest, *roles: str) -> None:
     require_role(request.user, *roles, hide=True)
 
 
-def _role(request: HttpRequest) -> str:
+def _role(request: AuthedRequest) -> str:
     return str(getattr(request.user, "role", ""))
 
 
@@ -76,7 +77,7 @@ def _state_view(enterprise: Any) -> dict[str, Any]:
 
 
 @login_required
-def my_tiers(request: HttpRequest) -> HttpResponse:
+def my_tiers(request: AuthedRequest) -> HttpResponse:
     _require(request, Role.ENTERPRISE)
     enterprise = enterprise_selectors.enterprise_for_user(user=request.user)
     context = {"enterprise": enterprise, **_state_view(enterprise)}
@@ -84,7 +85,7 @@ def my_tiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_tiers(request: HttpRequest, credit_code: str) -> HttpResponse:
+def enterprise_tiers(request: AuthedRequest, credit_code: str) -> HttpResponse:
     _require(request, *OFFICERS)
     enterprise = enterprise_selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
     context = {
@@ -105,7 +106,7 @@ def enterprise_tiers(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_create(request: HttpRequest, credit_code: str) -> HttpResponse:
+def change_create(request: AuthedRequest, credit_code: str) -> HttpResponse:
     _require(request, *OFFICERS)
     enterprise = enterprise_selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
     try:
@@ -127,7 +128,7 @@ def change_create(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def tier_add(request: HttpRequest, credit_code: str) -> HttpResponse:
+def tier_add(request: AuthedRequest, credit_code: str) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     enterprise = enterprise_selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
     kind = request.POST.get("tier", "")
@@ -160,7 +161,7 @@ def tier_add(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 
 @login_required
-def pools(request: HttpRequest) -> HttpResponse:
+def pools(request: AuthedRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     today = timezone.localdate()
     pool = request.GET.get("pool") or ""
@@ -192,7 +193,7 @@ def pools(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def changes(request: HttpRequest) -> HttpResponse:
+def changes(request: AuthedRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     status = request.GET.get("status") or ""
     if status not in PoolChange.Status.values:
@@ -210,7 +211,7 @@ def changes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def change_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, *OFFICERS)
     change = selectors.pool_change_get(user=request.user, pk=pk)
     role = _role(request)
@@ -230,7 +231,7 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def change_transition(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     _require(request, *OFFICERS)
     change = selectors.pool_change_get(user=request.user, pk=pk)
     try:
@@ -253,7 +254,7 @@ def change_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def candidate_runs(request: HttpRequest) -> HttpResponse:
+def candidate_runs(request: AuthedRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     if request.method == "POST":
         try:
@@ -285,7 +286,7 @@ def candidate_runs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def candidate_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, *OFFICERS)
     run = selectors.candidate_run_get(user=request.user, pk=pk)
     tier = request.GET.get("tier") or (run.tiers[0] if run.tiers else "")
@@ -307,7 +308,7 @@ def candidate_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def candidate_move(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_move(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, *OFFICERS)
     run = selectors.candidate_run_get(user=request.user, pk=pk)
     try:
@@ -339,7 +340,7 @@ def candidate_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthedRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     on = _date(request.GET.get("on"), timezone.localdate())
     unit = getattr(request.user, "unit", None) if _role(request) == Role.UNIT_OFFICER else None
@@ -367,7 +368,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def talent(request: HttpRequest) -> HttpResponse:
+def talent(request: AuthedRequest) -> HttpResponse:
     _require(request, *TALENT_ROLES)
     kind = request.GET.get("kind") or ""
     if kind not in TalentKind.values:
@@ -388,7 +389,7 @@ def talent(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _talent_enterprise(request: HttpRequest) -> Any:
+def _talent_enterprise(request: AuthedRequest) -> Any:
     if _role(request) == Role.ENTERPRISE:
         return enterprise_selectors.enterprise_for_user(user=request.user)
     code = (request.POST.get("credit_code") or "").strip()
@@ -399,7 +400,7 @@ def _talent_enterprise(request: HttpRequest) -> Any:
 
 @require_POST
 @login_required
-def talent_add(request: HttpRequest) -> HttpResponse:
+def talent_add(request: AuthedRequest) -> HttpResponse:
     _require(request, *TALENT_ROLES)
     try:
         enterprise = _talent_enterprise(request)
@@ -425,7 +426,7 @@ def talent_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def studio_add(request: HttpRequest) -> HttpResponse:
+def studio_add(request: AuthedRequest) -> HttpResponse:
     _require(request, *TALENT_ROLES)
     try:
         enterprise = _talent_enterprise(request)

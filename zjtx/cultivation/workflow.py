@@ -6,7 +6,7 @@ returned to the unit with a reason → proposed again (resubmitted) or withdrawn
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _g
@@ -16,6 +16,10 @@ from zjtx.accounts.models import Role
 from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
 
 from .models import PoolChange
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = PoolChange.Status
 CITY = frozenset({Role.CITY_OFFICER})
@@ -70,7 +74,7 @@ def keep_reason(step: Step) -> None:
         step.obj.proposed_on = step.today
 
 
-def in_scope(actor: Any, change: PoolChange) -> bool:
+def in_scope(actor: User, change: PoolChange) -> bool:
     from .selectors import pool_change_list_for
 
     return pool_change_list_for(user=actor).filter(pk=change.pk).exists()

@@ -4,7 +4,7 @@ clock's due date) and, for a unit officer, proposals the city returned."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,11 @@ from .models import PoolChange
 from .selectors import pool_change_list_for
 from .workflow import POOL_CHANGE
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
-def _group(user: Any, status: str, kind: Any) -> list[WorkGroup]:
+
+def _group(user: User, status: str, kind: Any) -> list[WorkGroup]:
     qs = pool_change_list_for(user=user, status=status)
     count = qs.count()
     if not count:
@@ -41,7 +44,7 @@ def _group(user: Any, status: str, kind: Any) -> list[WorkGroup]:
     return [WorkGroup(kind, count, url, items)]
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     if user.role == Role.CITY_OFFICER:
@@ -53,7 +56,7 @@ def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     return []
 
 
-def submitted_by(user: Any, today: date) -> list[WorkGroup]:
+def submitted_by(user: User, today: date) -> list[WorkGroup]:
     if not getattr(user, "is_authenticated", False) or user.role != Role.UNIT_OFFICER:
         return []
     return _group(user, PoolChange.Status.PROPOSED, _("Your pool changes awaiting the city"))

@@ -52,6 +52,8 @@ def ensure_budgets(today: date) -> int:
     from zjtx.subsidies.services import budget_set
 
     officer = _city_officer()
+    if officer is None:
+        return 0
     created = 0
     for program_id, amount in BUDGETS.items():
         if not PolicyProgram.objects.filter(pk=program_id).exists():
@@ -80,6 +82,8 @@ def ensure_round(today: date) -> bool:
     if not PolicyProgram.objects.filter(pk=program).exists():
         return False
     officer = _city_officer()
+    if officer is None:
+        return False
     rnd = round_create(
         actor=officer,
         year=today.year,
@@ -199,7 +203,7 @@ def _quarter_xlsx(ref: Any, rows: list[tuple[str, str, AnnualFinancial]]) -> byt
     from zjtx.monitoring.imports.headers import CODE_HEADER, NAME_HEADER, SERIAL_HEADER
     from zjtx.monitoring.selectors import indicators_active
 
-    indicators = indicators_active(ref.frequency)
+    indicators = indicators_active(frequency=ref.frequency)
     rng = random.Random(f"demo-{ref.code}")
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})

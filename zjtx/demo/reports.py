@@ -55,7 +55,7 @@ def _load_months(year: int, officer: Any, seed: int) -> int:
             due_date=date(year + (month == 12), month % 12 + 1, 8),
             status=ReportingPeriod.Status.LOCKED,
         )
-        rows = []
+        rows: list[Any] = []
         for f in fins:
             if f.operating_revenue is None:
                 continue

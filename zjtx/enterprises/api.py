@@ -184,7 +184,7 @@ class EnterpriseFilters(Schema):
 
 
 def _size_out(enterprise: Enterprise) -> dict[str, Any]:
-    result = selectors.enterprise_size_class(enterprise)
+    result = selectors.enterprise_size_class(enterprise=enterprise)
     if isinstance(result, selectors.SizeClassResult):
         return {
             "size": result.size,
@@ -311,7 +311,9 @@ def enterprise_update(
 )
 def financial_list(request: HttpRequest, credit_code: str) -> list[dict[str, Any]]:
     enterprise = selectors.enterprise_get_for(user=request.auth, credit_code=credit_code)  # type: ignore[attr-defined]
-    return [_financial_out(row.financial) for row in selectors.financial_rows(enterprise)]
+    return [
+        _financial_out(row.financial) for row in selectors.financial_rows(enterprise=enterprise)
+    ]
 
 
 @router.put(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -18,6 +18,10 @@ from zjtx.core.crypto import blind_index
 from zjtx.core.errors import DomainError
 
 from .models import AnnualFinancial, Enterprise, Honour, IPAsset, UnitAssignment
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 STAFF_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER})
 BUSINESS_ROLES = STAFF_ROLES | {Role.ENTERPRISE}
@@ -34,7 +38,7 @@ MISSING_LABELS = {
 }
 
 
-def is_staff(user: Any) -> bool:
+def is_staff(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role in STAFF_ROLES
 
 
@@ -48,7 +52,7 @@ def _latest(field: str) -> Subquery:
 
 def enterprise_list_for(
     *,
-    user: Any,
+    user: User,
     q: str | None = None,
     unit: str | None = None,
     industry: str | None = None,
@@ -99,7 +103,7 @@ def enterprise_list_for(
     )
 
 
-def enterprise_pending_for(*, user: Any) -> QuerySet[Enterprise]:
+def enterprise_pending_for(*, user: User) -> QuerySet[Enterprise]:
     """Self-registrations waiting for the user's unit (the whole city for a city officer)."""
     if not is_staff(user):
         return Enterprise.objects.none()
@@ -112,7 +116,7 @@ def enterprise_pending_for(*, user: Any) -> QuerySet[Enterprise]:
     )
 
 
-def enterprise_get_for(*, user: Any, credit_code: str) -> Enterprise:
+def enterprise_get_for(*, user: User, credit_code: str) -> Enterprise:
     """One enterprise within the user's scope; anything else is Http404, never 403."""
     if not getattr(user, "is_authenticated", False) or user.role not in BUSINESS_ROLES:
         raise Http404
@@ -128,9 +132,13 @@ def enterprise_get_for(*, user: Any, credit_code: str) -> Enterprise:
     return found
 
 
-def enterprise_for_user(*, user: Any) -> Enterprise:
+def enterprise_for_user(*, user: User) -> Enterprise:
     """The enterprise an enterprise user belongs to."""
-    if not getattr(user, "is_authenticated", False) or user.role != Role.ENTERPRISE:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or user.role != Role.ENTERPRISE
+        or user.enterprise_id is None
+    ):
         raise Http404
     found = (
         Enterprise.objects.select_related("unit", "industry").filter(pk=user.enterprise_id).first()
@@ -140,28 +148,28 @@ def enterprise_for_user(*, user: Any) -> Enterprise:
     return found
 
 
-def assignment_history(enterprise: Enterprise) -> QuerySet[UnitAssignment]:
+def assignment_history(*, enterprise: Enterprise) -> QuerySet[UnitAssignment]:
     return enterprise.unit_assignments.select_related("unit", "created_by").order_by(
         "-valid_from", "-id"
     )
 
 
-def ip_assets_of(enterprise: Enterprise) -> QuerySet[IPAsset]:
+def ip_assets_of(*, enterprise: Enterprise) -> QuerySet[IPAsset]:
     return enterprise.ip_assets.order_by("ip_class", "-grant_date", "number")
 
 
-def honours_of(enterprise: Enterprise) -> QuerySet[Honour]:
+def honours_of(*, enterprise: Enterprise) -> QuerySet[Honour]:
     return enterprise.honours.order_by("-awarded_on", "name")
 
 
-def ip_asset_get_for(*, user: Any, enterprise: Enterprise, pk: int) -> IPAsset:
+def ip_asset_get_for(*, user: User, enterprise: Enterprise, pk: int) -> IPAsset:
     found = enterprise.ip_assets.filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
 
 
-def honour_get_for(*, user: Any, enterprise: Enterprise, pk: int) -> Honour:
+def honour_get_for(*, user: User, enterprise: Enterprise, pk: int) -> Honour:
     found = enterprise.honours.filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -189,7 +197,7 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | 
     return Decimal(numerator) / Decimal(denominator)
 
 
-def financial_rows(enterprise: Enterprise) -> list[FinancialRow]:
+def financial_rows(*, enterprise: Enterprise) -> list[FinancialRow]:
     """Years newest first, with R&D intensity, debt ratio, main-business share and growth."""
     financials = list(enterprise.financials.order_by("-year"))
     by_year = {f.year: f for f in financials}
@@ -249,7 +257,7 @@ class SizeClassResult:
         return str(Enterprise.SizeClass(self.size).label)
 
 
-def enterprise_size_class(enterprise: Enterprise) -> SizeClassResult | InsufficientData:
+def enterprise_size_class(*, enterprise: Enterprise) -> SizeClassResult | InsufficientData:
     """Classify by 工信部联企业〔2011〕300号 using the latest year with figures (DOMAIN §3)."""
     latest = enterprise.financials.order_by("-year").first()
     missing = []

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zjtx.accounts.models import Role
 from zjtx.core.crypto import masked
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.money import yuan_to_wan
 from zjtx.core.pii import reveal_response
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
@@ -41,7 +42,7 @@ PAGE_SIZE = 20
 ENCRYPTED_FORM_FIELDS = ("legal_rep_id_number", "contact_phone")
 
 
-def _require_staff(request: HttpRequest) -> None:
+def _require_staff(request: AuthedRequest) -> None:
     if not selectors.is_staff(request.user):
         raise Http404
 
@@ -67,7 +68,7 @@ def _detail_url(enterprise: Enterprise) -> str:
 
 
 @login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedRequest) -> HttpResponse:
     _require_staff(request)
     form = FilterForm(request.GET or None, user=request.user)
     filters = form.filters() if request.GET else {}
@@ -110,7 +111,7 @@ EXPORT_HEADERS = (
 
 
 @login_required
-def enterprise_export(request: HttpRequest) -> HttpResponse:
+def enterprise_export(request: AuthedRequest) -> HttpResponse:
     _require_staff(request)
     form = FilterForm(request.GET or None, user=request.user)
     filters = form.filters() if request.GET else {}
@@ -159,7 +160,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_pending(request: HttpRequest) -> HttpResponse:
+def enterprise_pending(request: AuthedRequest) -> HttpResponse:
     _require_staff(request)
     items = selectors.enterprise_pending_for(user=request.user)
     return render(
@@ -169,7 +170,7 @@ def enterprise_pending(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def enterprise_verify(request: HttpRequest, credit_code: str) -> HttpResponse:
+def enterprise_verify(request: AuthedRequest, credit_code: str) -> HttpResponse:
     _require_staff(request)
     enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
     try:
@@ -185,7 +186,7 @@ def enterprise_verify(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def enterprise_reject(request: HttpRequest, credit_code: str) -> HttpResponse:
+def enterprise_reject(request: AuthedRequest, credit_code: str) -> HttpResponse:
     _require_staff(request)
     enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
     form = RejectForm(request.POST)
@@ -210,18 +211,18 @@ def enterprise_reject(request: HttpRequest, credit_code: str) -> HttpResponse:
 # ---------------------------------------------------------------- one enterprise
 
 
-def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, enterprise: Enterprise) -> dict[str, Any]:
     user: Any = request.user
     staff = selectors.is_staff(user)
     own = user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk
     return {
         "enterprise": enterprise,
-        "history": selectors.assignment_history(enterprise),
-        "financial_rows": selectors.financial_rows(enterprise),
-        "ip_assets": selectors.ip_assets_of(enterprise),
-        "honours": selectors.honours_of(enterprise),
+        "history": selectors.assignment_history(enterprise=enterprise),
+        "financial_rows": selectors.financial_rows(enterprise=enterprise),
+        "ip_assets": selectors.ip_assets_of(enterprise=enterprise),
+        "honours": selectors.honours_of(enterprise=enterprise),
         "events_attended": events_attended_by(enterprise=enterprise, user=user),
-        "size": selectors.enterprise_size_class(enterprise),
+        "size": selectors.enterprise_size_class(enterprise=enterprise),
         "can_edit": staff or (own and enterprise.status == Enterprise.Status.VERIFIED),
         "can_assign": user.role == Role.CITY_OFFICER,
         "can_verify": staff and enterprise.status == Enterprise.Status.PENDING,
@@ -233,7 +234,7 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, A
 
 @require_http_methods(["POST"])
 @login_required
-def enterprise_reveal(request: HttpRequest, credit_code: str, field: str) -> HttpResponse:
+def enterprise_reveal(request: AuthedRequest, credit_code: str, field: str) -> HttpResponse:
     """An officer views a person's full phone or ID number (e.g. verifying a registration);
     audited, 404 for other roles or fields (ADR 0017)."""
     if field not in ENCRYPTED_FORM_FIELDS:
@@ -243,18 +244,18 @@ def enterprise_reveal(request: HttpRequest, credit_code: str, field: str) -> Htt
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
+def enterprise_detail(request: AuthedRequest, credit_code: str) -> HttpResponse:
     enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
     return render(request, "enterprises/detail.html", _detail_context(request, enterprise))
 
 
 @login_required
-def enterprise_mine(request: HttpRequest) -> HttpResponse:
+def enterprise_mine(request: AuthedRequest) -> HttpResponse:
     enterprise = selectors.enterprise_for_user(user=request.user)
     return render(request, "enterprises/detail.html", _detail_context(request, enterprise))
 
 
-def _editable_or_redirect(request: HttpRequest, credit_code: str) -> Enterprise | HttpResponse:
+def _editable_or_redirect(request: AuthedRequest, credit_code: str) -> Enterprise | HttpResponse:
     """The enterprise if the user may edit its content; a redirect with a notice if not yet."""
     enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
     if not selectors.is_staff(request.user) and enterprise.status != Enterprise.Status.VERIFIED:
@@ -268,7 +269,7 @@ def _editable_or_redirect(request: HttpRequest, credit_code: str) -> Enterprise 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+def enterprise_create(request: AuthedRequest) -> HttpResponse:
     _require_staff(request)
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -290,7 +291,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def enterprise_edit(request: HttpRequest, credit_code: str) -> HttpResponse:
+def enterprise_edit(request: AuthedRequest, credit_code: str) -> HttpResponse:
     found = _editable_or_redirect(request, credit_code)
     if isinstance(found, HttpResponse):
         return found
@@ -338,7 +339,7 @@ def enterprise_edit(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def enterprise_assign(request: HttpRequest, credit_code: str) -> HttpResponse:
+def enterprise_assign(request: AuthedRequest, credit_code: str) -> HttpResponse:
     if getattr(request.user, "role", None) != Role.CITY_OFFICER:
         raise Http404
     enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
@@ -372,7 +373,9 @@ def enterprise_assign(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def financial_edit(request: HttpRequest, credit_code: str, year: int | None = None) -> HttpResponse:
+def financial_edit(
+    request: AuthedRequest, credit_code: str, year: int | None = None
+) -> HttpResponse:
     found = _editable_or_redirect(request, credit_code)
     if isinstance(found, HttpResponse):
         return found
@@ -442,7 +445,7 @@ def _only_confirm_missing(form: FinancialForm) -> bool:
 
 @require_POST
 @login_required
-def financial_verify(request: HttpRequest, credit_code: str, year: int) -> HttpResponse:
+def financial_verify(request: AuthedRequest, credit_code: str, year: int) -> HttpResponse:
     _require_staff(request)
     enterprise = selectors.enterprise_get_for(user=request.user, credit_code=credit_code)
     financial = selectors.financial_get(enterprise=enterprise, year=year)
@@ -461,7 +464,7 @@ def financial_verify(request: HttpRequest, credit_code: str, year: int) -> HttpR
 
 @require_POST
 @login_required
-def financial_delete(request: HttpRequest, credit_code: str, year: int) -> HttpResponse:
+def financial_delete(request: AuthedRequest, credit_code: str, year: int) -> HttpResponse:
     found = _editable_or_redirect(request, credit_code)
     if isinstance(found, HttpResponse):
         return found
@@ -480,7 +483,7 @@ def financial_delete(request: HttpRequest, credit_code: str, year: int) -> HttpR
 
 
 def _child_add(
-    request: HttpRequest, credit_code: str, form_class: Any, service: Any, title: str, anchor: str
+    request: AuthedRequest, credit_code: str, form_class: Any, service: Any, title: str, anchor: str
 ) -> HttpResponse:
     found = _editable_or_redirect(request, credit_code)
     if isinstance(found, HttpResponse):
@@ -503,7 +506,7 @@ def _child_add(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def ip_asset_add(request: HttpRequest, credit_code: str) -> HttpResponse:
+def ip_asset_add(request: AuthedRequest, credit_code: str) -> HttpResponse:
     return _child_add(
         request, credit_code, IPAssetForm, services.ip_asset_add, _("Add an IP right"), "#ip"
     )
@@ -511,7 +514,7 @@ def ip_asset_add(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def honour_add(request: HttpRequest, credit_code: str) -> HttpResponse:
+def honour_add(request: AuthedRequest, credit_code: str) -> HttpResponse:
     return _child_add(
         request, credit_code, HonourForm, services.honour_add, _("Add an honour"), "#honours"
     )
@@ -519,7 +522,7 @@ def honour_add(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def ip_asset_delete(request: HttpRequest, credit_code: str, pk: int) -> HttpResponse:
+def ip_asset_delete(request: AuthedRequest, credit_code: str, pk: int) -> HttpResponse:
     found = _editable_or_redirect(request, credit_code)
     if isinstance(found, HttpResponse):
         return found
@@ -537,7 +540,7 @@ def ip_asset_delete(request: HttpRequest, credit_code: str, pk: int) -> HttpResp
 
 @require_POST
 @login_required
-def honour_delete(request: HttpRequest, credit_code: str, pk: int) -> HttpResponse:
+def honour_delete(request: AuthedRequest, credit_code: str, pk: int) -> HttpResponse:
     found = _editable_or_redirect(request, credit_code)
     if isinstance(found, HttpResponse):
         return found
@@ -557,7 +560,7 @@ def honour_delete(request: HttpRequest, credit_code: str, pk: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthedRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -581,7 +584,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "enterprises/register.html", {"form": form})
 
 
-def register_done(request: HttpRequest) -> HttpResponse:
+def register_done(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "enterprises/register_done.html",

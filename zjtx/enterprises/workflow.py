@@ -6,7 +6,7 @@ verifies it or rejects it with a written reason (DOMAIN §9).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,10 @@ from zjtx.accounts.models import Role
 from zjtx.core.workflow import GuardFailure, Step, Transition, Workflow
 
 from .models import Enterprise
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = Enterprise.Status
 REASON_LIMIT = Enterprise._meta.get_field("status_reason").max_length or 255
@@ -41,7 +45,7 @@ def keep_reason(step: Step) -> None:
     step.obj.status_reason = step.reason
 
 
-def in_scope(actor: Any, enterprise: Enterprise) -> bool:
+def in_scope(actor: User, enterprise: Enterprise) -> bool:
     """A unit officer of the enterprise's unit, or a city officer (anyone else: 404)."""
     from .services._common import _staff_sees
 

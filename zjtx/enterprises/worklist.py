@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +24,11 @@ from zjtx.reference.selectors import unit_list
 from .selectors import enterprise_pending_for
 from .workflow import ENTERPRISE_VERIFICATION
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     if getattr(user, "role", "") not in (Role.CITY_OFFICER, Role.UNIT_OFFICER):
         return []
     kind = _("Enterprise registrations awaiting verification")
@@ -48,7 +51,7 @@ def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("enterprises:pending"), items)]
 
 
-def overview(user: Any, today: date) -> list[OverviewPanel]:
+def overview(user: User, today: date) -> list[OverviewPanel]:
     if getattr(user, "role", "") != Role.CITY_OFFICER:
         return []
     overdue = clock_overdue_by_unit(user=user, today=today)

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from zjtx.core.audit import audit_export
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for
 
 from . import selectors, services
@@ -146,7 +147,7 @@ def _demand_out(demand: Demand, user: Any, *, detail: bool = False) -> dict[str,
 
 
 @router.get("/financing/demands", url_name="financing-demands")
-def demand_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+def demand_list(request: AuthedRequest, status: str = "") -> list[dict[str, Any]]:
     demands = selectors.demand_list_for(user=request.user, status=status or None)[:500]
     out = [_demand_out(d, request.user) for d in demands]
     audit_export(
@@ -160,7 +161,7 @@ def demand_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
 
 
 @router.post("/financing/demands", response={201: dict}, url_name="financing-demand-create")
-def demand_create(request: HttpRequest, payload: DemandCreateIn) -> tuple[int, Any]:
+def demand_create(request: AuthedRequest, payload: DemandCreateIn) -> tuple[int, Any]:
     user = request.user
     if getattr(user, "role", "") != "enterprise":
         raise Http404
@@ -176,13 +177,13 @@ def demand_create(request: HttpRequest, payload: DemandCreateIn) -> tuple[int, A
 
 
 @router.get("/financing/demands/{demand_id}", url_name="financing-demand")
-def demand_detail(request: HttpRequest, demand_id: int) -> dict[str, Any]:
+def demand_detail(request: AuthedRequest, demand_id: int) -> dict[str, Any]:
     demand = selectors.demand_get(user=request.user, pk=demand_id)
     return _demand_out(demand, request.user, detail=True)
 
 
 @router.patch("/financing/demands/{demand_id}", url_name="financing-demand-patch")
-def demand_patch(request: HttpRequest, demand_id: int, payload: DemandPatchIn) -> dict[str, Any]:
+def demand_patch(request: AuthedRequest, demand_id: int, payload: DemandPatchIn) -> dict[str, Any]:
     demand = selectors.demand_get(user=request.user, pk=demand_id)
     services.demand_update(
         demand=demand, fields=payload.dict(exclude_unset=True), actor=request.user
@@ -195,7 +196,7 @@ def demand_patch(request: HttpRequest, demand_id: int, payload: DemandPatchIn) -
     response={201: dict},
     url_name="financing-consent",
 )
-def consent_give(request: HttpRequest, demand_id: int, payload: ConsentIn) -> tuple[int, Any]:
+def consent_give(request: AuthedRequest, demand_id: int, payload: ConsentIn) -> tuple[int, Any]:
     demand = selectors.demand_get(user=request.user, pk=demand_id)
     engagement = services.consent_give(
         demand=demand,
@@ -211,7 +212,7 @@ def consent_give(request: HttpRequest, demand_id: int, payload: ConsentIn) -> tu
 @router.delete(
     "/financing/demands/{demand_id}/consents/{bank}", url_name="financing-consent-withdraw"
 )
-def consent_withdraw(request: HttpRequest, demand_id: int, bank: int) -> dict[str, Any]:
+def consent_withdraw(request: AuthedRequest, demand_id: int, bank: int) -> dict[str, Any]:
     demand = selectors.demand_get(user=request.user, pk=demand_id)
     engagement = services.consent_withdraw(demand=demand, institution_id=bank, actor=request.user)
     return _engagement_out(Engagement.objects.select_related("institution").get(pk=engagement.pk))
@@ -228,7 +229,7 @@ def _action_out(name: str, t: Any) -> dict[str, Any]:
 
 
 @router.get("/financing/demands/{demand_id}/actions", url_name="financing-demand-actions")
-def demand_actions(request: HttpRequest, demand_id: int) -> list[dict[str, Any]]:
+def demand_actions(request: AuthedRequest, demand_id: int) -> list[dict[str, Any]]:
     user = request.user
     demand = selectors.demand_get(user=user, pk=demand_id)
     role = getattr(user, "role", "")
@@ -242,7 +243,7 @@ def demand_actions(request: HttpRequest, demand_id: int) -> list[dict[str, Any]]
 
 @router.post("/financing/demands/{demand_id}/transitions", url_name="financing-demand-transition")
 def demand_transition(
-    request: HttpRequest, demand_id: int, payload: TransitionIn
+    request: AuthedRequest, demand_id: int, payload: TransitionIn
 ) -> dict[str, Any]:
     user = request.user
     demand = selectors.demand_get(user=user, pk=demand_id)
@@ -310,7 +311,7 @@ def _product_out(p: Product) -> dict[str, Any]:
 
 
 @router.get("/financing/products", url_name="financing-products")
-def product_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+def product_list(request: AuthedRequest, status: str = "") -> list[dict[str, Any]]:
     return [
         _product_out(p)
         for p in selectors.product_list_for(user=request.user, status=status or None)
@@ -318,7 +319,7 @@ def product_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]
 
 
 @router.post("/financing/products", response={201: dict}, url_name="financing-product-create")
-def product_create(request: HttpRequest, payload: ProductIn) -> tuple[int, Any]:
+def product_create(request: AuthedRequest, payload: ProductIn) -> tuple[int, Any]:
     if not selectors.is_bank(request.user):
         raise Http404
     product = services.product_save(fields=payload.dict(), actor=request.user)
@@ -326,7 +327,7 @@ def product_create(request: HttpRequest, payload: ProductIn) -> tuple[int, Any]:
 
 
 @router.get("/financing/products/{product_id}", url_name="financing-product")
-def product_detail(request: HttpRequest, product_id: int) -> dict[str, Any]:
+def product_detail(request: AuthedRequest, product_id: int) -> dict[str, Any]:
     return _product_out(selectors.product_get(user=request.user, pk=product_id))
 
 
@@ -334,7 +335,7 @@ def product_detail(request: HttpRequest, product_id: int) -> dict[str, Any]:
     "/financing/products/{product_id}/transitions", url_name="financing-product-transition"
 )
 def product_transition(
-    request: HttpRequest, product_id: int, payload: SimpleTransitionIn
+    request: AuthedRequest, product_id: int, payload: SimpleTransitionIn
 ) -> dict[str, Any]:
     product = selectors.product_get(user=request.user, pk=product_id)
     services.product_transition(
@@ -344,7 +345,7 @@ def product_transition(
 
 
 @router.get("/financing/products/{product_id}/actions", url_name="financing-product-actions")
-def product_actions(request: HttpRequest, product_id: int) -> list[dict[str, Any]]:
+def product_actions(request: AuthedRequest, product_id: int) -> list[dict[str, Any]]:
     product = selectors.product_get(user=request.user, pk=product_id)
     role = getattr(request.user, "role", "")
     return [_action_out(n, t) for n, t in actions_for(PRODUCT, state=product.status, role=role)]
@@ -354,7 +355,7 @@ def product_actions(request: HttpRequest, product_id: int) -> list[dict[str, Any
 
 
 @router.get("/financing/demands/{demand_id}/matches", url_name="financing-demand-matches")
-def demand_matches(request: HttpRequest, demand_id: int) -> list[dict[str, Any]]:
+def demand_matches(request: AuthedRequest, demand_id: int) -> list[dict[str, Any]]:
     from .matching import match_demand
 
     demand = selectors.demand_get(user=request.user, pk=demand_id)
@@ -364,7 +365,7 @@ def demand_matches(request: HttpRequest, demand_id: int) -> list[dict[str, Any]]
 
 
 @router.get("/financing/matches", url_name="financing-matches")
-def bank_matches(request: HttpRequest) -> list[dict[str, Any]]:
+def bank_matches(request: AuthedRequest) -> list[dict[str, Any]]:
     from .matching import matches_for_bank
 
     if not selectors.is_bank(request.user):
@@ -391,7 +392,7 @@ def _receivable_out(r: Receivable) -> dict[str, Any]:
 
 
 @router.get("/financing/receivables", url_name="financing-receivables")
-def receivable_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+def receivable_list(request: AuthedRequest, status: str = "") -> list[dict[str, Any]]:
     return [
         _receivable_out(r)
         for r in selectors.receivable_list_for(user=request.user, status=status or None)[:500]
@@ -399,7 +400,7 @@ def receivable_list(request: HttpRequest, status: str = "") -> list[dict[str, An
 
 
 @router.post("/financing/receivables", response={201: dict}, url_name="financing-receivable-create")
-def receivable_create(request: HttpRequest, payload: ReceivableIn) -> tuple[int, Any]:
+def receivable_create(request: AuthedRequest, payload: ReceivableIn) -> tuple[int, Any]:
     user = request.user
     if getattr(user, "role", "") != "enterprise":
         raise Http404
@@ -419,7 +420,7 @@ def receivable_create(request: HttpRequest, payload: ReceivableIn) -> tuple[int,
     url_name="financing-receivable-transition",
 )
 def receivable_transition(
-    request: HttpRequest, receivable_id: int, payload: SimpleTransitionIn
+    request: AuthedRequest, receivable_id: int, payload: SimpleTransitionIn
 ) -> dict[str, Any]:
     receivable = selectors.receivable_get(user=request.user, pk=receivable_id)
     services.receivable_transition(
@@ -431,7 +432,7 @@ def receivable_transition(
 @router.get(
     "/financing/receivables/{receivable_id}/actions", url_name="financing-receivable-actions"
 )
-def receivable_actions(request: HttpRequest, receivable_id: int) -> list[dict[str, Any]]:
+def receivable_actions(request: AuthedRequest, receivable_id: int) -> list[dict[str, Any]]:
     receivable = selectors.receivable_get(user=request.user, pk=receivable_id)
     role = getattr(request.user, "role", "")
     offered = actions_for(RECEIVABLE, state=receivable.status, role=role)
@@ -457,7 +458,7 @@ def _day(value: str, field: str) -> date | None:
 
 
 @router.get("/financing/stats", url_name="financing-stats")
-def stats(request: HttpRequest, group_by: str = "bank") -> dict[str, Any]:
+def stats(request: AuthedRequest, group_by: str = "bank") -> dict[str, Any]:
     from .stats import STATS_GROUPS, financing_stats
 
     if not selectors.is_business(request.user) or request.user.role == "enterprise":  # type: ignore[union-attr]
@@ -494,7 +495,7 @@ def _listing_out(c: Any) -> dict[str, Any]:
     }
 
 
-def _city_only(request: HttpRequest) -> None:
+def _city_only(request: AuthedRequest) -> None:
     if getattr(request.user, "role", "") != "city_officer" or not selectors.is_business(
         request.user
     ):
@@ -502,17 +503,17 @@ def _city_only(request: HttpRequest) -> None:
 
 
 @router.get("/financing/listing", url_name="financing-listing")
-def listing_list(request: HttpRequest) -> list[dict[str, Any]]:
+def listing_list(request: AuthedRequest) -> list[dict[str, Any]]:
     """The pipeline within the caller's jurisdiction (an enterprise: its own places)."""
     return [_listing_out(c) for c in selectors.listing_list_for(user=request.user)]
 
 
 @router.post("/financing/listing", response={201: dict}, url_name="financing-listing-add")
-def listing_add(request: HttpRequest, payload: ListingIn) -> tuple[int, Any]:
+def listing_add(request: AuthedRequest, payload: ListingIn) -> tuple[int, Any]:
     from zjtx.enterprises.models import Enterprise
 
     _city_only(request)
-    enterprise_id = selectors.debtor_id_by_credit_code(payload.credit_code)
+    enterprise_id = selectors.debtor_id_by_credit_code(credit_code=payload.credit_code)
     if enterprise_id is None:
         raise FinancingError(
             FinancingErrorCode.INVALID_INPUT,
@@ -531,7 +532,7 @@ def listing_add(request: HttpRequest, payload: ListingIn) -> tuple[int, Any]:
     "/financing/listing/{candidate_id}/transitions", url_name="financing-listing-transition"
 )
 def listing_transition(
-    request: HttpRequest, candidate_id: int, payload: SimpleTransitionIn
+    request: AuthedRequest, candidate_id: int, payload: SimpleTransitionIn
 ) -> dict[str, Any]:
     """coach, file, list, drop (with reason) or recommend (this year, with reason)."""
     _city_only(request)

@@ -111,7 +111,7 @@ def _evaluate(product: Product, facts: dict[str, Any], as_of: date, m: Match) ->
     if product.eligibility_version is None:
         m.eligible = True
         return
-    package = package_for(product.eligibility_version)
+    package = package_for(version=product.eligibility_version)
     result = evaluate(package, facts, as_of)
     m.eligible = result.eligible
     for step in result.trace:
@@ -142,7 +142,7 @@ class _Facts:
         self.specs: dict[str, FactSpec] = {}
         for product in products:
             if product.eligibility_version is not None:
-                for name, spec in package_for(product.eligibility_version).facts.items():
+                for name, spec in package_for(version=product.eligibility_version).facts.items():
                     self.specs.setdefault(name, spec)
         ids = {d.enterprise_id for d in demands}
         self.by_firm = financing_facts(
@@ -201,7 +201,7 @@ def _fitting(
     for product in products:
         groups.setdefault(product.eligibility_version_id, []).append(product)
     packages = {
-        pk: package_for(group[0].eligibility_version)  # type: ignore[arg-type]
+        pk: package_for(version=group[0].eligibility_version)  # type: ignore[arg-type]
         for pk, group in groups.items()
         if pk is not None
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -22,18 +22,22 @@ from zjtx.core.models import WorkflowClock
 from .models import Demand, Engagement, FinancingSetting, ListingCandidate, Product, Receivable
 from .workflow import DEFAULT_TAKEUP_DAYS, ENGAGEMENT
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 BUSINESS_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE})
 
 
-def _active(user: Any) -> bool:
+def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
-def is_bank(user: Any) -> bool:
+def is_bank(user: User) -> bool:
     return _active(user) and user.role == Role.BANK and bool(user.institution_id)
 
 
-def is_business(user: Any) -> bool:
+def is_business(user: User) -> bool:
     return _active(user) and user.role in BUSINESS_ROLES
 
 
@@ -42,7 +46,7 @@ def takeup_working_days() -> int:
     return row.first() or DEFAULT_TAKEUP_DAYS
 
 
-def bank_visible_q(institution_id: int, today: date, via: str = "") -> Q:
+def bank_visible_q(*, institution_id: int | None, today: date, via: str = "") -> Q:
     """Engagements a bank may see now: its own, consent live and in date, demand not withdrawn."""
     return (
         Q(**{f"{via}institution_id": institution_id})
@@ -52,26 +56,27 @@ def bank_visible_q(institution_id: int, today: date, via: str = "") -> Q:
     )
 
 
-def engagement_list_for(*, user: Any, today: date | None = None) -> QuerySet[Engagement]:
+def engagement_list_for(*, user: User, today: date | None = None) -> QuerySet[Engagement]:
     """Engagements the user may see: the bank its own live ones, others within jurisdiction."""
     today = today or timezone.localdate()
     qs = Engagement.objects.select_related("demand", "demand__enterprise", "institution")
     if is_bank(user):
-        return qs.filter(bank_visible_q(user.institution_id, today))
+        return qs.filter(bank_visible_q(institution_id=user.institution_id, today=today))
     if not is_business(user):
         return Engagement.objects.none()
     return scope_enterprise_qs(qs, user, via="demand__enterprise__")
 
 
 def demand_list_for(
-    *, user: Any, status: str | None = None, today: date | None = None
+    *, user: User, status: str | None = None, today: date | None = None
 ) -> QuerySet[Demand]:
     """Demands the user may see: own (enterprise), unit's, all (city), consented (bank)."""
     today = today or timezone.localdate()
     qs = Demand.objects.select_related("enterprise", "enterprise__unit", "receivable")
     if is_bank(user):
         live = Engagement.objects.filter(
-            bank_visible_q(user.institution_id, today), demand_id=OuterRef("pk")
+            bank_visible_q(institution_id=user.institution_id, today=today),
+            demand_id=OuterRef("pk"),
         )
         qs = qs.filter(Exists(live))
     elif is_business(user):
@@ -83,14 +88,14 @@ def demand_list_for(
     return qs.order_by("-published_at", "-id")
 
 
-def demand_get(*, user: Any, pk: int) -> Demand:
+def demand_get(*, user: User, pk: int) -> Demand:
     found = demand_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
 
 
-def engagements_of(*, user: Any, demand: Demand) -> list[Engagement]:
+def engagements_of(*, user: User, demand: Demand) -> list[Engagement]:
     """The engagements on `demand` the user may see (a bank: only its own)."""
     return list(engagement_list_for(user=user).filter(demand=demand).order_by("institution__name"))
 
@@ -105,7 +110,7 @@ class BankProgress:
     due_on: date | None
 
 
-def progress_by_demand(*, user: Any, demands: list[Demand]) -> dict[int, list[BankProgress]]:
+def progress_by_demand(*, user: User, demands: list[Demand]) -> dict[int, list[BankProgress]]:
     """Each listed demand's banks and their steps, as `user` may see them (a bank: only its
     own), with the running take-up due date; two queries for the whole list."""
     engagements = list(
@@ -113,7 +118,7 @@ def progress_by_demand(*, user: Any, demands: list[Demand]) -> dict[int, list[Ba
         .filter(demand_id__in=[d.pk for d in demands])
         .order_by("institution__name")
     )
-    due = take_up_due(engagements)
+    due = take_up_due(engagements=engagements)
     out: dict[int, list[BankProgress]] = {}
     for e in engagements:
         out.setdefault(e.demand_id, []).append(
@@ -127,21 +132,21 @@ def progress_by_demand(*, user: Any, demands: list[Demand]) -> dict[int, list[Ba
     return out
 
 
-def engagement_for_bank(*, user: Any, demand: Demand) -> Engagement:
+def engagement_for_bank(*, user: User, demand: Demand) -> Engagement:
     found = engagement_list_for(user=user).filter(demand=demand).first()
     if found is None or not is_bank(user):
         raise Http404
     return found
 
 
-def engagement_get_for_enterprise(*, user: Any, demand: Demand, institution_id: int) -> Engagement:
+def engagement_get_for_enterprise(*, user: User, demand: Demand, institution_id: int) -> Engagement:
     found = Engagement.objects.filter(demand=demand, institution_id=institution_id).first()
     if found is None or user.role != Role.ENTERPRISE or demand.enterprise_id != user.enterprise_id:
         raise Http404
     return found
 
 
-def take_up_due(engagements: list[Engagement]) -> dict[int, date]:
+def take_up_due(*, engagements: list[Engagement]) -> dict[int, date]:
     """The due date of each running take-up clock among `engagements`."""
     ids = [str(e.pk) for e in engagements]
     rows = WorkflowClock.objects.filter(
@@ -153,7 +158,7 @@ def take_up_due(engagements: list[Engagement]) -> dict[int, date]:
     return {int(object_id): due for object_id, due in rows}
 
 
-def overdue_takeups(*, user: Any, today: date | None = None) -> list[dict[str, Any]]:
+def overdue_takeups(*, user: User, today: date | None = None) -> list[dict[str, Any]]:
     """Take-up clocks past due (escalated to the city; a unit officer sees its unit's)."""
     today = today or timezone.localdate()
     if not is_business(user) or user.role == Role.ENTERPRISE:
@@ -176,7 +181,7 @@ def overdue_takeups(*, user: Any, today: date | None = None) -> list[dict[str, A
     )
 
 
-def product_list_for(*, user: Any, status: str | None = None) -> QuerySet[Product]:
+def product_list_for(*, user: User, status: str | None = None) -> QuerySet[Product]:
     """A bank sees its institution's products; officers all; an enterprise the published ones."""
     qs = Product.objects.select_related("institution", "eligibility_program", "eligibility_version")
     if is_bank(user):
@@ -194,7 +199,7 @@ def product_list_for(*, user: Any, status: str | None = None) -> QuerySet[Produc
     return qs.order_by("institution__name", "name")
 
 
-def product_get(*, user: Any, pk: int) -> Product:
+def product_get(*, user: User, pk: int) -> Product:
     found = product_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -207,7 +212,7 @@ def products_published() -> QuerySet[Product]:
     )
 
 
-def receivable_list_for(*, user: Any, status: str | None = None) -> QuerySet[Receivable]:
+def receivable_list_for(*, user: User, status: str | None = None) -> QuerySet[Receivable]:
     """Receivables where the enterprise is creditor or debtor; an officer's within jurisdiction."""
     qs = Receivable.objects.select_related("creditor", "debtor")
     if not is_business(user):
@@ -221,14 +226,14 @@ def receivable_list_for(*, user: Any, status: str | None = None) -> QuerySet[Rec
     return qs.order_by("-created_at", "-id")
 
 
-def receivable_get(*, user: Any, pk: int) -> Receivable:
+def receivable_get(*, user: User, pk: int) -> Receivable:
     found = receivable_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
 
 
-def listing_list_for(*, user: Any) -> QuerySet[ListingCandidate]:
+def listing_list_for(*, user: User) -> QuerySet[ListingCandidate]:
     if not is_business(user):
         return ListingCandidate.objects.none()
     qs = scope_enterprise_qs(
@@ -239,14 +244,14 @@ def listing_list_for(*, user: Any) -> QuerySet[ListingCandidate]:
     return qs.order_by("board", "status", "enterprise__name")
 
 
-def listing_get(*, user: Any, pk: int) -> ListingCandidate:
+def listing_get(*, user: User, pk: int) -> ListingCandidate:
     found = listing_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
 
 
-def debtor_id_by_credit_code(credit_code: str) -> int | None:
+def debtor_id_by_credit_code(*, credit_code: str) -> int | None:
     """The registry enterprise with this unified social credit code (a receivable's debtor)."""
     from zjtx.enterprises.models import Enterprise
 
@@ -256,7 +261,7 @@ def debtor_id_by_credit_code(credit_code: str) -> int | None:
     return Enterprise.objects.filter(credit_code=code).values_list("pk", flat=True).first()
 
 
-def listing_of_enterprise(*, user: Any) -> list[ListingCandidate]:
+def listing_of_enterprise(*, user: User) -> list[ListingCandidate]:
     """The enterprise's own places on the listing pipeline (its financing page)."""
     if getattr(user, "role", None) != Role.ENTERPRISE or not user.enterprise_id:
         return []

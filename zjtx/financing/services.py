@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,6 +37,10 @@ from .models import (
 )
 from .workflow import DEMAND, LISTING, PRODUCT, RECEIVABLE, engagement_workflow
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 MAX_TERM_MONTHS = 360
 MAX_CONSENT_DAYS = 3 * 366
 
@@ -55,14 +59,14 @@ def _money(value: Any, field: str) -> Decimal:
     return amount
 
 
-def _require_enterprise(actor: Any, enterprise_id: int) -> None:
+def _require_enterprise(actor: User, enterprise_id: int) -> None:
     """Another enterprise's objects do not exist for the actor (404)."""
     require_role(actor, Role.ENTERPRISE, hide=True)
     if actor.enterprise_id != enterprise_id:
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
 
 
-def _require_city(actor: Any, what: str) -> None:
+def _require_city(actor: User, what: str) -> None:
     require_role(actor, Role.CITY_OFFICER, message=what)
 
 
@@ -70,7 +74,7 @@ def _require_city(actor: Any, what: str) -> None:
 
 
 @transaction.atomic
-def settings_set(*, takeup_working_days: int, actor: Any) -> FinancingSetting:
+def settings_set(*, takeup_working_days: int, actor: User) -> FinancingSetting:
     """The city sets the working days a bank has to take up a consented demand (default 2)."""
     _require_city(actor, _("Only a city officer changes the financing settings."))
     if not 1 <= int(takeup_working_days) <= 30:
@@ -161,7 +165,7 @@ def demand_publish(
     enterprise: Any,
     fields: Mapping[str, Any],
     consents: Iterable[Mapping[str, Any]] = (),
-    actor: Any,
+    actor: User,
     today: date | None = None,
 ) -> Demand:
     """An enterprise publishes a financing demand to the 融资需求库 (芜湖实施意见 三(三))."""
@@ -195,7 +199,7 @@ def demand_publish(
 
 @transaction.atomic
 def demand_update(
-    *, demand: Demand, fields: Mapping[str, Any], actor: Any, today: date | None = None
+    *, demand: Demand, fields: Mapping[str, Any], actor: User, today: date | None = None
 ) -> Demand:
     """The enterprise changes its demand while it is published."""
     demand = Demand.objects.select_for_update().get(pk=demand.pk)
@@ -219,7 +223,7 @@ def demand_update(
     return demand
 
 
-def demand_transition(*, demand: Demand, action: str, actor: Any, reason: str = "") -> Demand:
+def demand_transition(*, demand: Demand, action: str, actor: User, reason: str = "") -> Demand:
     """Close or withdraw a demand (withdrawal withdraws every bank's consent at once)."""
     return run(DEMAND, demand, action, actor=actor, reason=reason)  # type: ignore[no-any-return]
 
@@ -238,7 +242,7 @@ def consent_give(
     institution_id: Any,
     scopes: Any,
     until: Any,
-    actor: Any,
+    actor: User,
     today: date | None = None,
 ) -> Engagement:
     """The enterprise lets one bank see its demand and the named data until a date; the bank's
@@ -321,7 +325,7 @@ def consent_give(
     return engagement
 
 
-def consent_withdraw(*, demand: Demand, institution_id: int, actor: Any) -> Engagement:
+def consent_withdraw(*, demand: Demand, institution_id: int, actor: User) -> Engagement:
     """The enterprise withdraws one bank's consent: the bank stops seeing the demand at once."""
     _require_enterprise(actor, demand.enterprise_id)
     engagement = Engagement.objects.filter(demand=demand, institution_id=institution_id).first()
@@ -334,7 +338,7 @@ def engagement_transition(
     *,
     engagement: Engagement,
     action: str,
-    actor: Any,
+    actor: User,
     reason_code: str = "",
     reason: str = "",
     data: Mapping[str, Any] | None = None,
@@ -370,7 +374,7 @@ def receivable_record(
     amount_yuan: Any,
     invoice_no: str,
     due_on: Any,
-    actor: Any,
+    actor: User,
 ) -> Receivable:
     """A supplier records a receivable on a core enterprise in the registry (三(三) 应收账款)."""
     from zjtx.enterprises.models import Enterprise
@@ -404,7 +408,7 @@ def receivable_record(
 
 
 def receivable_transition(
-    *, receivable: Receivable, action: str, actor: Any, reason: str = ""
+    *, receivable: Receivable, action: str, actor: User, reason: str = ""
 ) -> Receivable:
     """The core enterprise confirms or disputes a receivable recorded against it."""
     return run(RECEIVABLE, receivable, action, actor=actor, reason=reason)  # type: ignore[no-any-return]
@@ -515,7 +519,7 @@ def _clean_product(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def product_save(
-    *, fields: Mapping[str, Any], actor: Any, product: Product | None = None
+    *, fields: Mapping[str, Any], actor: User, product: Product | None = None
 ) -> Product:
     """A bank user drafts or corrects a product of its own institution (maker)."""
     require_role(actor, Role.BANK, message=_("Only a bank user maintains products."))
@@ -554,7 +558,7 @@ def product_save(
     return product
 
 
-def product_transition(*, product: Product, action: str, actor: Any, reason: str = "") -> Product:
+def product_transition(*, product: Product, action: str, actor: User, reason: str = "") -> Product:
     """Submit (bank), publish or return (city), retire: the maker-checker of products."""
     return run(PRODUCT, product, action, actor=actor, reason=reason)  # type: ignore[no-any-return]
 
@@ -564,7 +568,7 @@ def product_transition(*, product: Product, action: str, actor: Any, reason: str
 
 @transaction.atomic
 def push_list_send(
-    *, institution_id: int, period: str, demand_ids: list[int], actor: Any
+    *, institution_id: int, period: str, demand_ids: list[int], actor: User
 ) -> PushList:
     """The city sends one bank its periodic 推介 list through the platform; each push recorded."""
     from zjtx.accounts.models import User
@@ -604,7 +608,7 @@ def push_list_send(
 
 
 @transaction.atomic
-def listing_add(*, enterprise: Any, board: str, actor: Any) -> ListingCandidate:
+def listing_add(*, enterprise: Any, board: str, actor: User) -> ListingCandidate:
     """The city puts an enterprise on the listing pipeline of a board (三(三) 上市挂牌)."""
     _require_city(actor, _("Only a city officer keeps the listing pipeline."))
     if board not in ListingCandidate.Board.values:
@@ -619,14 +623,14 @@ def listing_add(*, enterprise: Any, board: str, actor: Any) -> ListingCandidate:
 
 
 def listing_transition(
-    *, candidate: ListingCandidate, action: str, actor: Any, reason: str = ""
+    *, candidate: ListingCandidate, action: str, actor: User, reason: str = ""
 ) -> ListingCandidate:
     return run(LISTING, candidate, action, actor=actor, reason=reason)  # type: ignore[no-any-return]
 
 
 @transaction.atomic
 def listing_recommend(
-    *, candidate: ListingCandidate, year: int, reason: str, actor: Any
+    *, candidate: ListingCandidate, year: int, reason: str, actor: User
 ) -> ListingCandidate:
     """The city recommends about ten enterprises a year for the 安徽专精特新板, with a reason."""
     _require_city(actor, _("Only a city officer keeps the listing pipeline."))

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError, ErrorCode
+from zjtx.core.http import AuthedRequest
 from zjtx.core.money import MoneyError, wan_to_yuan
 from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
@@ -28,12 +29,12 @@ from .models import DataScope, Demand, Guarantee, Purpose, PushList, TaxGrade
 from .workflow import DECLINE_REASONS, DEMAND, engagement_workflow
 
 
-def _role(request: HttpRequest) -> str:
+def _role(request: AuthedRequest) -> str:
     return str(getattr(request.user, "role", ""))
 
 
 @login_required
-def demand_list(request: HttpRequest) -> HttpResponse:
+def demand_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not (selectors.is_bank(user) or selectors.is_business(user)):
         raise Http404
@@ -56,7 +57,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _wan_field(request: HttpRequest, name: str) -> Any:
+def _wan_field(request: AuthedRequest, name: str) -> Any:
     raw = request.POST.get(name, "").strip()
     if not raw:
         return ""
@@ -68,7 +69,7 @@ def _wan_field(request: HttpRequest, name: str) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def demand_create(request: HttpRequest) -> HttpResponse:
+def demand_create(request: AuthedRequest) -> HttpResponse:
     """Publish a demand in 万元 and name the banks that may see it, what and until when."""
     user = request.user
     if _role(request) != "enterprise":
@@ -124,12 +125,12 @@ def demand_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     demand = selectors.demand_get(user=user, pk=pk)
     engagements = selectors.engagements_of(user=user, demand=demand)
     role = _role(request)
-    due = selectors.take_up_due(engagements)
+    due = selectors.take_up_due(engagements=engagements)
     for e in engagements:
         e.due_on = due.get(e.pk)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
@@ -164,7 +165,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def demand_act(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_act(request: AuthedRequest, pk: int) -> HttpResponse:
     """One step on the demand: the bank on its engagement, the enterprise on demand or consent."""
     user = request.user
     demand = selectors.demand_get(user=user, pk=pk)
@@ -213,7 +214,7 @@ def demand_act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("financing:demand", pk=pk)
 
 
-def _wan_post(request: HttpRequest, name: str) -> Any:
+def _wan_post(request: AuthedRequest, name: str) -> Any:
     raw = request.POST.get(name, "").strip()
     if not raw:
         return None
@@ -224,7 +225,7 @@ def _wan_post(request: HttpRequest, name: str) -> Any:
 
 
 @login_required
-def product_list(request: HttpRequest) -> HttpResponse:
+def product_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not (selectors.is_bank(user) or selectors.is_business(user)):
         raise Http404
@@ -235,7 +236,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _city_or_unit(request: HttpRequest) -> None:
+def _city_or_unit(request: AuthedRequest) -> None:
     if _role(request) not in ("city_officer", "unit_officer") or not selectors.is_business(
         request.user
     ):
@@ -243,7 +244,7 @@ def _city_or_unit(request: HttpRequest) -> None:
 
 
 @login_required
-def overdue(request: HttpRequest) -> HttpResponse:
+def overdue(request: AuthedRequest) -> HttpResponse:
     _city_or_unit(request)
     return render(
         request,
@@ -252,7 +253,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _stats(request: HttpRequest) -> dict[str, Any]:
+def _stats(request: AuthedRequest) -> dict[str, Any]:
     from datetime import date
 
     from .stats import STATS_GROUPS, financing_stats
@@ -269,13 +270,13 @@ def _stats(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def stats_page(request: HttpRequest) -> HttpResponse:
+def stats_page(request: AuthedRequest) -> HttpResponse:
     _city_or_unit(request)
     return render(request, "financing/stats.html", {"stats": _stats(request)})
 
 
 @login_required
-def stats_xlsx(request: HttpRequest) -> HttpResponse:
+def stats_xlsx(request: AuthedRequest) -> HttpResponse:
     _city_or_unit(request)
     stats = _stats(request)
     headers = [
@@ -322,7 +323,7 @@ def stats_xlsx(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def push_lists(request: HttpRequest) -> HttpResponse:
+def push_lists(request: AuthedRequest) -> HttpResponse:
     """The city compiles and sends each bank the consented demands that fit its products."""
     if _role(request) != "city_officer":
         raise Http404
@@ -358,7 +359,7 @@ def _push_candidates(institution_id: int, fitting_products: Any) -> list[int]:
     from .models import Engagement
 
     visible = Engagement.objects.filter(
-        selectors.bank_visible_q(institution_id, timezone.localdate()),
+        selectors.bank_visible_q(institution_id=institution_id, today=timezone.localdate()),
         demand__status=Demand.Status.PUBLISHED,
     ).values_list("demand_id", flat=True)
     demands = list(Demand.objects.filter(pk__in=visible).select_related("enterprise"))
@@ -367,7 +368,7 @@ def _push_candidates(institution_id: int, fitting_products: Any) -> list[int]:
 
 
 @login_required
-def push_download(request: HttpRequest, pk: int) -> HttpResponse:
+def push_download(request: AuthedRequest, pk: int) -> HttpResponse:
     """The 推介 list as Excel: title row, 单位：万元; the bank sees its own lists only, and
     only the demands still consented to it."""
     from .matching import match_pairs, push_rows
@@ -419,7 +420,7 @@ def push_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def receivable_list(request: HttpRequest) -> HttpResponse:
+def receivable_list(request: AuthedRequest) -> HttpResponse:
     """Receivables: a supplier records one against a core enterprise by its credit code; the
     debtor confirms or disputes those recorded against it."""
     user = request.user
@@ -434,7 +435,7 @@ def receivable_list(request: HttpRequest) -> HttpResponse:
         try:
             receivable = services.receivable_record(
                 creditor=user.enterprise,  # type: ignore[union-attr]
-                debtor_id=selectors.debtor_id_by_credit_code(code),
+                debtor_id=selectors.debtor_id_by_credit_code(credit_code=code),
                 amount_yuan=_wan_field(request, "amount_wan"),
                 invoice_no=request.POST.get("invoice_no", ""),
                 due_on=request.POST.get("due_on", ""),
@@ -474,7 +475,7 @@ def receivable_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def receivable_act(request: HttpRequest, pk: int) -> HttpResponse:
+def receivable_act(request: AuthedRequest, pk: int) -> HttpResponse:
     receivable = selectors.receivable_get(user=request.user, pk=pk)
     try:
         services.receivable_transition(
@@ -492,7 +493,7 @@ def receivable_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def listing_list(request: HttpRequest) -> HttpResponse:
+def listing_list(request: AuthedRequest) -> HttpResponse:
     """The listing pipeline (培育 → 辅导 → 申报 → 挂牌): the city adds candidates, moves them
     and recommends about ten a year with reasons; unit officers read their unit's."""
     from zjtx.enterprises.models import Enterprise
@@ -507,7 +508,9 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not is_city:
             raise Http404
-        enterprise_id = selectors.debtor_id_by_credit_code(request.POST.get("credit_code", ""))
+        enterprise_id = selectors.debtor_id_by_credit_code(
+            credit_code=request.POST.get("credit_code", "")
+        )
         try:
             if enterprise_id is None:
                 raise FinancingError(
@@ -546,7 +549,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def listing_act(request: HttpRequest, pk: int) -> HttpResponse:
+def listing_act(request: AuthedRequest, pk: int) -> HttpResponse:
     """Move a candidate one stage, drop it (with reason) or recommend it for the year."""
     if _role(request) != "city_officer":
         raise Http404
@@ -574,7 +577,7 @@ def listing_act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("financing:listing")
 
 
-def _product_fields(request: HttpRequest) -> dict[str, Any]:
+def _product_fields(request: AuthedRequest) -> dict[str, Any]:
     split = {
         k: request.POST.get(f"risk_{k}", "").strip()
         for k in ("guarantor", "reguarantor", "bank", "government")
@@ -598,7 +601,7 @@ def _product_fields(request: HttpRequest) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def product_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     """A product's card: the bank drafts and corrects it (maker); the city reviews it and
     publishes or returns it with a reason (checker), with the engine's offered actions."""
     from zjtx.policy.models import PolicyProgram
@@ -653,7 +656,7 @@ def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @login_required
-def product_act(request: HttpRequest, pk: int) -> HttpResponse:
+def product_act(request: AuthedRequest, pk: int) -> HttpResponse:
     product = selectors.product_get(user=request.user, pk=pk)
     try:
         services.product_transition(

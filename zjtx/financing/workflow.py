@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,6 +23,10 @@ from zjtx.accounts.models import Role
 from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
 
 from .models import Demand, Engagement, ListingCandidate, Product, Receivable
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 E = Engagement.Status
 D = Demand.Status
@@ -212,31 +216,31 @@ def stamp_published(step: Step) -> None:
 # ------------------------------------------------------------------ scope, clocks
 
 
-def engagement_in_scope(actor: Any, engagement: Engagement) -> bool:
+def engagement_in_scope(actor: User, engagement: Engagement) -> bool:
     from .selectors import engagement_list_for
 
     return engagement_list_for(user=actor).filter(pk=engagement.pk).exists()
 
 
-def demand_in_scope(actor: Any, demand: Demand) -> bool:
+def demand_in_scope(actor: User, demand: Demand) -> bool:
     from .selectors import demand_list_for
 
     return demand_list_for(user=actor).filter(pk=demand.pk).exists()
 
 
-def product_in_scope(actor: Any, product: Product) -> bool:
+def product_in_scope(actor: User, product: Product) -> bool:
     from .selectors import product_list_for
 
     return product_list_for(user=actor).filter(pk=product.pk).exists()
 
 
-def receivable_in_scope(actor: Any, receivable: Receivable) -> bool:
+def receivable_in_scope(actor: User, receivable: Receivable) -> bool:
     from .selectors import receivable_list_for
 
     return receivable_list_for(user=actor).filter(pk=receivable.pk).exists()
 
 
-def listing_in_scope(actor: Any, candidate: ListingCandidate) -> bool:
+def listing_in_scope(actor: User, candidate: ListingCandidate) -> bool:
     from .selectors import listing_list_for
 
     return listing_list_for(user=actor).filter(pk=candidate.pk).exists()

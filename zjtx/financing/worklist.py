@@ -4,7 +4,7 @@ the city's product reviews and overdue take-ups (escalated), the enterprise's op
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
@@ -26,6 +26,10 @@ from .selectors import (
     receivable_list_for,
 )
 from .workflow import ENGAGEMENT
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 E = Engagement.Status
 
@@ -59,7 +63,7 @@ def _engagement_items(qs: QuerySet[Engagement], kind: Any, since: str) -> list[W
     ]
 
 
-def _bank_groups(user: Any, today: date) -> list[WorkGroup]:
+def _bank_groups(user: User, today: date) -> list[WorkGroup]:
     qs = engagement_list_for(user=user, today=today)
     counts = dict(
         qs.filter(status__in=[s for s, _k, _f in BANK_WAITING])
@@ -102,7 +106,7 @@ def _product_group(qs: QuerySet[Product], kind: Any) -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("financing:products"), items)]
 
 
-def _overdue_group(user: Any, today: date) -> list[WorkGroup]:
+def _overdue_group(user: User, today: date) -> list[WorkGroup]:
     rows = overdue_takeups(user=user, today=today)
     if not rows:
         return []
@@ -121,7 +125,7 @@ def _overdue_group(user: Any, today: date) -> list[WorkGroup]:
     return [WorkGroup(kind, len(rows), reverse("financing:overdue"), items)]
 
 
-def _debtor_group(user: Any) -> list[WorkGroup]:
+def _debtor_group(user: User) -> list[WorkGroup]:
     qs = receivable_list_for(user=user, status=Receivable.Status.RECORDED).filter(
         debtor_id=user.enterprise_id
     )
@@ -143,7 +147,7 @@ def _debtor_group(user: Any) -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("financing:receivables"), items)]
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     if is_bank(user):
         return _bank_groups(user, today)
     if not is_business(user):
@@ -158,7 +162,7 @@ def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     return groups
 
 
-def submitted_by(user: Any, today: date) -> list[WorkGroup]:
+def submitted_by(user: User, today: date) -> list[WorkGroup]:
     """The enterprise's published demands that some bank has not taken up yet."""
     if not is_business(user) or user.role != Role.ENTERPRISE:
         return []

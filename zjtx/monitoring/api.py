@@ -238,9 +238,9 @@ def warnings(request: Any, period: str, level: str = "", status: str = "") -> li
             "status": w.status,
             "note": w.note,
         }
-        for w in selectors.warning_list_for(request.user, period=found, level=level, status=status)[
-            :5000
-        ]
+        for w in selectors.warning_list_for(
+            user=request.user, period=found, level=level, status=status
+        )[:5000]
     ]
     audit_export(
         actor=request.user,
@@ -335,7 +335,7 @@ def indicator_out(indicator: Any) -> dict[str, Any]:
 @router.get("/monitoring/indicators", response=list[IndicatorOut], url_name="monitoring-indicators")
 def indicator_list(request: Any) -> list[dict[str, Any]]:
     """The indicator catalogue in template order."""
-    return [indicator_out(i) for i in catalogue_selectors.indicator_list_for(request.user)]
+    return [indicator_out(i) for i in catalogue_selectors.indicator_list_for(user=request.user)]
 
 
 @router.post(
@@ -356,7 +356,7 @@ def indicator_create(request: Any, payload: IndicatorCreateIn) -> tuple[int, dic
 )
 def indicator_update(request: Any, indicator_id: int, payload: IndicatorUpdateIn) -> dict[str, Any]:
     """Change the fields sent (city officer); `"active": false` deactivates."""
-    if not catalogue_selectors.can_maintain_catalogue(request.user):
+    if not catalogue_selectors.can_maintain_catalogue(user=request.user):
         raise MonitoringForbidden(
             MonitoringErrorCode.FORBIDDEN,
             _("Only the city officer can maintain the indicator catalogue."),

@@ -47,6 +47,7 @@ class MonitoringErrorCode(StrEnum):
     REQUIRED = "required"
     SORT_ORDER_INVALID = "sort_order_invalid"
     UNIT_INVALID = "unit_invalid"
+    STAGED_FILE_MISSING = "staged_file_missing"
 
 
 class MonitoringError(DomainError):

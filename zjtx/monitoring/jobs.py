@@ -11,7 +11,7 @@ deleted after a successful run and kept after a failure, so that "Retry" can use
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,7 +25,12 @@ from zjtx.core.jobs import JobContext, job_handler, start_job
 from zjtx.core.models import BackgroundJob
 
 from . import services
+from .errors import MonitoringErrorCode
 from .models import ImportRun
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 KIND = "monitoring.import"
 DEFAULT_THRESHOLD_BYTES = 1024 * 1024
@@ -42,7 +47,7 @@ def _storage() -> Storage:
 
 def import_start(
     *,
-    actor: Any,
+    actor: User,
     period_code: str,
     data: bytes,
     original_name: str,
@@ -77,8 +82,14 @@ def import_job(ctx: JobContext) -> None:
             data = handle.read()
     except (FileNotFoundError, KeyError):
         raise DomainError(
-            "staged_file_missing", _("The uploaded file is no longer available; upload it again.")
+            MonitoringErrorCode.STAGED_FILE_MISSING,
+            _("The uploaded file is no longer available; upload it again."),
         ) from None
+    if ctx.actor is None:  # the officer's account is gone: nobody to import as
+        raise DomainError(
+            MonitoringErrorCode.STAGED_FILE_MISSING,
+            _("The uploaded file is no longer available; upload it again."),
+        )
     ctx.progress(1, 3, message=_("Checking, validating and storing the rows"))
     run = services.import_upload(
         actor=ctx.actor,

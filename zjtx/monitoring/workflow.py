@@ -12,7 +12,7 @@ was never a task anyone acted on); closed tasks are never touched by a re-run.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,10 @@ from zjtx.accounts.models import Role
 from zjtx.core.workflow import GuardFailure, Step, Transition, Workflow
 
 from .models import MonitoringWarning, ReportingPeriod, UnitPeriodConfirmation
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = ReportingPeriod.Status
 UNLOCK_REASON_MIN = 4
@@ -105,7 +109,7 @@ NOTE_MIN = 4
 NOTE_MAX = 2000
 
 
-def warning_in_scope(actor: Any, warning: MonitoringWarning) -> bool:
+def warning_in_scope(actor: User, warning: MonitoringWarning) -> bool:
     """The city sees every warning; a unit officer only its own unit's."""
     if actor is None:  # a scheduled re-run of the rules
         return True

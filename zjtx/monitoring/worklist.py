@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
@@ -31,6 +31,10 @@ from .models import (
 )
 from .selectors import reporting_rates, warning_list_for
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 # The same colours as the warning list (monitoring/warnings.html).
 LEVEL_BADGES: dict[str, str] = {
     Level.RED: "text-bg-danger",
@@ -43,7 +47,9 @@ def _open_periods() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN)
 
 
-def _reported_by(enterprise_id: int) -> QuerySet[MonitoringValue]:
+def _reported_by(enterprise_id: int | None) -> QuerySet[MonitoringValue]:
+    if enterprise_id is None:
+        return MonitoringValue.objects.none()
     return MonitoringValue.objects.filter(period_id=OuterRef("pk"), enterprise_id=enterprise_id)
 
 
@@ -59,7 +65,7 @@ def _period_group(qs: QuerySet[ReportingPeriod], kind: Any, url: str) -> list[Wo
     return [WorkGroup(kind, count, url, items)]
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     role = getattr(user, "role", "")
     if role == Role.ENTERPRISE and user.enterprise_id:
         qs = _open_periods().filter(~Exists(_reported_by(user.enterprise_id)))
@@ -82,9 +88,9 @@ def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     return []
 
 
-def _warnings(user: Any) -> list[WorkGroup]:
+def _warnings(user: User) -> list[WorkGroup]:
     kind = _("Early warnings to follow up")
-    qs = warning_list_for(user, status=MonitoringWarning.Status.OPEN)
+    qs = warning_list_for(user=user, status=MonitoringWarning.Status.OPEN)
     count = qs.count()
     if not count:
         return []
@@ -103,7 +109,7 @@ def _warnings(user: Any) -> list[WorkGroup]:
     return [WorkGroup(kind, count, url, items)]
 
 
-def upcoming(user: Any, today: date) -> list[UpcomingDate]:
+def upcoming(user: User, today: date) -> list[UpcomingDate]:
     role = getattr(user, "role", "")
     if role not in (Role.ENTERPRISE, Role.UNIT_OFFICER, Role.CITY_OFFICER):
         return []
@@ -118,7 +124,7 @@ def upcoming(user: Any, today: date) -> list[UpcomingDate]:
     ]
 
 
-def overview(user: Any, today: date) -> list[OverviewPanel]:
+def overview(user: User, today: date) -> list[OverviewPanel]:
     if getattr(user, "role", "") != Role.CITY_OFFICER:
         return []
     panels = []
@@ -143,7 +149,7 @@ def overview(user: Any, today: date) -> list[OverviewPanel]:
             )
         )
     counts = dict(
-        warning_list_for(user, status=MonitoringWarning.Status.OPEN)
+        warning_list_for(user=user, status=MonitoringWarning.Status.OPEN)
         .order_by()
         .values_list("level")
         .annotate(n=Count("pk"))

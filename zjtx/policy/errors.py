@@ -27,6 +27,7 @@ class PolicyErrorCode(StrEnum):
     NO_PROGRAMS = "no_programs"
     REASON_REQUIRED = "reason_required"
     ALREADY_NOTIFIED = "already_notified"
+    INVALID_DATE = "invalid_date"
 
 
 class PolicyEvaluationError(DomainError):

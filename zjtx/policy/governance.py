@@ -134,7 +134,7 @@ def _with_value(
 def _candidate(
     version: PolicyPackageVersion, parameter: str, value: Any, start: date, source: str
 ) -> tuple[dict[str, Any], Package]:
-    current = package_for(version)
+    current = package_for(version=version)
     if parameter not in current.parameters:
         raise DomainError(
             PolicyErrorCode.UNKNOWN_PARAMETER,
@@ -251,9 +251,9 @@ def change_propose(
     _c, as_if_now = _candidate(version, parameter, value, min(as_of, effective_from), reason)
     provider = _WHATIF_PROVIDERS.get(program_id)
     if provider is not None:
-        whatif = provider(package_for(version), as_if_now, as_of)
+        whatif = provider(package_for(version=version), as_if_now, as_of)
     else:
-        whatif = whatif_run(old=package_for(version), new=as_if_now, as_of=as_of)
+        whatif = whatif_run(old=package_for(version=version), new=as_if_now, as_of=as_of)
     with transaction.atomic():
         change = ParameterChange.objects.create(
             program=program,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from zjtx.core.errors import DomainError
 from zjtx.core.jobs import JobContext, job_handler
+from zjtx.policy.errors import PolicyErrorCode
 
 from . import scan
 
@@ -27,7 +28,9 @@ def scan_job(ctx: JobContext) -> None:
     try:
         as_of = date.fromisoformat(str(ctx.params.get("as_of", "")))
     except ValueError:
-        raise DomainError("invalid_date", _("Enter the scan date as YYYY-MM-DD.")) from None
+        raise DomainError(
+            PolicyErrorCode.INVALID_DATE, _("Enter the scan date as YYYY-MM-DD.")
+        ) from None
 
     def progress(done: int, total: int) -> None:
         ctx.progress(

@@ -6,7 +6,7 @@ approves, which stores a new package version, or rejects with a reason (maker-ch
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,10 @@ from zjtx.accounts.models import Role
 from zjtx.core.workflow import GuardFailure, Step, Transition, Workflow
 
 from .models import ParameterChange
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = ParameterChange.Status
 
@@ -99,7 +103,7 @@ PARAMETER_CHANGE = Workflow(
 )
 
 
-def can_decide(change: ParameterChange, user: Any) -> bool:
+def can_decide(change: ParameterChange, user: User) -> bool:
     """Whether `user` is offered the decision: a city officer other than the proposer."""
     from zjtx.core.workflow import actions_for
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,9 @@ from zjtx.core.worklist import ITEMS_PER_KIND, WorkGroup, WorkItem, as_date
 
 from .governance import change_list_for
 from .models import ParameterChange, ScanRun
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 def _parameter_label(change: Any) -> str:
@@ -41,11 +44,11 @@ def _change_group(qs: Any, kind: Any) -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("policy:governance"), items)]
 
 
-def _proposed(user: Any) -> Any:
+def _proposed(user: User) -> Any:
     return change_list_for(user=user).filter(status=ParameterChange.Status.PROPOSED)
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     if getattr(user, "role", "") != Role.CITY_OFFICER:
         return []
     # Maker-checker: a proposal waits for any city officer but the one who made it.
@@ -71,7 +74,7 @@ def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     return groups
 
 
-def submitted_by(user: Any, today: date) -> list[WorkGroup]:
+def submitted_by(user: User, today: date) -> list[WorkGroup]:
     if getattr(user, "role", "") != Role.CITY_OFFICER:
         return []
     return _change_group(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from zjtx.core.api_schemas import ERRORS
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from . import selectors
 from .errors import PortalError, PortalErrorCode
@@ -135,7 +135,7 @@ def public_policies(
 def public_policy(request: HttpRequest, program_id: str) -> dict[str, Any]:
     card = policy_card(program_id=program_id[:80])
     if card is None:
-        raise NotFound("not_found", _("No such policy in force."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("No such policy in force."))
     return _policy_out(card, detail=True)
 
 

@@ -13,8 +13,10 @@ from functools import wraps
 from typing import Any
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import get_language
+
+from zjtx.core.http import AuthedRequest
 
 PAGE_TTL = 60
 VERSION_KEY = "portal:pages:version"
@@ -38,7 +40,7 @@ def pages_changed() -> None:
         cache.set(VERSION_KEY, 2, None)
 
 
-def page_key(request: HttpRequest) -> str:
+def page_key(request: AuthedRequest) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"portal:page:{pages_version()}:{get_language()}:{digest}"
 
@@ -47,7 +49,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     """Serve an anonymous GET from the cache; store a 200 answer for `PAGE_TTL` seconds."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         cacheable = (
             request.method in ("GET", "HEAD")
             and not request.user.is_authenticated

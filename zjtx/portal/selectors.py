@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,10 +19,14 @@ from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
 from zjtx.certification import selectors as cert
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from .errors import PortalError, PortalErrorCode
 from .models import ContactCard, ContentEvent, ContentItem
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = ContentItem.Status
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -44,17 +48,17 @@ def content_published(*, kind: str = "", today: date | None = None) -> QuerySet[
 def content_get_public(*, pk: int) -> ContentItem:
     found = content_published().filter(pk=pk).first()
     if found is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return found
 
 
-def _is_city(user: Any) -> bool:
+def _is_city(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and (
         getattr(user, "role", "") == Role.CITY_OFFICER and getattr(user, "is_active", False)
     )
 
 
-def content_list_for(*, user: Any, status: str = "", kind: str = "") -> QuerySet[ContentItem]:
+def content_list_for(*, user: User, status: str = "", kind: str = "") -> QuerySet[ContentItem]:
     """Every article for the city officer; nothing for anyone else."""
     if not _is_city(user):
         return ContentItem.objects.none()
@@ -66,10 +70,10 @@ def content_list_for(*, user: Any, status: str = "", kind: str = "") -> QuerySet
     return qs.order_by("-updated_at", "-id")
 
 
-def content_get_for(*, user: Any, pk: int) -> ContentItem:
+def content_get_for(*, user: User, pk: int) -> ContentItem:
     found = content_list_for(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return found
 
 
@@ -81,16 +85,16 @@ def contact_cards_public() -> QuerySet[ContactCard]:
     return ContactCard.objects.filter(is_published=True).order_by("sort_order", "id")
 
 
-def contact_cards_for(*, user: Any) -> QuerySet[ContactCard]:
+def contact_cards_for(*, user: User) -> QuerySet[ContactCard]:
     if not _is_city(user):
         return ContactCard.objects.none()
     return ContactCard.objects.order_by("sort_order", "id")
 
 
-def contact_card_get_for(*, user: Any, pk: int) -> ContactCard:
+def contact_card_get_for(*, user: User, pk: int) -> ContactCard:
     found = contact_cards_for(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return found
 
 
@@ -108,7 +112,11 @@ def notices_public(*, limit: int = 50) -> list[NoticeRow]:
     """Started 公示 notices (a future one is not public) with their working-day countdown."""
     today = timezone.localdate()
     return [
-        NoticeRow(n, cert.notice_is_open(n, today), cert.notice_remaining_working_days(n, today))
+        NoticeRow(
+            n,
+            cert.notice_is_open(notice=n, today=today),
+            cert.notice_remaining_working_days(notice=n, today=today),
+        )
         for n in cert.notice_list_public()[:limit]
     ]
 
@@ -175,7 +183,7 @@ def certified_list(*, year: int | None = None, tier: str = "") -> list[Certified
         documents = documents.filter(round__year=year)
     rows: list[CertifiedRow] = []
     for document in documents[:50]:
-        for app in cert.decision_entries(document):
+        for app in cert.decision_entries(document=document):
             if app.status != "certified":
                 continue  # revoked since, or not certified by this decision after all
             rows.append(
@@ -220,7 +228,7 @@ def certificate_verify(*, number: str) -> Verification:
     return Verification(
         number=app.certificate_number or number,
         found=True,
-        state=cert.certificate_state(app),
+        state=cert.certificate_state(application=app),
         name=app.enterprise.name,
         credit_code=app.enterprise.credit_code,
         unit=app.unit.name,

@@ -8,7 +8,7 @@ Every change is audited; publishing and withdrawing run on the workflow engine
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,11 +24,15 @@ from .cache import pages_changed
 from .errors import PortalError, PortalErrorCode
 from .models import ContactCard, ContentEvent, ContentItem
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 LIMITS = {"title": 120, "summary": 300, "body": 20000, "enterprise_name": 200}
 CARD_LIMITS = {"name": 120, "topics": 300, "address": 200, "phone": 30, "hours": 100}
 
 
-def _require_city(actor: Any) -> None:
+def _require_city(actor: User) -> None:
     require_role(actor, Role.CITY_OFFICER, hide=True)
 
 
@@ -88,7 +92,7 @@ def _clean_content(
 @transaction.atomic
 def content_save(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     title: str,
     body: str,
@@ -134,7 +138,7 @@ def content_save(
 
 
 def content_transition(
-    *, item: ContentItem, action: str, actor: Any, reason: str = ""
+    *, item: ContentItem, action: str, actor: User, reason: str = ""
 ) -> ContentItem:
     """Publish or withdraw an article (the table in workflow.CONTENT decides who and when)."""
     _require_city(actor)
@@ -144,7 +148,7 @@ def content_transition(
     return result
 
 
-def content_actions(item: ContentItem, actor: Any) -> list[tuple[str, Any]]:
+def content_actions(item: ContentItem, actor: User) -> list[tuple[str, Any]]:
     """The moves the actor may make on the article now: (action, transition)."""
     role = str(getattr(actor, "role", ""))
     return [
@@ -169,7 +173,7 @@ def _card_snapshot(card: ContactCard) -> dict[str, Any]:
 @transaction.atomic
 def contact_card_save(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     phone: str,
     topics: str = "",
@@ -227,7 +231,7 @@ def contact_card_save(
 
 
 @transaction.atomic
-def contact_card_delete(*, actor: Any, card: ContactCard) -> None:
+def contact_card_delete(*, actor: User, card: ContactCard) -> None:
     _require_city(actor)
     before = _card_snapshot(card)
     audit_record(actor=actor, action="portal.contact_delete", obj=card, before=before, after=None)

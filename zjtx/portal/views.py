@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.middleware import client_ip
 
 from . import calculator as visitor_calc
@@ -27,7 +28,9 @@ from .policies import policy_card, policy_cards, tag_labels
 NEWS_PAGE = 12
 
 
-def _bad_request(request: HttpRequest, template: str, context: dict[str, Any], error: DomainError):  # type: ignore[no-untyped-def]
+def _bad_request(
+    request: AuthedRequest, template: str, context: dict[str, Any], error: DomainError
+):  # type: ignore[no-untyped-def]
     context["error"] = error.message
     return render(request, template, context, status=error.status)
 
@@ -36,7 +39,7 @@ def _bad_request(request: HttpRequest, template: str, context: dict[str, Any], e
 
 
 @cached_page
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     cards = policy_cards()
     years = selectors.certified_years()
     latest = selectors.certified_list(year=years[0]) if years else []
@@ -61,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @cached_page
-def policies(request: HttpRequest) -> HttpResponse:
+def policies(request: AuthedRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:100]
     tag = (request.GET.get("tag") or "").strip()[:30]
     tags = tag_labels()
@@ -75,14 +78,14 @@ def policies(request: HttpRequest) -> HttpResponse:
 
 
 @cached_page
-def policy_detail(request: HttpRequest, program_id: str) -> HttpResponse:
+def policy_detail(request: AuthedRequest, program_id: str) -> HttpResponse:
     card = policy_card(program_id=program_id[:80])
     if card is None:
         raise Http404
     return render(request, "portal/policy.html", {"card": card})
 
 
-def calculator(request: HttpRequest) -> HttpResponse:
+def calculator(request: AuthedRequest) -> HttpResponse:
     """Not cached: it answers the visitor's own figures, which are kept nowhere."""
     program_id = (request.POST.get("policy") or request.GET.get("policy") or "")[:80]
     package = visitor_calc.package_for(program_id) if program_id else None
@@ -110,12 +113,12 @@ def _not_in_force() -> str:
 
 
 @cached_page
-def notices(request: HttpRequest) -> HttpResponse:
+def notices(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/notices.html", {"rows": selectors.notices_public()})
 
 
 @cached_page
-def certified(request: HttpRequest) -> HttpResponse:
+def certified(request: AuthedRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "years": selectors.certified_years(),
         "tiers": selectors.tiers(),
@@ -135,7 +138,7 @@ def certified(request: HttpRequest) -> HttpResponse:
 
 
 @cached_page
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedRequest) -> HttpResponse:
     number = (request.GET.get("number") or "").strip()[:60]
     result = selectors.certificate_verify(number=number) if number else None
     return render(
@@ -147,12 +150,12 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @cached_page
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/reports.html", {"reports": selectors.reports_published()})
 
 
 @cached_page
-def news(request: HttpRequest) -> HttpResponse:
+def news(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind") or ""
     if kind not in ContentItem.Kind.values:
         kind = ""
@@ -167,13 +170,13 @@ def news(request: HttpRequest) -> HttpResponse:
 
 
 @cached_page
-def news_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def news_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.content_get_public(pk=pk)
     return render(request, "portal/news_detail.html", {"item": item})
 
 
 @cached_page
-def services_page(request: HttpRequest) -> HttpResponse:
+def services_page(request: AuthedRequest) -> HttpResponse:
     platforms = selectors.platforms()
     platform = request.GET.get("platform") or ""
     if platform not in {p[0] for p in platforms}:
@@ -194,13 +197,13 @@ def services_page(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ the city officer's pages
 
 
-def _city(request: HttpRequest) -> None:
+def _city(request: AuthedRequest) -> None:
     if getattr(request.user, "role", "") != Role.CITY_OFFICER:
         raise Http404
 
 
 @login_required
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthedRequest) -> HttpResponse:
     _city(request)
     status = request.GET.get("status") or ""
     return render(
@@ -215,7 +218,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _content_values(request: HttpRequest) -> dict[str, Any]:
+def _content_values(request: AuthedRequest) -> dict[str, Any]:
     return {
         "kind": request.POST.get("kind", ""),
         "title": request.POST.get("title", ""),
@@ -227,7 +230,7 @@ def _content_values(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def content_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def content_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     _city(request)
     item = selectors.content_get_for(user=request.user, pk=pk) if pk else None
     errors: dict[str, str] = {}
@@ -274,7 +277,7 @@ def _saved_message() -> str:
 
 @require_POST
 @login_required
-def content_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def content_move(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     _city(request)
     item = selectors.content_get_for(user=request.user, pk=pk)
     try:
@@ -292,7 +295,7 @@ def _moved_message(item: ContentItem) -> str:
     return _("The article is now: %(status)s.") % {"status": item.get_status_display()}
 
 
-def _card_values(request: HttpRequest) -> dict[str, Any]:
+def _card_values(request: AuthedRequest) -> dict[str, Any]:
     return {
         "name": request.POST.get("name", ""),
         "phone": request.POST.get("phone", ""),
@@ -305,7 +308,7 @@ def _card_values(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def contact_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     _city(request)
     card = selectors.contact_card_get_for(user=request.user, pk=pk) if pk else None
     errors: dict[str, str] = {}
@@ -341,7 +344,7 @@ def contact_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @login_required
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     _city(request)
     card = selectors.contact_card_get_for(user=request.user, pk=pk)
     services.contact_card_delete(actor=request.user, card=card)

@@ -164,7 +164,10 @@ def size_class(request: HttpRequest) -> dict[str, Any]:
         )
     except SizeInputMissing as error:
         raise selectors.missing_input_error(
-            error, sector_name=selectors.sector_name_for(payload.industry_code, payload.as_of)
+            error,
+            sector_name=selectors.sector_name_for(
+                industry_code=payload.industry_code, as_of=payload.as_of
+            ),
         ) from error
     return {
         "size": result.size,
@@ -202,4 +205,4 @@ def divisions(request: HttpRequest) -> list[Any]:
 def industries(request: HttpRequest, q: str = "", level: str = "") -> list[Any]:
     if level and level not in IndustryCode.Level.values:
         raise _invalid({"level": _("Choose section, division, group or class.")})
-    return list(selectors.industry_search(q, level or None))
+    return list(selectors.industry_search(q=q, level=level or None))

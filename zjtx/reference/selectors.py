@@ -59,7 +59,7 @@ def _packaged_industry_names() -> dict[str, str]:
     return {row.code: row.name for row in parse_industry_codes(data["codes"])}
 
 
-def size_standard_in_force(as_of: datetime.date | None = None) -> SizeStandard:
+def size_standard_in_force(*, as_of: datetime.date | None = None) -> SizeStandard:
     """The version of the size standard in force on as_of (default: today)."""
     day = as_of or _today()
     standard = (
@@ -85,7 +85,7 @@ def size_standard_list() -> QuerySet[SizeStandard]:
     return SizeStandard.objects.order_by("-effective_from")
 
 
-def industry_get(code: str) -> IndustryCode | None:
+def industry_get(*, code: str) -> IndustryCode | None:
     """The industry code (normalised, e.g. '3670' -> 'C3670'), or None when unknown."""
     normalized = sizing.normalize_industry_code(code)
     if not sizing.is_well_formed(normalized):
@@ -98,8 +98,8 @@ def industry_get(code: str) -> IndustryCode | None:
     return found
 
 
-def industry_name(code: str) -> str:
-    industry = industry_get(code)
+def industry_name(*, code: str) -> str:
+    industry = industry_get(code=code)
     return industry.name if industry else ""
 
 
@@ -124,7 +124,7 @@ def size_class_for(
     Raises SizeInputMissing when an indicator the sector needs is None (never read as zero),
     DomainError(ReferenceErrorCode.UNKNOWN_INDUSTRY / "industry_too_coarse" / "invalid_input") otherwise.
     """
-    industry = industry_get(industry_code)
+    industry = industry_get(code=industry_code)
     if industry is None:
         raise _unknown_industry(industry_code)
     try:
@@ -139,7 +139,7 @@ def size_class_for(
             % {"code": industry.code, "name": industry.name},
             {"industry_code": _("Choose a division or class code, e.g. F51 or F52.")},
         ) from error
-    standard = size_standard_in_force(as_of)
+    standard = size_standard_in_force(as_of=as_of)
     try:
         return sizing.classify(standard.rules, sector, employees, revenue_yuan, total_assets_yuan)
     except sizing.SizeInputInvalid as error:
@@ -167,13 +167,13 @@ def missing_input_error(error: SizeInputMissing, *, sector_name: str = "") -> Do
     )
 
 
-def sector_name_for(industry_code: str, as_of: datetime.date | None = None) -> str:
+def sector_name_for(*, industry_code: str, as_of: datetime.date | None = None) -> str:
     """Chinese sector name of the standard for a code, or '' when it cannot be told."""
     try:
         sector = sizing.sector_for_industry(industry_code)
     except ValueError:
         return ""
-    rules: dict[str, Any] = size_standard_in_force(as_of).rules
+    rules: dict[str, Any] = size_standard_in_force(as_of=as_of).rules
     return str(rules["sectors"][sector]["name"])
 
 
@@ -222,11 +222,11 @@ def _codes_with_alias_containing(text: str) -> list[str]:
 
 
 def industry_search(
-    q: str = "", level: str | None = None, limit: int = INDUSTRY_SEARCH_LIMIT
+    *, q: str = "", level: str | None = None, limit: int = INDUSTRY_SEARCH_LIMIT
 ) -> QuerySet[IndustryCode]:
     """Industry codes whose code starts with q, or whose name or former name contains q."""
     return _industry_filtered(q, level).order_by("code")[:limit]
 
 
-def industry_count(q: str = "", level: str | None = None) -> int:
+def industry_count(*, q: str = "", level: str | None = None) -> int:
     return _industry_filtered(q, level).count()

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.db import transaction
@@ -21,6 +21,10 @@ from zjtx.core.audit import audit_record
 
 from .models import AssessmentUnit, Division, IndustryCode, ReferenceDataset, SizeStandard
 from .sizing import SECTION_FOR_DIVISION
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Load order matters only for readability of the log; no dataset reads another.
@@ -208,7 +212,9 @@ def _peek_dataset_name(path: Path, content: bytes) -> str:
     raise ReferenceDataError(f"{path.name}: no 'dataset' line")
 
 
-def reference_dataset_load(*, path: Path, force: bool = False, actor: Any = None) -> LoadOutcome:
+def reference_dataset_load(
+    *, path: Path, force: bool = False, actor: User | None = None
+) -> LoadOutcome:
     """Load one data file if its checksum changed since the last recorded load."""
     content = path.read_bytes()
     checksum = file_checksum(content)
@@ -237,7 +243,7 @@ def reference_dataset_load(*, path: Path, force: bool = False, actor: Any = None
 
 
 def reference_load(
-    *, data_dir: Path | None = None, force: bool = False, actor: Any = None
+    *, data_dir: Path | None = None, force: bool = False, actor: User | None = None
 ) -> list[LoadOutcome]:
     """Load every reference file in data_dir (default: the packaged data/)."""
     folder = data_dir or DATA_DIR

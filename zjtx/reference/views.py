@@ -98,8 +98,8 @@ def industries_view(request: HttpRequest) -> HttpResponse:
         "q": q,
         "level": level,
         "levels": IndustryCode.Level.choices,
-        "industries": selectors.industry_search(q, level or None),
-        "total": selectors.industry_count(q, level or None),
+        "industries": selectors.industry_search(q=q, level=level or None),
+        "total": selectors.industry_count(q=q, level=level or None),
         "limit": selectors.INDUSTRY_SEARCH_LIMIT,
     }
     template = "reference/industries.html"
@@ -119,7 +119,9 @@ def _calculate(form: SizeCalculatorForm) -> SizeResult | None:
             total_assets_yuan=form.yuan("total_assets_wan"),
         )
     except SizeInputMissing as missing:
-        error = selectors.missing_input_error(missing, sector_name=selectors.sector_name_for(code))
+        error = selectors.missing_input_error(
+            missing, sector_name=selectors.sector_name_for(industry_code=code)
+        )
         form.add_error(None, error.message)
         for name in missing.missing:
             form.add_error(FORM_FIELD_FOR_INPUT[name], error.fields[name])
@@ -162,7 +164,7 @@ def _industry_options() -> list[IndustryCode]:
     """Divisions plus the two K70 classes the standard names (K70 alone is too coarse)."""
     options = list(selectors.industry_search(level=IndustryCode.Level.DIVISION))
     for code in ("K7010", "K7020"):
-        industry = selectors.industry_get(code)
+        industry = selectors.industry_get(code=code)
         if industry is not None:
             options.append(industry)
     return options
@@ -174,7 +176,7 @@ def _inputs_summary(form: SizeCalculatorForm, result: SizeResult | None) -> list
         return []
     data = form.cleaned_data
     code = data["industry_code"]
-    rows = [{"label": _("Industry"), "value": f"{code} {selectors.industry_name(code)}"}]
+    rows = [{"label": _("Industry"), "value": f"{code} {selectors.industry_name(code=code)}"}]
     typed = {
         "employees": ("employees", data.get("employees")),
         "revenue_yuan": ("revenue", data.get("revenue_wan")),

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from zjtx.core.api_schemas import ERRORS, ErrorOut
+from zjtx.core.http import AuthedRequest
 
 from . import selectors, services
 from .benchmark import benchmark_enterprise_get, benchmark_for
@@ -134,7 +134,9 @@ def _figure_out(f: ReportFigure) -> dict[str, Any]:
     response={202: AnnualReportStartOut, 400: ErrorOut, 403: ErrorOut},
     summary="Start the annual development report for a year (city officer)",
 )
-def annual_start(request: HttpRequest, payload: AnnualReportStartIn) -> tuple[int, dict[str, Any]]:
+def annual_start(
+    request: AuthedRequest, payload: AnnualReportStartIn
+) -> tuple[int, dict[str, Any]]:
     report = services.annual_report_start(year=payload.year, actor=request.user)
     return 202, {
         "id": report.pk,
@@ -149,7 +151,7 @@ def annual_start(request: HttpRequest, payload: AnnualReportStartIn) -> tuple[in
     response={200: AnnualReportOut, **ERRORS},
     summary="An annual report: status, progress, files and figure references",
 )
-def annual_get(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def annual_get(request: AuthedRequest, report_id: int) -> dict[str, Any]:
     report = selectors.annual_report_get(pk=report_id, user=request.user)
     return _report_out(report)
 
@@ -159,7 +161,7 @@ def annual_get(request: HttpRequest, report_id: int) -> dict[str, Any]:
     response={200: ReportFigureOut, **ERRORS},
     summary="One figure of a report: value, definition, source query and records count",
 )
-def annual_figure(request: HttpRequest, report_id: int, key: str) -> dict[str, Any]:
+def annual_figure(request: AuthedRequest, report_id: int, key: str) -> dict[str, Any]:
     report = selectors.annual_report_get(pk=report_id, user=request.user)
     return _figure_out(selectors.report_figure_get(report=report, key=key))
 
@@ -208,7 +210,7 @@ class BenchmarkQuery(Schema):
     summary="An enterprise's indicators against its peer groups' quartiles (groups < 5 peers hidden)",
 )
 def benchmark_get(
-    request: HttpRequest, credit_code: str, query: Query[BenchmarkQuery]
+    request: AuthedRequest, credit_code: str, query: Query[BenchmarkQuery]
 ) -> dict[str, Any]:
     firm = benchmark_enterprise_get(credit_code=credit_code, user=request.user)
     result = benchmark_for(firm=firm, year=query.year)
@@ -272,7 +274,7 @@ class DashboardQuery(Schema):
     response={200: DashboardOut, **ERRORS},
     summary="Leadership dashboard figures (city, or one unit) from the roll-ups",
 )
-def dashboard_get(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
+def dashboard_get(request: AuthedRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
     unit = dashboard_unit_for(user=request.user, unit_id=query.unit)
     data = dashboard_data(unit=unit, year=query.year)
     return {

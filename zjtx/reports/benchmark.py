@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zjtx.accounts.scoping import scope_enterprise_qs
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 from zjtx.enterprises.models import Enterprise
 from zjtx.reference.models import IndustryCode
 
@@ -130,7 +130,7 @@ def benchmark_enterprise_get(*, credit_code: str, user: Any) -> Enterprise:
     qs = scope_enterprise_qs(Enterprise.objects.select_related("unit", "industry"), user)
     firm = qs.filter(credit_code=str(credit_code or "").strip().upper()).first()
     if firm is None:
-        raise NotFound("not_found", _("Not found."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return firm
 
 

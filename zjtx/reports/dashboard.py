@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zjtx.accounts.models import Role
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 from zjtx.core.money import format_wan
 from zjtx.reference.models import AssessmentUnit
 
@@ -47,13 +47,13 @@ def dashboard_unit_for(*, user: Any, unit_id: int | None = None) -> AssessmentUn
             return None
         unit = AssessmentUnit.objects.filter(pk=unit_id).first()
         if unit is None:
-            raise NotFound("not_found", _("Not found."))
+            raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
         return unit
     if role == Role.UNIT_OFFICER and user.unit_id:
         if unit_id and int(unit_id) != user.unit_id:
-            raise NotFound("not_found", _("Not found."))
+            raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
         return AssessmentUnit.objects.get(pk=user.unit_id)
-    raise NotFound("not_found", _("Not found."))
+    raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
 
 
 def dashboard_years() -> list[int]:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
-from zjtx.core.errors import NotFound
+from zjtx.core.errors import ErrorCode, NotFound
 
 from .models import AnnualReport, ReportFigure
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 OFFICERS = (Role.CITY_OFFICER, Role.UNIT_OFFICER)
 
 
 def _not_found() -> NotFound:
-    return NotFound("not_found", _("Not found."))
+    return NotFound(ErrorCode.NOT_FOUND, _("Not found."))
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,14 @@ def published_report_get(*, pk: int) -> AnnualReport:
     return report
 
 
-def annual_reports_for(*, user: Any) -> QuerySet[AnnualReport]:
+def annual_reports_for(*, user: User) -> QuerySet[AnnualReport]:
     """Officers read every annual report (city-wide documents); others none."""
     if not getattr(user, "is_authenticated", False) or user.role not in OFFICERS:
         return AnnualReport.objects.none()
     return AnnualReport.objects.select_related("snapshot", "started_by").order_by("-year", "-id")
 
 
-def annual_report_get(*, pk: int, user: Any) -> AnnualReport:
+def annual_report_get(*, pk: int, user: User) -> AnnualReport:
     report = annual_reports_for(user=user).filter(pk=pk).first()
     if report is None:
         raise _not_found()
@@ -127,7 +131,7 @@ def report_year_choices() -> list[int]:
     return list(range(this_year, this_year - 6, -1))
 
 
-def units_for(*, user: Any) -> list[Any]:
+def units_for(*, user: User) -> list[Any]:
     """Units whose dashboard the user may open (the city: all; a unit officer: their own)."""
     from zjtx.accounts.scoping import scope_unit_qs
     from zjtx.reference.models import AssessmentUnit

@@ -6,7 +6,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -25,6 +25,10 @@ from .models import AnnualReport, ReportSnapshot
 from .rollups import rollups_refresh
 from .snapshot import snapshot_take
 from .workflow import PUBLICATION
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 logger = logging.getLogger("zjtx.reports")
 ProgressFn = Callable[[int, int, str], None]
@@ -55,7 +59,7 @@ def _check_year(year: Any) -> int:
 def annual_report_start(
     *,
     year: Any,
-    actor: Any,
+    actor: User,
     snapshot: ReportSnapshot | None = None,
     background: bool = True,
 ) -> AnnualReport:
@@ -88,7 +92,7 @@ def annual_report_start(
     return report
 
 
-def _dispatch(report: AnnualReport, actor: Any) -> None:
+def _dispatch(report: AnnualReport, actor: User) -> None:
     """Hand the build to the background job runner (zjtx/core/jobs.py): a worker builds it
     with progress; in tests the immediate backend has finished when this returns."""
     from zjtx.core.jobs import start_job
@@ -161,7 +165,7 @@ def _fail(report: AnnualReport, message: str) -> None:
     )
 
 
-def annual_report_rebuild(*, report: AnnualReport, actor: Any) -> AnnualReport:
+def annual_report_rebuild(*, report: AnnualReport, actor: User) -> AnnualReport:
     """A new build from the same frozen snapshot (gives the same document)."""
     if report.snapshot_id is None or report.status != AnnualReport.Status.DONE:
         raise ReportConflict(
@@ -171,13 +175,13 @@ def annual_report_rebuild(*, report: AnnualReport, actor: Any) -> AnnualReport:
 
 
 def annual_report_publication(
-    *, report: AnnualReport, action: str, actor: Any, reason: str = ""
+    *, report: AnnualReport, action: str, actor: User, reason: str = ""
 ) -> AnnualReport:
     """Publish a finished report on the portal or withdraw it (with a reason)."""
     return run(PUBLICATION, report, action, actor=actor, reason=reason)  # type: ignore[no-any-return]
 
 
-def rollups_refresh_all(*, actor: Any = None, years: list[int] | None = None) -> int:
+def rollups_refresh_all(*, actor: User | None = None, years: list[int] | None = None) -> int:
     """Rebuild the dashboard roll-ups (command `refresh_rollups`, nightly job)."""
     rows = rollups_refresh(years=years)
     audit_record(

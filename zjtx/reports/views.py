@@ -6,7 +6,7 @@ from typing import IO, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for
 
 from . import selectors, services
@@ -29,7 +30,7 @@ CONTENT_TYPES = {
 }
 
 
-def _role(request: HttpRequest) -> str:
+def _role(request: AuthedRequest) -> str:
     return str(getattr(request.user, "role", ""))
 
 
@@ -62,7 +63,7 @@ def report_file_response(report: AnnualReport, kind: str) -> FileResponse:
 
 
 @require_GET
-def public_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def public_file(request: AuthedRequest, pk: int, kind: str) -> FileResponse:
     """Anyone may download a published annual report; unpublished ones do not exist (404)."""
     report = selectors.published_report_get(pk=pk)
     return report_file_response(report, kind)
@@ -72,7 +73,7 @@ def public_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 
 
 @login_required
-def annual_list(request: HttpRequest) -> HttpResponse:
+def annual_list(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *OFFICERS, hide=True)
     if request.method == "POST":
         try:
@@ -95,7 +96,7 @@ def annual_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def annual_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     report = selectors.annual_report_get(pk=pk, user=request.user)
     context = {
         "report": report,
@@ -113,14 +114,14 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def annual_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+def annual_file(request: AuthedRequest, pk: int, kind: str) -> FileResponse:
     report = selectors.annual_report_get(pk=pk, user=request.user)
     return report_file_response(report, kind)
 
 
 @require_POST
 @login_required
-def annual_action(request: HttpRequest, pk: int) -> HttpResponse:
+def annual_action(request: AuthedRequest, pk: int) -> HttpResponse:
     report = selectors.annual_report_get(pk=pk, user=request.user)
     action = request.POST.get("action", "")
     try:
@@ -139,7 +140,7 @@ def annual_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, *OFFICERS, hide=True)
     unit = dashboard_unit_for(user=request.user, unit_id=_int(request.GET.get("unit")))
     data = dashboard_data(unit=unit, year=_int(request.GET.get("year")))
@@ -155,7 +156,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def screen(request: HttpRequest) -> HttpResponse:
+def screen(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, Role.CITY_OFFICER, hide=True)
     data = dashboard_data(unit=None, year=_int(request.GET.get("year")))
     return render(request, "reports/screen.html", {"data": data})
@@ -165,7 +166,7 @@ def screen(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def benchmark(request: HttpRequest) -> HttpResponse:
+def benchmark(request: AuthedRequest) -> HttpResponse:
     require_role(request.user, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE, hide=True)
     code = request.GET.get("code", "").strip()
     if _role(request) == Role.ENTERPRISE:

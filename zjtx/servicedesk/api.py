@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -19,6 +19,7 @@ from zjtx.accounts.models import Role
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for
 from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.partners.models import ServiceProvider
@@ -252,7 +253,7 @@ def _out(request: ServiceRequest) -> dict[str, Any]:
                 "remaining_days": c.remaining_days,
                 "stopped_on": _d(c.stopped_on),
             }
-            for c in selectors.request_clocks(request)
+            for c in selectors.request_clocks(request=request)
         ],
         "timeline": [
             {
@@ -286,7 +287,7 @@ def _summary(r: ServiceRequest) -> dict[str, Any]:
     "/services/requests", response=list[ServiceRequestSummaryOut], url_name="services-requests"
 )
 def request_list(
-    request: HttpRequest, status: str = "", category: str = "", limit: int = 200
+    request: AuthedRequest, status: str = "", category: str = "", limit: int = 200
 ) -> list[dict[str, Any]]:
     limit = min(max(limit, 1), 1000)
     rows = [
@@ -310,7 +311,7 @@ def request_list(
     response={201: ServiceRequestOut, **ERRORS},
     url_name="services-request-create",
 )
-def request_create(request: HttpRequest, payload: ServiceRequestCreateIn) -> tuple[int, Any]:
+def request_create(request: AuthedRequest, payload: ServiceRequestCreateIn) -> tuple[int, Any]:
     user = request.user
     role = getattr(user, "role", "")
     if role == Role.ENTERPRISE:
@@ -343,7 +344,7 @@ def request_create(request: HttpRequest, payload: ServiceRequestCreateIn) -> tup
     response=ServiceRequestOut,
     url_name="services-request-detail",
 )
-def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def request_detail(request: AuthedRequest, request_id: int) -> dict[str, Any]:
     return _out(selectors.request_get(user=request.user, pk=request_id))
 
 
@@ -353,7 +354,7 @@ def request_detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
     url_name="services-request-patch",
 )
 def request_patch(
-    request: HttpRequest, request_id: int, payload: ServiceRequestPatchIn
+    request: AuthedRequest, request_id: int, payload: ServiceRequestPatchIn
 ) -> dict[str, Any]:
     found = selectors.request_get(user=request.user, pk=request_id)
     services.request_update(
@@ -371,7 +372,7 @@ def request_patch(
     response=list[ServiceActionOut],
     url_name="services-request-actions",
 )
-def request_actions(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
+def request_actions(request: AuthedRequest, request_id: int) -> list[dict[str, Any]]:
     found = selectors.request_get(user=request.user, pk=request_id)
     role = str(getattr(request.user, "role", ""))
     out = [
@@ -424,7 +425,7 @@ def _route_target(assignee: str | None) -> tuple[str, ServiceProvider | None]:
     url_name="services-request-transition",
 )
 def request_transition(
-    request: HttpRequest, request_id: int, payload: ServiceRequestTransitionIn
+    request: AuthedRequest, request_id: int, payload: ServiceRequestTransitionIn
 ) -> dict[str, Any]:
     found = selectors.request_get(user=request.user, pk=request_id)
     if payload.action == "route":
@@ -453,7 +454,7 @@ def request_transition(
     url_name="services-request-rating",
 )
 def request_rating(
-    request: HttpRequest, request_id: int, payload: ServiceRatingIn
+    request: AuthedRequest, request_id: int, payload: ServiceRatingIn
 ) -> tuple[int, Any]:
     found = selectors.request_get(user=request.user, pk=request_id)
     services.request_rate(
@@ -480,7 +481,7 @@ def _listing_out(listing: ProviderListing) -> dict[str, Any]:
 
 
 @router.get("/services/providers", response=list[ServiceProviderOut], url_name="services-providers")
-def provider_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+def provider_list(request: AuthedRequest, status: str = "") -> list[dict[str, Any]]:
     return [_listing_out(x) for x in selectors.listing_list_for(user=request.user, status=status)]
 
 
@@ -489,7 +490,7 @@ def provider_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]
     response={201: ServiceProviderOut, **ERRORS},
     url_name="services-provider-create",
 )
-def provider_create(request: HttpRequest, payload: ServiceProviderIn) -> tuple[int, Any]:
+def provider_create(request: AuthedRequest, payload: ServiceProviderIn) -> tuple[int, Any]:
     listing = provider_services.listing_submit(
         actor=request.user,
         name=payload.name,
@@ -510,7 +511,7 @@ def provider_create(request: HttpRequest, payload: ServiceProviderIn) -> tuple[i
     response=ServiceProviderOut,
     url_name="services-provider-detail",
 )
-def provider_detail(request: HttpRequest, listing_id: int) -> dict[str, Any]:
+def provider_detail(request: AuthedRequest, listing_id: int) -> dict[str, Any]:
     return _listing_out(selectors.listing_get(user=request.user, pk=listing_id))
 
 
@@ -531,14 +532,14 @@ def _event_out(event: ServiceEvent) -> dict[str, Any]:
 
 
 @router.get("/services/events", response=list[ServiceEventOut], url_name="services-events")
-def event_list(request: HttpRequest) -> list[dict[str, Any]]:
+def event_list(request: AuthedRequest) -> list[dict[str, Any]]:
     return [_event_out(e) for e in selectors.event_list_for(user=request.user)[:500]]
 
 
 @router.post(
     "/services/events", response={201: ServiceEventOut, **ERRORS}, url_name="services-event-create"
 )
-def event_create(request: HttpRequest, payload: ServiceEventIn) -> tuple[int, Any]:
+def event_create(request: AuthedRequest, payload: ServiceEventIn) -> tuple[int, Any]:
     event = event_services.event_create(actor=request.user, **payload.model_dump())
     return 201, _event_out(selectors.event_get(user=request.user, pk=event.pk))
 
@@ -549,7 +550,7 @@ def event_create(request: HttpRequest, payload: ServiceEventIn) -> tuple[int, An
     url_name="services-event-register",
 )
 def event_register(
-    request: HttpRequest, event_id: int, payload: ServiceRegistrationIn
+    request: AuthedRequest, event_id: int, payload: ServiceRegistrationIn
 ) -> tuple[int, Any]:
     event = selectors.event_get(user=request.user, pk=event_id)
     reg = event_services.event_register(event=event, actor=request.user, attendee=payload.attendee)
@@ -567,7 +568,7 @@ def event_register(
     response={201: EventRatingOut, **ERRORS},
     url_name="services-event-rating",
 )
-def event_rating(request: HttpRequest, event_id: int, payload: EventRatingIn) -> tuple[int, Any]:
+def event_rating(request: AuthedRequest, event_id: int, payload: EventRatingIn) -> tuple[int, Any]:
     event = selectors.event_get(user=request.user, pk=event_id)
     reg = event_services.event_rate(
         event=event, actor=request.user, score=payload.score, comment=payload.comment
@@ -585,7 +586,7 @@ def event_rating(request: HttpRequest, event_id: int, payload: EventRatingIn) ->
 
 @router.get("/services/stats", response=list[ServiceStatsRowOut], url_name="services-stats")
 def stats_view(
-    request: HttpRequest,
+    request: AuthedRequest,
     filters: Query[ServiceStatsQuery],
 ) -> list[dict[str, Any]]:
     if getattr(request.user, "role", "") not in (Role.CITY_OFFICER, Role.UNIT_OFFICER):

@@ -7,13 +7,13 @@ unit's, the city everything; anything else is a 404.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from zjtx.accounts.models import Role
+from zjtx.accounts.models import Role, User
 from zjtx.accounts.scoping import scope_enterprise_qs
 from zjtx.core.errors import DomainError
 from zjtx.core.models import WorkflowClock
@@ -31,12 +31,15 @@ from .models import (
 )
 from .workflow import SERVICE_REQUEST
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _active(user: Any) -> bool:
+
+def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
-def request_scope_q(user: Any) -> Q | None:
+def request_scope_q(*, user: User) -> Q | None:
     """The requests `user` may see; None means the whole city."""
     if not _active(user):
         return Q(pk__in=[])
@@ -54,13 +57,13 @@ def request_scope_q(user: Any) -> Q | None:
 
 def request_list_for(
     *,
-    user: Any,
+    user: User,
     status: str | None = None,
     category: str | None = None,
     open_only: bool = False,
 ) -> QuerySet[ServiceRequest]:
     qs = ServiceRequest.objects.all()
-    q = request_scope_q(user)
+    q = request_scope_q(user=user)
     if q is not None:
         qs = qs.filter(q)
     if status:
@@ -72,7 +75,7 @@ def request_list_for(
     return qs.select_related("enterprise", "unit", "provider").order_by("-created_at", "-id")
 
 
-def request_get(*, user: Any, pk: int) -> ServiceRequest:
+def request_get(*, user: User, pk: int) -> ServiceRequest:
     """One request within the user's scope; anything else is Http404, never 403."""
     found = request_list_for(user=user).filter(pk=pk).first()
     if found is None:
@@ -80,7 +83,7 @@ def request_get(*, user: Any, pk: int) -> ServiceRequest:
     return found
 
 
-def request_queue_for(*, user: Any) -> QuerySet[ServiceRequest]:
+def request_queue_for(*, user: User) -> QuerySet[ServiceRequest]:
     """Open requests waiting on the user's side, soonest due first."""
     qs = request_list_for(user=user, open_only=True)
     if user.role in (Role.PROVIDER, Role.UNIT_OFFICER):
@@ -88,7 +91,7 @@ def request_queue_for(*, user: Any) -> QuerySet[ServiceRequest]:
     return qs.order_by("due_on", "id")
 
 
-def overdue_list_for(*, user: Any, today: date | None = None) -> QuerySet[ServiceRequest]:
+def overdue_list_for(*, user: User, today: date | None = None) -> QuerySet[ServiceRequest]:
     """督办: open requests past a due date (escalated ones among them), in the user's scope."""
     if not _active(user) or user.role not in (Role.CITY_OFFICER, Role.UNIT_OFFICER):
         return ServiceRequest.objects.none()
@@ -98,7 +101,7 @@ def overdue_list_for(*, user: Any, today: date | None = None) -> QuerySet[Servic
     return request_list_for(user=user).filter(due_on__lt=today).order_by("due_on", "id")
 
 
-def request_clocks(request: ServiceRequest) -> list[WorkflowClock]:
+def request_clocks(*, request: ServiceRequest) -> list[WorkflowClock]:
     return list(
         WorkflowClock.objects.filter(
             workflow=SERVICE_REQUEST.name, object_id=str(request.pk)
@@ -112,7 +115,7 @@ def extension_pending_list() -> QuerySet[ExtensionRequest]:
     )
 
 
-def policies_for(request: ServiceRequest) -> list[Any]:
+def policies_for(*, request: ServiceRequest) -> list[Any]:
     """The calculator's rows for the enterprise today (eligible or missing data first)."""
     from zjtx.policy.calculator import calculator_run
 
@@ -148,24 +151,24 @@ def article_list(*, kind: str = "", category: str = "") -> QuerySet[Article]:
     return qs
 
 
-def listing_list_for(*, user: Any, status: str = "") -> QuerySet[ProviderListing]:
+def listing_list_for(*, user: User | AnonymousUser, status: str = "") -> QuerySet[ProviderListing]:
     """Published listings for everyone signed in; the city also sees those awaiting review."""
     qs = ProviderListing.objects.select_related("provider")
-    if not (_active(user) and user.role == Role.CITY_OFFICER):
+    if not (isinstance(user, User) and _active(user) and user.role == Role.CITY_OFFICER):
         qs = qs.filter(status=ProviderListing.Status.PUBLISHED)
     if status:
         qs = qs.filter(status=status)
     return qs
 
 
-def listing_get(*, user: Any, pk: int) -> ProviderListing:
+def listing_get(*, user: User, pk: int) -> ProviderListing:
     found = listing_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
 
 
-def event_list_for(*, user: Any) -> QuerySet[ServiceEvent]:
+def event_list_for(*, user: User) -> QuerySet[ServiceEvent]:
     """Everyone sees every event; a provider sees its own."""
     qs = ServiceEvent.objects.select_related("provider").annotate(
         registered=Count("registrations", distinct=True),
@@ -180,14 +183,14 @@ def event_list_for(*, user: Any) -> QuerySet[ServiceEvent]:
     return qs
 
 
-def event_get(*, user: Any, pk: int) -> ServiceEvent:
+def event_get(*, user: User, pk: int) -> ServiceEvent:
     found = event_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
 
 
-def events_attended_by(*, enterprise: Any, user: Any) -> list[EventRegistration]:
+def events_attended_by(*, enterprise: Any, user: User) -> list[EventRegistration]:
     """The events `enterprise` checked in to, for its profile page (二(八) manager training).
 
     Scoped like the enterprise page: the enterprise itself, its unit's officers and the city;

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,17 +40,21 @@ from .models import (
 )
 from .workflow import SERVICE_REQUEST
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 EXTENDED_RESOLVE_DAYS = 30
 DEFAULT_ROUTES: dict[str, str] = {Category.COMPLAINT: Handler.CITY}
 ESCALATE_TO = {Handler.PROVIDER: Handler.UNIT, Handler.UNIT: Handler.CITY}
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _event(request: ServiceRequest, action: str, actor: Any, reason: str = "") -> None:
+def _event(request: ServiceRequest, action: str, actor: User | None, reason: str = "") -> None:
     RequestEvent.objects.create(
         request=request,
         action=action,
@@ -136,7 +140,7 @@ def _days(category: str) -> tuple[int, int, int]:
 # ------------------------------------------------------------------ filing
 
 
-def _may_file_for(actor: Any, enterprise: Any) -> bool:
+def _may_file_for(actor: User, enterprise: Any) -> bool:
     role = getattr(actor, "role", "")
     if role == Role.ENTERPRISE:
         return bool(actor.enterprise_id == enterprise.pk)
@@ -152,7 +156,7 @@ def request_file(
     category: str,
     title: str,
     text: str,
-    actor: Any,
+    actor: User,
     channel: str = ServiceRequest.Channel.ONLINE,
     attachments: Iterable[tuple[str, bytes]] = (),
     today: date | None = None,
@@ -229,7 +233,7 @@ def request_file(
     return request
 
 
-def _attach(request: ServiceRequest, name: str, data: bytes, actor: Any) -> RequestAttachment:
+def _attach(request: ServiceRequest, name: str, data: bytes, actor: User) -> RequestAttachment:
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ServiceError(
             ServiceErrorCode.FILE_TOO_LARGE,
@@ -258,7 +262,7 @@ def _attach(request: ServiceRequest, name: str, data: bytes, actor: Any) -> Requ
 
 @transaction.atomic
 def attachment_add(
-    *, request: ServiceRequest, name: str, data: bytes, actor: Any
+    *, request: ServiceRequest, name: str, data: bytes, actor: User
 ) -> RequestAttachment:
     """The enterprise adds a file while the request is open."""
     if (
@@ -285,7 +289,7 @@ def request_transition(
     *,
     request: ServiceRequest,
     action: str,
-    actor: Any,
+    actor: User,
     reason: str = "",
     data: dict[str, Any] | None = None,
     today: date | None = None,
@@ -299,7 +303,7 @@ def request_transition(
 
 
 def request_rate(
-    *, request: ServiceRequest, level: str, reason: str, actor: Any, today: date | None = None
+    *, request: ServiceRequest, level: str, reason: str, actor: User, today: date | None = None
 ) -> ServiceRequest:
     """The enterprise rates a confirmed request: 满意 / 基本满意 / 不满意 (a reason unless 满意)."""
     return request_transition(
@@ -317,7 +321,7 @@ def request_route(
     *,
     request: ServiceRequest,
     to: str,
-    actor: Any,
+    actor: User,
     reason: str,
     provider: Any = None,
     today: date | None = None,
@@ -425,7 +429,7 @@ def requests_escalate(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
-def extension_request(*, request: ServiceRequest, reason: str, actor: Any) -> ExtensionRequest:
+def extension_request(*, request: ServiceRequest, reason: str, actor: User) -> ExtensionRequest:
     """The handler asks to extend the resolve limit to 30 working days (the city decides)."""
     locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     role = getattr(actor, "role", "")
@@ -468,7 +472,7 @@ def extension_decide(
     *,
     extension: ExtensionRequest,
     approve: bool,
-    actor: Any,
+    actor: User,
     note: str = "",
     today: date | None = None,
 ) -> ExtensionRequest:
@@ -523,7 +527,7 @@ def extension_decide(
 
 
 @transaction.atomic
-def callback_record(*, request: ServiceRequest, level: str, note: str, actor: Any) -> Callback:
+def callback_record(*, request: ServiceRequest, level: str, note: str, actor: User) -> Callback:
     """The bureau calls back a closed request and records what the enterprise said."""
     if getattr(actor, "role", "") != Role.CITY_OFFICER:
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
@@ -557,7 +561,7 @@ def callback_record(*, request: ServiceRequest, level: str, note: str, actor: An
 def request_update(
     *,
     request: ServiceRequest,
-    actor: Any,
+    actor: User,
     title: str | None = None,
     text: str | None = None,
     category: str | None = None,
@@ -618,7 +622,7 @@ def category_sla_set(
     reply_days: int,
     resolve_days: int,
     route_to: str,
-    actor: Any,
+    actor: User,
     provider: Any = None,
 ) -> CategorySla:
     """The city sets a category's working-day limits and routing rule (new requests use them)."""
@@ -678,7 +682,7 @@ def category_sla_set(
 
 
 @transaction.atomic
-def article_from_request(*, request: ServiceRequest, title: str, actor: Any) -> Any:
+def article_from_request(*, request: ServiceRequest, title: str, actor: User) -> Any:
     """An answer written once becomes a knowledge article (question, answer, category)."""
     from .models import Article
 

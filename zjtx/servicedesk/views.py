@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError, ErrorCode
+from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 from zjtx.enterprises import selectors as enterprise_selectors
@@ -46,11 +47,11 @@ OFFICERS = (Role.CITY_OFFICER, Role.UNIT_OFFICER)
 REQUEST_ROLES = (Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE, Role.PROVIDER)
 
 
-def _role(request: HttpRequest) -> str:
+def _role(request: AuthedRequest) -> str:
     return str(getattr(request.user, "role", ""))
 
 
-def _require(request: HttpRequest, *roles: str) -> None:
+def _require(request: AuthedRequest, *roles: str) -> None:
     require_role(request.user, *roles, hide=True)
 
 
@@ -58,7 +59,7 @@ def _require(request: HttpRequest, *roles: str) -> None:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthedRequest) -> HttpResponse:
     _require(request, *REQUEST_ROLES)
     status = request.GET.get("status") or None
     mine = request.GET.get("queue") == "1"
@@ -82,7 +83,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overdue_list(request: HttpRequest) -> HttpResponse:
+def overdue_list(request: AuthedRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     return render(
         request,
@@ -99,7 +100,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthedRequest) -> HttpResponse:
     _require(request, Role.ENTERPRISE, Role.UNIT_OFFICER, Role.CITY_OFFICER)
     role = _role(request)
     values = request.POST if request.method == "POST" else request.GET
@@ -145,7 +146,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def article_suggest(request: HttpRequest) -> HttpResponse:
+def article_suggest(request: AuthedRequest) -> HttpResponse:
     """The articles that may answer what the enterprise is typing (htmx fragment)."""
     text = (request.GET.get("text", "") + " " + request.GET.get("title", ""))[:300]
     found = (
@@ -156,7 +157,7 @@ def article_suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "servicedesk/_suggestions.html", {"articles": found})
 
 
-def _detail_context(request: HttpRequest, found: ServiceRequest) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, found: ServiceRequest) -> dict[str, Any]:
     role = _role(request)
     offered = [
         (n, t)
@@ -167,7 +168,7 @@ def _detail_context(request: HttpRequest, found: ServiceRequest) -> dict[str, An
         offered = [(n, t) for n, t in offered if role == found.handler or n == "supplement"]
     is_handler = found.is_open and (role == Role.CITY_OFFICER or role == found.handler)
     officer = role in OFFICERS
-    clocks = selectors.request_clocks(found)
+    clocks = selectors.request_clocks(request=found)
     return {
         "req": found,
         "actions": offered,
@@ -196,7 +197,9 @@ def _detail_context(request: HttpRequest, found: ServiceRequest) -> dict[str, An
         "callbacks": found.callbacks.all() if officer else [],
         # An officer answers with the data on file: the profile and the policies that may apply.
         "profile": found.enterprise if role != Role.ENTERPRISE else None,
-        "policies": selectors.policies_for(found) if officer or role == Role.PROVIDER else [],
+        "policies": selectors.policies_for(request=found)
+        if officer or role == Role.PROVIDER
+        else [],
         "attended": event_services.attendance_for_enterprise(enterprise_id=found.enterprise_id)[:5]
         if officer
         else [],
@@ -215,14 +218,14 @@ def _route_targets(role: str) -> list[tuple[str, str]]:
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.request_get(user=request.user, pk=pk)
     return render(request, "servicedesk/detail.html", _detail_context(request, found))
 
 
 @require_POST
 @login_required
-def request_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def request_transition(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     found = selectors.request_get(user=request.user, pk=pk)
     try:
         services.request_transition(
@@ -237,7 +240,7 @@ def request_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 @require_POST
 @login_required
-def request_rate(request: HttpRequest, pk: int) -> HttpResponse:
+def request_rate(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.request_get(user=request.user, pk=pk)
     try:
         services.request_rate(
@@ -255,7 +258,7 @@ def request_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_route(request: HttpRequest, pk: int) -> HttpResponse:
+def request_route(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.request_get(user=request.user, pk=pk)
     target = request.POST.get("to", "")
     provider = None
@@ -283,7 +286,7 @@ def request_route(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def extension_ask(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_ask(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.request_get(user=request.user, pk=pk)
     try:
         services.extension_request(
@@ -298,7 +301,7 @@ def extension_ask(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def extension_decide(request: HttpRequest, ext_id: int) -> HttpResponse:
+def extension_decide(request: AuthedRequest, ext_id: int) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     ext = get_object_or_404(ExtensionRequest, pk=ext_id)
     try:
@@ -322,7 +325,7 @@ def extension_decide(request: HttpRequest, ext_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def callback_add(request: HttpRequest, pk: int) -> HttpResponse:
+def callback_add(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.request_get(user=request.user, pk=pk)
     try:
         services.callback_record(
@@ -349,7 +352,7 @@ def _parse_day(raw: str) -> date | None:
 
 
 @login_required
-def stats_page(request: HttpRequest) -> HttpResponse:
+def stats_page(request: AuthedRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     group_by = request.GET.get("group_by", "category")
     if group_by not in stats.GROUPS:
@@ -431,7 +434,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def provider_list(request: HttpRequest) -> HttpResponse:
+def provider_list(request: AuthedRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     year_n = (
         int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
@@ -457,7 +460,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def provider_join(request: HttpRequest) -> HttpResponse:
+def provider_join(request: AuthedRequest) -> HttpResponse:
     _require(request, Role.PROVIDER, Role.CITY_OFFICER)
     errors: dict[str, str] = {}
     values = request.POST
@@ -495,7 +498,7 @@ def provider_join(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def provider_review(request: HttpRequest, pk: int) -> HttpResponse:
+def provider_review(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     listing = get_object_or_404(ProviderListing, pk=pk)
     try:
@@ -516,7 +519,7 @@ def provider_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "servicedesk/events.html",
@@ -531,7 +534,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def event_create(request: HttpRequest) -> HttpResponse:
+def event_create(request: AuthedRequest) -> HttpResponse:
     from django.utils.dateparse import parse_datetime
 
     starts = parse_datetime(request.POST.get("starts_at", ""))
@@ -561,7 +564,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
     mine = None
     qr = ""
@@ -587,7 +590,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+def event_register(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
     try:
         event_services.event_register(
@@ -602,7 +605,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def event_check_in(request: HttpRequest, token: str) -> HttpResponse:
+def event_check_in(request: AuthedRequest, token: str) -> HttpResponse:
     """Where the attendee's QR code points: the organiser confirms the check-in (POST)."""
     try:
         registration = event_services.registration_for_organiser(token=token, user=request.user)
@@ -619,7 +622,7 @@ def event_check_in(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def event_rate(request: HttpRequest, pk: int) -> HttpResponse:
+def event_rate(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
     score = request.POST.get("score", "")
     try:
@@ -640,7 +643,7 @@ def event_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def article_list(request: HttpRequest) -> HttpResponse:
+def article_list(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     return render(
         request,
@@ -654,14 +657,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def article_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request, "servicedesk/article.html", {"article": get_object_or_404(Article, pk=pk)}
     )
 
 
 @login_required
-def article_manage(request: HttpRequest) -> HttpResponse:
+def article_manage(request: AuthedRequest) -> HttpResponse:
     """The city's maintenance list: every article and guide with its edit link."""
     if not knowledge.may_maintain(request.user):
         raise Http404
@@ -674,7 +677,7 @@ def article_manage(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def article_edit(request: HttpRequest, pk: int | None = None, kind: str = "") -> HttpResponse:
+def article_edit(request: AuthedRequest, pk: int | None = None, kind: str = "") -> HttpResponse:
     """Create or edit a knowledge article or a 申兑指南 (the city only)."""
     if not knowledge.may_maintain(request.user):
         raise Http404
@@ -745,7 +748,7 @@ def article_edit(request: HttpRequest, pk: int | None = None, kind: str = "") ->
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def cluster_list(request: HttpRequest) -> HttpResponse:
+def cluster_list(request: AuthedRequest) -> HttpResponse:
     _require(request, *OFFICERS)
     is_city = _role(request) == Role.CITY_OFFICER
     errors: dict[str, str] = {}
@@ -800,7 +803,7 @@ def _int(raw: str) -> int:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def sla_settings(request: HttpRequest) -> HttpResponse:
+def sla_settings(request: AuthedRequest) -> HttpResponse:
     """The city sets each category's working-day limits and routing rule."""
     _require(request, Role.CITY_OFFICER)
     errors: dict[str, str] = {}
@@ -847,7 +850,7 @@ def sla_settings(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def article_from_request(request: HttpRequest, pk: int) -> HttpResponse:
+def article_from_request(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.request_get(user=request.user, pk=pk)
     try:
         article = services.article_from_request(
@@ -861,7 +864,7 @@ def article_from_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+def attachment_download(request: AuthedRequest, pk: int, attachment_id: int) -> FileResponse:
     from zjtx.core.audit import audit_record
     from zjtx.core.files import serve_upload
 
@@ -880,7 +883,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 
 @require_POST
 @login_required
-def honour_add(request: HttpRequest) -> HttpResponse:
+def honour_add(request: AuthedRequest) -> HttpResponse:
     _require(request, Role.CITY_OFFICER)
     from decimal import Decimal, InvalidOperation
 

@@ -10,7 +10,7 @@ Hand-offs (派单) and escalation move no status: services.request_route re-owns
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _g
@@ -20,6 +20,10 @@ from zjtx.accounts.models import Role
 from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
 
 from .models import RequestEvent, RequestRating, Satisfaction, ServiceRequest
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = ServiceRequest.Status
 HANDLERS = frozenset({Role.PROVIDER, Role.UNIT_OFFICER, Role.CITY_OFFICER})
@@ -116,7 +120,7 @@ def record_event(step: Step) -> None:
 # ------------------------------------------------------------------ scope, notify, clocks
 
 
-def in_scope(actor: Any, request: ServiceRequest) -> bool:
+def in_scope(actor: User, request: ServiceRequest) -> bool:
     from .selectors import request_list_for
 
     return request_list_for(user=actor).filter(pk=request.pk).exists()

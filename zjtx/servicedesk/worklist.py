@@ -5,7 +5,7 @@ approvals and 督办 list; upcoming events for the enterprise that signed up and
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -32,6 +32,10 @@ from .selectors import (
 )
 from .workflow import SERVICE_REQUEST
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 Status = ServiceRequest.Status
 
 HANDLER_WAITING: tuple[tuple[str, Any], ...] = (
@@ -47,7 +51,7 @@ ENTERPRISE_WAITING: tuple[tuple[str, Any], ...] = (
 HANDLER_ROLES = frozenset({Role.PROVIDER, Role.UNIT_OFFICER, Role.CITY_OFFICER})
 
 
-def _active(user: Any) -> bool:
+def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
 
@@ -107,7 +111,7 @@ def _extension_groups() -> list[WorkGroup]:
     return groups
 
 
-def _overdue_group(user: Any, today: date) -> list[WorkGroup]:
+def _overdue_group(user: User, today: date) -> list[WorkGroup]:
     qs = overdue_list_for(user=user, today=today).select_related("enterprise")
     count = qs.count()
     if not count:
@@ -116,7 +120,7 @@ def _overdue_group(user: Any, today: date) -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("servicedesk:overdue"), _items(qs, kind, True))]
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     if not _active(user):
         return []
     role = user.role
@@ -138,7 +142,7 @@ def _start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def upcoming(user: Any, today: date) -> list[UpcomingDate]:
+def upcoming(user: User, today: date) -> list[UpcomingDate]:
     """Events ahead: those the enterprise signed up for, the provider's own."""
     if not _active(user):
         return []

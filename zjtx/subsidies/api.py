@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -18,6 +18,7 @@ from pydantic import ConfigDict
 
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.money import MoneyError, parse_yuan
 from zjtx.core.timeline import timeline_build
 from zjtx.core.timeline_api import CaseTimelineOut
@@ -143,7 +144,7 @@ def _bad(field: str, message: str) -> DomainError:
 
 
 @router.get("/subsidies/applications", response=list[ApplicationOut], url_name="subsidy-list")
-def application_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+def application_list(request: AuthedRequest, status: str = "") -> list[dict[str, Any]]:
     apps = selectors.application_list_for(user=request.user, status=status or None)
     out = [_out(a) for a in apps.prefetch_related("events").select_related("evaluation")[:500]]
     audit_export(
@@ -159,7 +160,7 @@ def application_list(request: HttpRequest, status: str = "") -> list[dict[str, A
 @router.get(
     "/subsidies/applications/{application_id}", response=ApplicationOut, url_name="subsidy-detail"
 )
-def application_detail(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def application_detail(request: AuthedRequest, application_id: int) -> dict[str, Any]:
     return _out(selectors.application_get(user=request.user, pk=application_id))
 
 
@@ -168,7 +169,7 @@ def application_detail(request: HttpRequest, application_id: int) -> dict[str, A
     response=CaseTimelineOut,
     url_name="subsidy-timeline",
 )
-def application_timeline(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def application_timeline(request: AuthedRequest, application_id: int) -> dict[str, Any]:
     """办件进度: every step with who, when and why, and the working-day deadline now running."""
     application = selectors.application_get(user=request.user, pk=application_id)
     return timeline_build(application).as_dict()
@@ -180,7 +181,7 @@ def application_timeline(request: HttpRequest, application_id: int) -> dict[str,
     url_name="subsidy-update",
 )
 def application_update(
-    request: HttpRequest, application_id: int, payload: SubsidyApplicationPatchIn
+    request: AuthedRequest, application_id: int, payload: SubsidyApplicationPatchIn
 ) -> dict[str, Any]:
     """The enterprise corrects the declared facts of its draft or returned application; the
     rules run again."""
@@ -197,7 +198,7 @@ def application_update(
     response={204: None},
     url_name="subsidy-delete",
 )
-def application_delete(request: HttpRequest, application_id: int) -> tuple[int, None]:
+def application_delete(request: AuthedRequest, application_id: int) -> tuple[int, None]:
     """The enterprise deletes its own draft (a submitted one is withdrawn first)."""
     application = selectors.application_get(user=request.user, pk=application_id)
     services.application_delete(application=application, actor=request.user)
@@ -205,7 +206,7 @@ def application_delete(request: HttpRequest, application_id: int) -> tuple[int, 
 
 
 @router.post("/subsidies/applications", response={201: ApplicationOut}, url_name="subsidy-create")
-def application_create(request: HttpRequest, payload: ApplicationCreateIn) -> tuple[int, Any]:
+def application_create(request: AuthedRequest, payload: ApplicationCreateIn) -> tuple[int, Any]:
     if not can_apply(request.user):
         raise Http404
     enterprise = enterprise_selectors.enterprise_for_user(user=request.user)
@@ -231,7 +232,7 @@ def application_create(request: HttpRequest, payload: ApplicationCreateIn) -> tu
     url_name="subsidy-transition",
 )
 def application_transition(
-    request: HttpRequest, application_id: int, action: str, payload: ApplicationTransitionIn
+    request: AuthedRequest, application_id: int, action: str, payload: ApplicationTransitionIn
 ) -> dict[str, Any]:
     application = selectors.application_get(user=request.user, pk=application_id)
     if action == "approve":
@@ -268,7 +269,7 @@ def _payout_out(p: Payout) -> dict[str, Any]:
 
 
 @router.get("/subsidies/ledger", response=list[PayoutOut], url_name="subsidy-ledger")
-def ledger(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+def ledger(request: AuthedRequest, year: int | None = None) -> list[dict[str, Any]]:
     if not can_see_ledger(request.user):
         raise Http404
     out = [_payout_out(p) for p in selectors.ledger_for(user=request.user, year=year)]
@@ -283,7 +284,7 @@ def ledger(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]
 
 
 @router.get("/subsidies/budgets", response=list[BudgetOut], url_name="subsidy-budgets")
-def budgets(request: HttpRequest) -> list[dict[str, Any]]:
+def budgets(request: AuthedRequest) -> list[dict[str, Any]]:
     if not can_see_ledger(request.user):
         raise Http404
     out = []

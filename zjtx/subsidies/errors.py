@@ -16,6 +16,7 @@ class SubsidyErrorCode(StrEnum):
     NOT_AN_AWARD = "not_an_award"
     NOT_EDITABLE = "not_editable"
     NOT_IN_FORCE = "not_in_force"
+    NOT_DELETABLE = "not_deletable"
 
 
 class SubsidyError(DomainError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
@@ -14,14 +14,18 @@ from zjtx.accounts.scoping import scope_enterprise_qs
 
 from .models import Application, Budget, Payout
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 BUSINESS_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE})
 
 
-def is_business(user: Any) -> bool:
+def is_business(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role in BUSINESS_ROLES
 
 
-def application_list_for(*, user: Any, status: str | None = None) -> QuerySet[Application]:
+def application_list_for(*, user: User, status: str | None = None) -> QuerySet[Application]:
     """Applications the user may see: own (enterprise), unit's (unit officer), all (city)."""
     if not is_business(user):
         return Application.objects.none()
@@ -36,7 +40,7 @@ def application_list_for(*, user: Any, status: str | None = None) -> QuerySet[Ap
     )
 
 
-def application_get(*, user: Any, pk: int) -> Application:
+def application_get(*, user: User, pk: int) -> Application:
     """One application within the user's scope; anything else is Http404, never 403."""
     found = application_list_for(user=user).filter(pk=pk).first()
     if found is None:
@@ -48,12 +52,12 @@ def budget_list() -> QuerySet[Budget]:
     return Budget.objects.select_related("program").annotate(spent=Sum("payouts__amount_yuan"))
 
 
-def budget_remaining(budget: Budget) -> Decimal:
+def budget_remaining(*, budget: Budget) -> Decimal:
     spent = budget.payouts.aggregate(total=Sum("amount_yuan"))["total"] or Decimal(0)
     return budget.amount_yuan - spent
 
 
-def ledger_for(*, user: Any, year: int | None = None) -> QuerySet[Payout]:
+def ledger_for(*, user: User, year: int | None = None) -> QuerySet[Payout]:
     """Ledger entries in the user's jurisdiction (an enterprise sees only its own)."""
     if not is_business(user):
         return Payout.objects.none()
@@ -73,7 +77,7 @@ class Problem:
     name: str = ""  # the fact, for a missing datum
 
 
-def submission_problems(application: Application, result: Any = None) -> list[Problem]:
+def submission_problems(*, application: Application, result: Any = None) -> list[Problem]:
     """Everything that stops the enterprise submitting: no evidence, each unmet condition (the
     rule's own line, with the firm's value and the requirement) and each missing datum by name.
 

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +26,10 @@ from .models import Application, ApplicationEvent, Budget, Evidence, Payout
 from .selectors import budget_remaining
 from .workflow import SUBSIDY_APPLICATION
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EDITABLE = frozenset({Application.Status.DRAFT, Application.Status.RETURNED})
 
@@ -33,7 +37,7 @@ EDITABLE = frozenset({Application.Status.DRAFT, Application.Status.RETURNED})
 def _award_package(program_id: str, as_of: date) -> Any:
     program = program_get(program_id=program_id)
     assert program.current_version is not None
-    package = package_for(program.current_version)
+    package = package_for(version=program.current_version)
     if package.kind != "award":
         raise SubsidyError(
             SubsidyErrorCode.NOT_AN_AWARD,
@@ -60,7 +64,7 @@ def application_prefill(*, enterprise: Any, program_id: str, as_of: date) -> dic
     }
 
 
-def application_evaluate(application: Application, actor: Any) -> None:
+def application_evaluate(application: Application, actor: User) -> None:
     """Evaluate the program on the application's facts; registry figures take precedence."""
     package = _award_package(application.program_id, application.as_of)
     sheet = enterprise_facts(
@@ -94,7 +98,7 @@ def _clean_facts(program_id: str, as_of: date, facts: Mapping[str, Any]) -> dict
 
 
 def _event(
-    application: Application, action: str, before: str, actor: Any, reason: str = ""
+    application: Application, action: str, before: str, actor: User, reason: str = ""
 ) -> None:
     ApplicationEvent.objects.create(
         application=application,
@@ -106,7 +110,7 @@ def _event(
     )
 
 
-def _require_owner(application: Application, actor: Any) -> None:
+def _require_owner(application: Application, actor: User) -> None:
     if (
         getattr(actor, "role", None) != Role.ENTERPRISE
         or actor.enterprise_id != application.enterprise_id
@@ -116,7 +120,7 @@ def _require_owner(application: Application, actor: Any) -> None:
 
 @transaction.atomic
 def application_create(
-    *, enterprise: Any, program_id: str, facts: Mapping[str, Any], as_of: date, actor: Any
+    *, enterprise: Any, program_id: str, facts: Mapping[str, Any], as_of: date, actor: User
 ) -> Application:
     """An enterprise applies for an award program in force on `as_of` (芜湖实施意见 三(二))."""
     if getattr(actor, "role", None) != Role.ENTERPRISE or actor.enterprise_id != enterprise.pk:
@@ -151,7 +155,7 @@ def application_propose(
     program_id: str,
     facts: Mapping[str, Any],
     as_of: date,
-    actor: Any,
+    actor: User,
     source: str,
 ) -> Application:
     """The platform itself proposes an award it has established (e.g. the 市专精特新 award on
@@ -185,7 +189,7 @@ def application_propose(
 
 @transaction.atomic
 def application_update(
-    *, application: Application, facts: Mapping[str, Any], actor: Any
+    *, application: Application, facts: Mapping[str, Any], actor: User
 ) -> Application:
     """The enterprise corrects its declared facts while the application is a draft or returned."""
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -217,7 +221,7 @@ def _sniff(head: bytes) -> str | None:
 
 
 @transaction.atomic
-def evidence_add(*, application: Application, name: str, data: bytes, actor: Any) -> Evidence:
+def evidence_add(*, application: Application, name: str, data: bytes, actor: User) -> Evidence:
     """Attach a PDF, PNG or JPEG (checked by its content, not its name) of at most 10 MB."""
     _require_owner(application, actor)
     if application.status not in EDITABLE:
@@ -259,7 +263,7 @@ def evidence_add(*, application: Application, name: str, data: bytes, actor: Any
 
 
 def application_transition(
-    *, application: Application, action: str, actor: Any, reason: str = ""
+    *, application: Application, action: str, actor: User, reason: str = ""
 ) -> Application:
     """Move an application along its workflow table (zjtx/subsidies/workflow.py)."""
     if action == "approve":
@@ -271,7 +275,7 @@ def application_transition(
 def application_approve(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     amount_yuan: Decimal | None = None,
     override_reason: str = "",
 ) -> Payout:
@@ -289,7 +293,7 @@ def application_approve(
 
 @transaction.atomic
 def budget_set(
-    *, program_id: str, year: int, amount_yuan: Decimal, actor: Any, note: str = ""
+    *, program_id: str, year: int, amount_yuan: Decimal, actor: User, note: str = ""
 ) -> Budget:
     """The city sets a program's budget for a year; never below what is already paid out."""
     if getattr(actor, "role", None) != Role.CITY_OFFICER:
@@ -307,7 +311,7 @@ def budget_set(
         budget = Budget(program=program, year=year, amount_yuan=amount)
     else:
         before = {"amount_yuan": budget.amount_yuan}
-        spent = budget.amount_yuan - budget_remaining(budget)
+        spent = budget.amount_yuan - budget_remaining(budget=budget)
         if amount < spent:
             raise SubsidyError(
                 SubsidyErrorCode.BUDGET_BELOW_SPENT,
@@ -329,14 +333,15 @@ def budget_set(
 
 
 @transaction.atomic
-def application_delete(*, application: Application, actor: Any) -> None:
+def application_delete(*, application: Application, actor: User) -> None:
     """The enterprise deletes its own draft (a submitted one is withdrawn first); the audit
     trail keeps what it held."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_owner(application, actor)
     if application.status != Application.Status.DRAFT:
         raise SubsidyConflict(
-            "not_deletable", _("Only a draft can be deleted; withdraw the submission first.")
+            SubsidyErrorCode.NOT_DELETABLE,
+            _("Only a draft can be deleted; withdraw the submission first."),
         )
     files = [e.file for e in application.evidence.all()]
     audit_record(

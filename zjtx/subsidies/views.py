@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zjtx.core.audit import audit_export, audit_record
 from zjtx.core.errors import DomainError
 from zjtx.core.files import serve_upload
+from zjtx.core.http import AuthedRequest
 from zjtx.core.money import wan_to_yuan, yuan_to_wan
 from zjtx.core.timeline import timeline_build
 from zjtx.core.workflow import actions_for
@@ -41,7 +42,7 @@ def _award_choices() -> list[tuple[str, str]]:
 
 
 @login_required
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthedRequest) -> HttpResponse:
     if not selectors.is_business(request.user):
         raise Http404
     status = request.GET.get("status") or None
@@ -60,7 +61,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def application_create(request: HttpRequest) -> HttpResponse:
+def application_create(request: AuthedRequest) -> HttpResponse:
     """Apply for a program: the facts it reads, pre-filled from the registry, then evidence."""
     if not can_apply(request.user):
         raise Http404
@@ -106,7 +107,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """The enterprise corrects the declared figures of its draft or returned application."""
     application = selectors.application_get(user=request.user, pk=pk)
     if not (can_apply(request.user) and application.status in services.EDITABLE):
@@ -146,7 +147,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def application_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
     try:
         services.application_delete(application=application, actor=request.user)
@@ -173,12 +174,14 @@ def _initial(package: Any, values: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
     return render(request, "subsidies/detail.html", _detail_context(request, application))
 
 
-def _detail_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: AuthedRequest, application: Application, **extra: Any
+) -> dict[str, Any]:
     role = getattr(request.user, "role", "")
     result = application.evaluation.result if application.evaluation else {}
     offered = actions_for(SUBSIDY_APPLICATION, state=application.status, role=role)
@@ -192,7 +195,7 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
         "events": application.events.select_related("actor"),
         "is_owner": role == "enterprise",
         "editable": application.status in services.EDITABLE and role == "enterprise",
-        "problems": selectors.submission_problems(application)
+        "problems": selectors.submission_problems(application=application)
         if application.status in services.EDITABLE and role == "enterprise"
         else [],
         "timeline": timeline_build(application),
@@ -219,7 +222,7 @@ def _facts_display(application: Application) -> list[dict[str, str]]:
 
 @require_POST
 @login_required
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -244,7 +247,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: AuthedRequest, pk: int, evidence_id: int) -> FileResponse:
     application = selectors.application_get(user=request.user, pk=pk)
     evidence = Evidence.objects.filter(application=application, pk=evidence_id).first()
     if evidence is None:
@@ -262,7 +265,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
 
 @require_POST
 @login_required
-def application_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def application_transition(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     reason = form.data.get("reason", "") if form.is_valid() else ""
@@ -279,7 +282,7 @@ def application_transition(request: HttpRequest, pk: int, action: str) -> HttpRe
 
 @require_POST
 @login_required
-def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def application_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, pk=pk)
     form = ApproveForm(request.POST)
     if form.is_valid():
@@ -301,7 +304,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthedRequest) -> int:
     try:
         return int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
@@ -309,7 +312,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthedRequest) -> HttpResponse:
     if not can_see_ledger(request.user):
         raise Http404
     year = _year(request)
@@ -357,7 +360,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def budgets(request: HttpRequest) -> HttpResponse:
+def budgets(request: AuthedRequest) -> HttpResponse:
     if not can_see_ledger(request.user):
         raise Http404
     programs = _award_choices()

@@ -9,7 +9,7 @@ within the program's budget for the year, once only for a once-only award.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -22,6 +22,10 @@ from zjtx.core.workflow import Clock, GuardFailure, Step, Transition, Workflow
 
 from .errors import SubsidyConflict, SubsidyErrorCode
 from .models import Application, ApplicationEvent, Budget, Payout
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = Application.Status
 
@@ -48,7 +52,7 @@ def eligible_by_the_rules(step: Step) -> GuardFailure | None:
         return None
     from .selectors import submission_problems
 
-    problems = [p for p in submission_problems(application) if p.kind != "evidence"]
+    problems = [p for p in submission_problems(application=application) if p.kind != "evidence"]
     return GuardFailure(
         "not_eligible",
         _("The application cannot be submitted yet: %(problems)s")
@@ -111,7 +115,7 @@ def _budget(step: Step) -> Budget | None:
 def _package(step: Step) -> Any:
     from zjtx.policy.selectors import package_for, program_get
 
-    return package_for(program_get(program_id=step.obj.program_id).current_version)  # type: ignore[arg-type]
+    return package_for(version=program_get(program_id=step.obj.program_id).current_version)  # type: ignore[arg-type]
 
 
 def budget_set_for_the_year(step: Step) -> GuardFailure | None:
@@ -146,7 +150,7 @@ def within_budget(step: Step) -> GuardFailure | None:
 
     budget, amount = _budget(step), _amount(step)
     assert budget is not None and amount is not None  # earlier guards
-    remaining = budget_remaining(budget)
+    remaining = budget_remaining(budget=budget)
     if amount <= remaining:
         return None
     return GuardFailure(
@@ -243,7 +247,7 @@ def record_event(step: Step) -> None:
 # ------------------------------------------------------------------ scope, notify, clocks
 
 
-def in_scope(actor: Any, application: Application) -> bool:
+def in_scope(actor: User, application: Application) -> bool:
     from .selectors import application_list_for
 
     return application_list_for(user=actor).filter(pk=application.pk).exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -25,6 +25,10 @@ from zjtx.core.worklist import (
 from .models import Application
 from .selectors import application_list_for, budget_list
 from .workflow import SUBSIDY_APPLICATION
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 Status = Application.Status
 
@@ -58,7 +62,7 @@ def _items(qs: QuerySet[Application], kind: Any, hint_status: bool = False) -> l
     ]
 
 
-def waiting_for(user: Any, today: date) -> list[WorkGroup]:
+def waiting_for(user: User, today: date) -> list[WorkGroup]:
     specs = WAITING.get(getattr(user, "role", ""), ())
     if not specs:
         return []
@@ -76,7 +80,7 @@ def waiting_for(user: Any, today: date) -> list[WorkGroup]:
     return groups
 
 
-def submitted_by(user: Any, today: date) -> list[WorkGroup]:
+def submitted_by(user: User, today: date) -> list[WorkGroup]:
     spec = SUBMITTED.get(getattr(user, "role", ""))
     if spec is None:
         return []
@@ -88,7 +92,7 @@ def submitted_by(user: Any, today: date) -> list[WorkGroup]:
     return [WorkGroup(kind, count, reverse("subsidies:list"), _items(qs, kind, True))]
 
 
-def overview(user: Any, today: date) -> list[OverviewPanel]:
+def overview(user: User, today: date) -> list[OverviewPanel]:
     if getattr(user, "role", "") != Role.CITY_OFFICER:
         return []
     rows = []

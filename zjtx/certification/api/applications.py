@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form
 from ninja.files import UploadedFile
@@ -13,6 +12,7 @@ from ninja.files import UploadedFile
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import ErrorCode, NotFound
+from zjtx.core.http import AuthedRequest
 from zjtx.core.timeline import timeline_build
 from zjtx.core.timeline_api import CaseTimelineOut
 
@@ -39,12 +39,12 @@ from .schemas import (
 
 
 @router.get("/certification/rounds", response={200: list[RoundOut], **ERRORS})
-def rounds_list(request: HttpRequest) -> list[dict[str, Any]]:
+def rounds_list(request: AuthedRequest) -> list[dict[str, Any]]:
     return [_round_out(r, request.user) for r in selectors.round_list_for(user=request.user)]
 
 
 @router.post("/certification/rounds", response={201: RoundOut, **ERRORS})
-def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
+def rounds_create(request: AuthedRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
     values = payload.model_dump(exclude={"open"})
     for key in ("required_materials", "rubric"):
         if values[key] is None:
@@ -61,7 +61,7 @@ def rounds_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str
 
 
 @router.get("/certification/rounds/{round_id}", response={200: RoundOut, **ERRORS})
-def rounds_get(request: HttpRequest, round_id: Id) -> dict[str, Any]:
+def rounds_get(request: AuthedRequest, round_id: Id) -> dict[str, Any]:
     rnd = selectors.round_get(pk=round_id, user=request.user)
     stage = selectors.round_stage(round=rnd)
     steps = []
@@ -82,7 +82,7 @@ def rounds_get(request: HttpRequest, round_id: Id) -> dict[str, Any]:
     "/certification/rounds/{round_id}/applications",
     response={201: CertificationApplicationOut, **ERRORS},
 )
-def applications_create(request: HttpRequest, round_id: Id) -> tuple[int, dict[str, Any]]:
+def applications_create(request: AuthedRequest, round_id: Id) -> tuple[int, dict[str, Any]]:
     rnd = selectors.round_get(pk=round_id, user=request.user)
     app = services.application_create(round=rnd, actor=request.user)
     return 201, _application_out(selectors.application_get(pk=app.pk, user=request.user))
@@ -92,7 +92,7 @@ def applications_create(request: HttpRequest, round_id: Id) -> tuple[int, dict[s
     "/certification/applications", response={200: list[CertificationApplicationOut], **ERRORS}
 )
 def applications_list(
-    request: HttpRequest, round_id: Id | None = None, status: Status | None = None
+    request: AuthedRequest, round_id: Id | None = None, status: Status | None = None
 ) -> list[dict[str, Any]]:
     qs = selectors.application_list_for(user=request.user, round_id=round_id, status=status)
     out = [_application_out(a) for a in qs[:500]]
@@ -110,7 +110,7 @@ def applications_list(
     "/certification/applications/{application_id}",
     response={200: CertificationApplicationOut, **ERRORS},
 )
-def applications_get(request: HttpRequest, application_id: Id) -> dict[str, Any]:
+def applications_get(request: AuthedRequest, application_id: Id) -> dict[str, Any]:
     return _application_out(selectors.application_get(pk=application_id, user=request.user))
 
 
@@ -118,7 +118,7 @@ def applications_get(request: HttpRequest, application_id: Id) -> dict[str, Any]
     "/certification/applications/{application_id}/timeline",
     response={200: CaseTimelineOut, **ERRORS},
 )
-def applications_timeline(request: HttpRequest, application_id: Id) -> dict[str, Any]:
+def applications_timeline(request: AuthedRequest, application_id: Id) -> dict[str, Any]:
     """办件进度: every step with who, when and why, and the working-day deadline now running."""
     app = selectors.application_get(pk=application_id, user=request.user)
     return timeline_build(app).as_dict()
@@ -128,7 +128,7 @@ def applications_timeline(request: HttpRequest, application_id: Id) -> dict[str,
     "/certification/applications/{application_id}",
     response={204: None, **ERRORS},
 )
-def applications_delete(request: HttpRequest, application_id: Id) -> tuple[int, None]:
+def applications_delete(request: AuthedRequest, application_id: Id) -> tuple[int, None]:
     """The enterprise deletes its own draft (a submitted one is withdrawn first)."""
     app = selectors.application_get(pk=application_id, user=request.user)
     services.application_delete(application=app, actor=request.user)
@@ -140,7 +140,7 @@ def applications_delete(request: HttpRequest, application_id: Id) -> tuple[int, 
     response={200: CertificationApplicationOut, **ERRORS},
 )
 def applications_patch(
-    request: HttpRequest, application_id: Id, payload: CertificationApplicationPatchIn
+    request: AuthedRequest, application_id: Id, payload: CertificationApplicationPatchIn
 ) -> dict[str, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     try:
@@ -157,7 +157,7 @@ def applications_patch(
     "/certification/applications/{application_id}/materials", response={201: MaterialOut, **ERRORS}
 )
 def materials_upload(
-    request: HttpRequest,
+    request: AuthedRequest,
     application_id: Id,
     kind: Form[str],
     file: File[UploadedFile],
@@ -174,7 +174,7 @@ def materials_upload(
     "/certification/applications/{application_id}/actions",
     response={200: list[ActionOut], **ERRORS},
 )
-def applications_actions(request: HttpRequest, application_id: Id) -> list[dict[str, Any]]:
+def applications_actions(request: AuthedRequest, application_id: Id) -> list[dict[str, Any]]:
     app = selectors.application_get(pk=application_id, user=request.user)
     return [a.as_dict() for a in selectors.actions_for(user=request.user, application=app)]
 
@@ -184,7 +184,7 @@ def applications_actions(request: HttpRequest, application_id: Id) -> list[dict[
     response={200: CertificationApplicationOut, **ERRORS},
 )
 def applications_transition(
-    request: HttpRequest, application_id: Id, payload: TransitionIn
+    request: AuthedRequest, application_id: Id, payload: TransitionIn
 ) -> dict[str, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     services.application_transition(
@@ -204,7 +204,7 @@ def applications_transition(
     response={201: AssignmentOut, **ERRORS},
 )
 def applications_scores(
-    request: HttpRequest, application_id: Id, payload: ScoresIn
+    request: AuthedRequest, application_id: Id, payload: ScoresIn
 ) -> tuple[int, dict[str, Any]]:
     app = selectors.application_get(pk=application_id, user=request.user)
     assignment = selectors.assignment_for(user=request.user, application=app)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.credit_code import normalize as normalize_credit_code
 from zjtx.core.errors import ErrorCode, NotFound
+from zjtx.core.http import AuthedRequest
 
 from .. import permissions, selectors, services
 from ..models import ExpertProfile
@@ -32,7 +32,7 @@ from .steps import (
 
 
 @router.get("/certification/experts", response={200: list[ExpertOut], **ERRORS})
-def experts_list(request: HttpRequest) -> list[dict[str, Any]]:
+def experts_list(request: AuthedRequest) -> list[dict[str, Any]]:
     if not permissions.is_city(request.user):
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     out = [_expert_out(e) for e in selectors.expert_pool()]
@@ -46,7 +46,7 @@ def experts_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/certification/expert-users", response={200: list[ExpertUserOut], **ERRORS})
-def expert_users_list(request: HttpRequest) -> list[dict[str, Any]]:
+def expert_users_list(request: AuthedRequest) -> list[dict[str, Any]]:
     """The users with the expert role (city officer only), to register them in the pool."""
     if not permissions.is_city(request.user):
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
@@ -73,7 +73,7 @@ def _expert_user_out(user: Any) -> dict[str, Any]:
 
 
 @router.post("/certification/experts", response={201: ExpertOut, **ERRORS})
-def experts_save(request: HttpRequest, payload: ExpertIn) -> tuple[int, dict[str, Any]]:
+def experts_save(request: AuthedRequest, payload: ExpertIn) -> tuple[int, dict[str, Any]]:
     from zjtx.accounts.models import User
     from zjtx.reference.models import AssessmentUnit
 
@@ -100,7 +100,7 @@ def experts_save(request: HttpRequest, payload: ExpertIn) -> tuple[int, dict[str
     "/certification/experts/{expert_id}/relations", response={201: dict[str, Any], **ERRORS}
 )
 def experts_relation(
-    request: HttpRequest, expert_id: Id, payload: RelationIn
+    request: AuthedRequest, expert_id: Id, payload: RelationIn
 ) -> tuple[int, dict[str, Any]]:
     """The expert (for themselves) or the city officer declares a relation with an enterprise."""
     from zjtx.enterprises.models import Enterprise
@@ -129,7 +129,7 @@ def experts_relation(
     "/certification/applications/{application_id}/experts", response={201: AssignmentOut, **ERRORS}
 )
 def applications_assign(
-    request: HttpRequest, application_id: Id, payload: AssignExpertIn
+    request: AuthedRequest, application_id: Id, payload: AssignExpertIn
 ) -> tuple[int, dict[str, Any]]:
     if not permissions.is_city(request.user):
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
@@ -145,7 +145,7 @@ def applications_assign(
     "/certification/applications/{application_id}/decline", response={200: AssignmentOut, **ERRORS}
 )
 def applications_decline(
-    request: HttpRequest, application_id: Id, payload: DeclineIn
+    request: AuthedRequest, application_id: Id, payload: DeclineIn
 ) -> dict[str, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     assignment = selectors.assignment_for(user=request.user, application=app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
@@ -13,6 +12,7 @@ from pydantic import Field
 from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import ErrorCode, NotFound
+from zjtx.core.http import AuthedRequest
 
 from .. import selectors, services
 from ._router import router
@@ -51,7 +51,7 @@ class ChangeOutcomeIn(Schema):
 @router.post(
     "/certification/applications/{application_id}/annual-updates", response={201: AnnualUpdateOut}
 )
-def annual_updates_create(request: HttpRequest, application_id: Id) -> tuple[int, Any]:
+def annual_updates_create(request: AuthedRequest, application_id: Id) -> tuple[int, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     return 201, services.annual_update_submit(application=app, actor=request.user)
 
@@ -60,7 +60,7 @@ def annual_updates_create(request: HttpRequest, application_id: Id) -> tuple[int
     "/certification/applications/{application_id}/change-reports", response={201: ChangeReportOut}
 )
 def change_reports_create(
-    request: HttpRequest, application_id: Id, payload: ChangeReportIn
+    request: AuthedRequest, application_id: Id, payload: ChangeReportIn
 ) -> tuple[int, Any]:
     app = selectors.application_get(pk=application_id, user=request.user)
     report = services.change_report_submit(
@@ -74,7 +74,7 @@ def change_reports_create(
 
 
 @router.get("/certification/change-reports", response={200: list[ChangeReportOut], **ERRORS})
-def change_reports_list(request: HttpRequest) -> Any:
+def change_reports_list(request: AuthedRequest) -> Any:
     out = list(selectors.change_reports_for(user=request.user)[:500])
     audit_export(
         actor=request.user,
@@ -88,7 +88,7 @@ def change_reports_list(request: HttpRequest) -> Any:
 @router.post(
     "/certification/change-reports/{report_id}/outcome", response={200: ChangeReportOut, **ERRORS}
 )
-def change_reports_outcome(request: HttpRequest, report_id: Id, payload: ChangeOutcomeIn) -> Any:
+def change_reports_outcome(request: AuthedRequest, report_id: Id, payload: ChangeOutcomeIn) -> Any:
     report = selectors.change_reports_for(user=request.user).filter(pk=report_id).first()
     if report is None:
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))

@@ -66,5 +66,5 @@ def public_certificate(request: HttpRequest, number: str) -> dict[str, Any]:
         "certified_on": app.certified_on,
         "valid_until": app.valid_until,
         "decision_document": app.decision_document.number if app.decision_document else None,
-        "state": selectors.certificate_state(app),
+        "state": selectors.certificate_state(application=app),
     }

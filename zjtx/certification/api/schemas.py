@@ -280,7 +280,7 @@ def _application_out(app: Application) -> dict[str, Any]:
         "certificate_number": app.certificate_number,
         "valid_until": app.valid_until,
         "materials": list(app.materials.all()),
-        "events": list(selectors.application_events(app)),
+        "events": list(selectors.application_events(application=app)),
     }
 
 
@@ -294,8 +294,10 @@ def _notice_out(notice: Notice) -> dict[str, Any]:
         "starts_on": notice.starts_on,
         "ends_on": notice.ends_on,
         "working_days": notice.working_days,
-        "remaining_working_days": selectors.notice_remaining_working_days(notice, today),
-        "open": selectors.notice_is_open(notice, today),
+        "remaining_working_days": selectors.notice_remaining_working_days(
+            notice=notice, today=today
+        ),
+        "open": selectors.notice_is_open(notice=notice, today=today),
         "contact": notice.contact,
         "entries": [
             {
@@ -305,7 +307,7 @@ def _notice_out(notice: Notice) -> dict[str, Any]:
                 "unit": a.unit.name,
                 "status": a.status,
             }
-            for a in selectors.notice_applications(notice)
+            for a in selectors.notice_applications(notice=notice)
         ],
     }
 

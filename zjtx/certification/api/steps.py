@@ -6,7 +6,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
@@ -15,6 +14,7 @@ from zjtx.core.api_schemas import ERRORS
 from zjtx.core.audit import audit_export
 from zjtx.core.crypto import masked
 from zjtx.core.errors import ErrorCode, NotFound
+from zjtx.core.http import AuthedRequest
 
 from .. import permissions, selectors, services
 from ..errors import CertificationError, CertificationErrorCode
@@ -166,7 +166,7 @@ class DeclineIn(Schema):
     note: str = Field(min_length=1, max_length=2000)
 
 
-def _city_round(request: HttpRequest, round_id: Id) -> Round:
+def _city_round(request: AuthedRequest, round_id: Id) -> Round:
     if not permissions.is_city(request.user):
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return selectors.round_get(pk=round_id, user=request.user)
@@ -185,7 +185,7 @@ def _expert_out(e: ExpertProfile) -> dict[str, Any]:
 
 
 @router.post("/certification/rounds/{round_id}/status", response={200: RoundOut, **ERRORS})
-def rounds_status(request: HttpRequest, round_id: Id, payload: RoundStatusIn) -> dict[str, Any]:
+def rounds_status(request: AuthedRequest, round_id: Id, payload: RoundStatusIn) -> dict[str, Any]:
     rnd = _city_round(request, round_id)
     return _round_out(
         services.round_set_status(
@@ -196,13 +196,13 @@ def rounds_status(request: HttpRequest, round_id: Id, payload: RoundStatusIn) ->
 
 
 @router.post("/certification/rounds/{round_id}/copy", response={201: RoundOut, **ERRORS})
-def rounds_copy(request: HttpRequest, round_id: Id) -> tuple[int, dict[str, Any]]:
+def rounds_copy(request: AuthedRequest, round_id: Id) -> tuple[int, dict[str, Any]]:
     rnd = _city_round(request, round_id)
     return 201, _round_out(services.round_copy(source=rnd, actor=request.user), request.user)
 
 
 @router.get("/certification/rounds/{round_id}/ranking", response={200: list[RankRowOut], **ERRORS})
-def rounds_ranking(request: HttpRequest, round_id: Id) -> list[dict[str, Any]]:
+def rounds_ranking(request: AuthedRequest, round_id: Id) -> list[dict[str, Any]]:
     rnd = _city_round(request, round_id)
     out = [
         {
@@ -229,7 +229,7 @@ def rounds_ranking(request: HttpRequest, round_id: Id) -> list[dict[str, Any]]:
 
 
 @router.post("/certification/rounds/{round_id}/assign-experts", response={200: AssignOut, **ERRORS})
-def rounds_assign(request: HttpRequest, round_id: Id, payload: AssignIn) -> dict[str, Any]:
+def rounds_assign(request: AuthedRequest, round_id: Id, payload: AssignIn) -> dict[str, Any]:
     rnd = _city_round(request, round_id)
     report = services.experts_assign_auto(
         round=rnd, actor=request.user, per_application=payload.per_application
@@ -238,7 +238,7 @@ def rounds_assign(request: HttpRequest, round_id: Id, payload: AssignIn) -> dict
 
 
 @router.post("/certification/rounds/{round_id}/batch", response={200: BatchOut, **ERRORS})
-def rounds_batch(request: HttpRequest, round_id: Id, payload: BatchIn) -> dict[str, Any]:
+def rounds_batch(request: AuthedRequest, round_id: Id, payload: BatchIn) -> dict[str, Any]:
     """Take start_review or complete_review on every application it applies to."""
     rnd = _city_round(request, round_id)
     if payload.action not in ("start_review", "complete_review"):
@@ -255,7 +255,9 @@ def rounds_batch(request: HttpRequest, round_id: Id, payload: BatchIn) -> dict[s
     "/certification/rounds/{round_id}/decisions",
     response={200: list[CertificationApplicationOut], **ERRORS},
 )
-def rounds_decide(request: HttpRequest, round_id: Id, payload: DecisionsIn) -> list[dict[str, Any]]:
+def rounds_decide(
+    request: AuthedRequest, round_id: Id, payload: DecisionsIn
+) -> list[dict[str, Any]]:
     rnd = _city_round(request, round_id)
     done = services.applications_decide(
         round=rnd,
@@ -270,7 +272,7 @@ def rounds_decide(request: HttpRequest, round_id: Id, payload: DecisionsIn) -> l
 
 @router.post("/certification/rounds/{round_id}/notices", response={201: NoticeOut, **ERRORS})
 def rounds_publish(
-    request: HttpRequest, round_id: Id, payload: NoticeIn
+    request: AuthedRequest, round_id: Id, payload: NoticeIn
 ) -> tuple[int, dict[str, Any]]:
     rnd = _city_round(request, round_id)
     notice = services.notice_publish(
@@ -287,7 +289,7 @@ def rounds_publish(
 
 @router.post("/certification/rounds/{round_id}/certify", response={201: DocumentOut, **ERRORS})
 def rounds_certify(
-    request: HttpRequest, round_id: Id, payload: CertifyIn
+    request: AuthedRequest, round_id: Id, payload: CertifyIn
 ) -> tuple[int, dict[str, Any]]:
     rnd = _city_round(request, round_id)
     doc = services.round_certify(
@@ -307,7 +309,7 @@ def rounds_certify(
 
 
 @router.get("/certification/objections", response={200: list[ObjectionFullOut], **ERRORS})
-def objections_list(request: HttpRequest) -> list[dict[str, Any]]:
+def objections_list(request: AuthedRequest) -> list[dict[str, Any]]:
     out = [_objection_out(o) for o in selectors.objection_list_for(user=request.user)]
     audit_export(
         actor=request.user,
@@ -339,7 +341,7 @@ def _objection_out(o: Any) -> dict[str, Any]:
     "/certification/objections/{objection_id}/outcome", response={200: ObjectionFullOut, **ERRORS}
 )
 def objections_outcome(
-    request: HttpRequest, objection_id: Id, payload: OutcomeIn
+    request: AuthedRequest, objection_id: Id, payload: OutcomeIn
 ) -> dict[str, Any]:
     objection = selectors.objection_get_for(user=request.user, pk=objection_id)
     services.objection_handle(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -24,8 +24,11 @@ from ..models import (
 from ..workflow import APPLICATION
 from ._common import CENT, _not_found
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
-def round_list_for(*, user: Any) -> QuerySet[Round]:
+
+def round_list_for(*, user: User) -> QuerySet[Round]:
     """City officers see every round; other business roles see rounds that have been opened."""
     if not permissions.can_see_rounds(user):
         return Round.objects.none()
@@ -35,7 +38,7 @@ def round_list_for(*, user: Any) -> QuerySet[Round]:
     return qs.order_by("-year", "-id")
 
 
-def round_get(*, pk: int, user: Any) -> Round:
+def round_get(*, pk: int, user: User) -> Round:
     found = round_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise _not_found()
@@ -52,7 +55,7 @@ def round_latest(*, before_year: int | None = None) -> Round | None:
 # ------------------------------------------------------------------ applications
 
 
-def application_qs_for(*, user: Any) -> QuerySet[Application]:
+def application_qs_for(*, user: User) -> QuerySet[Application]:
     return (
         Application.objects.filter(permissions.application_scope_q(user))
         .distinct()
@@ -60,7 +63,7 @@ def application_qs_for(*, user: Any) -> QuerySet[Application]:
     )
 
 
-def application_get(*, pk: int, user: Any) -> Application:
+def application_get(*, pk: int, user: User) -> Application:
     """One application in the user's scope; anything else is NotFound (404)."""
     found = application_qs_for(user=user).filter(pk=pk).first()
     if found is None:
@@ -69,7 +72,7 @@ def application_get(*, pk: int, user: Any) -> Application:
 
 
 def application_list_for(
-    *, user: Any, round_id: int | None = None, status: str | None = None
+    *, user: User, round_id: int | None = None, status: str | None = None
 ) -> QuerySet[Application]:
     qs = application_qs_for(user=user)
     if round_id is not None:
@@ -79,7 +82,7 @@ def application_list_for(
     return qs.order_by("round__year", "unit__sort_order", "unit_rank", "id")
 
 
-def application_events(application: Application) -> QuerySet[ApplicationEvent]:
+def application_events(*, application: Application) -> QuerySet[ApplicationEvent]:
     return application.events.select_related("actor").order_by("id")
 
 
@@ -103,14 +106,14 @@ class Action:
         }
 
 
-def _offered(user: Any, application: Application) -> list[tuple[str, Transition]]:
+def _offered(user: User, application: Application) -> list[tuple[str, Transition]]:
     """The manual steps the user's role may take from the present state, within scope."""
     if not permissions.in_scope(user, application):
         return []
     return workflow_actions_for(APPLICATION, state=application.status, role=user.role)
 
 
-def actions_for(*, user: Any, application: Application, today: date | None = None) -> list[Action]:
+def actions_for(*, user: User, application: Application, today: date | None = None) -> list[Action]:
     """The transitions the user may take on the application now (role, scope, state, guards)."""
     today = today or timezone.localdate()
     found = []
@@ -123,7 +126,7 @@ def actions_for(*, user: Any, application: Application, today: date | None = Non
 
 
 def blocked_actions_for(
-    *, user: Any, application: Application, today: date | None = None
+    *, user: User, application: Application, today: date | None = None
 ) -> list[tuple[str, str]]:
     """(label, why) for transitions the user could take once a guard is satisfied."""
     today = today or timezone.localdate()
@@ -144,15 +147,15 @@ def as_number(value: Any) -> Decimal | None:
         return None
 
 
-def field_value(application: Application, name: str) -> Any:
+def field_value(*, application: Application, name: str) -> Any:
     entry = application.data.get(name)
     return entry.get("value") if isinstance(entry, dict) else None
 
 
 def rd_ratio(application: Application) -> Decimal | None:
     """Last year's R&D expense over operating revenue, from the application's own data."""
-    rd = as_number(field_value(application, "rd_expense_y1_yuan"))
-    revenue = as_number(field_value(application, "operating_revenue_y1_yuan"))
+    rd = as_number(field_value(application=application, name="rd_expense_y1_yuan"))
+    revenue = as_number(field_value(application=application, name="operating_revenue_y1_yuan"))
     if rd is None or not revenue:
         return None
     return (rd / revenue * 100).quantize(CENT, rounding=ROUND_HALF_UP)

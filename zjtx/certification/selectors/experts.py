@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_noop
@@ -26,6 +26,9 @@ from ..models import (
     Round,
 )
 from ._common import CENT, _not_found
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 def expert_pool() -> QuerySet[ExpertProfile]:
@@ -45,7 +48,7 @@ def expert_users() -> QuerySet[Any]:
     )
 
 
-def expert_for_user(*, user: Any) -> ExpertProfile:
+def expert_for_user(*, user: User) -> ExpertProfile:
     if not permissions.is_expert(user):
         raise _not_found()
     found = ExpertProfile.objects.filter(user_id=user.pk).first()
@@ -59,7 +62,7 @@ def industry_division(code: str | None) -> str:
     return (code or "")[:3].upper()
 
 
-def expertise_matches(expert: ExpertProfile, application: Application) -> bool:
+def expertise_matches(*, expert: ExpertProfile, application: Application) -> bool:
     division = industry_division(application.enterprise.industry_id)
     return bool(division) and division in {str(f).upper()[:3] for f in expert.fields or []}
 
@@ -102,7 +105,7 @@ def _name_key(name: str | None) -> str:
 
 
 def expert_conflicts(
-    expert: ExpertProfile, application: Application, index: ConflictIndex | None = None
+    *, expert: ExpertProfile, application: Application, index: ConflictIndex | None = None
 ) -> list[str]:
     """Why the expert must stay out (回避), as codes; empty when there is no conflict."""
     index = index or ConflictIndex.load([expert.pk])
@@ -136,7 +139,7 @@ def expert_load(*, round: Round) -> dict[int, int]:
     return {row["expert_id"]: row["n"] for row in rows}
 
 
-def assignments_of(application: Application) -> QuerySet[ExpertAssignment]:
+def assignments_of(*, application: Application) -> QuerySet[ExpertAssignment]:
     return (
         application.assignments.select_related("expert__user", "expert__unit")
         .prefetch_related("scores")
@@ -144,7 +147,7 @@ def assignments_of(application: Application) -> QuerySet[ExpertAssignment]:
     )
 
 
-def assignment_for(*, user: Any, application: Application) -> ExpertAssignment | None:
+def assignment_for(*, user: User, application: Application) -> ExpertAssignment | None:
     if not permissions.is_expert(user):
         return None
     return (
@@ -152,7 +155,7 @@ def assignment_for(*, user: Any, application: Application) -> ExpertAssignment |
     )
 
 
-def assignment_get_for_expert(*, pk: int, user: Any) -> ExpertAssignment:
+def assignment_get_for_expert(*, pk: int, user: User) -> ExpertAssignment:
     found = (
         ExpertAssignment.objects.filter(
             pk=pk, expert__user_id=user.pk, status__in=permissions.ACTIVE_ASSIGNMENT

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -24,6 +24,10 @@ from .applications import (
     application_qs_for,
 )
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 CERTIFICATE_VALID_YEARS = 3
 
 
@@ -38,7 +42,7 @@ def certificate_get_public(*, number: str) -> Application:
     return found
 
 
-def certificate_state(application: Application, today: date | None = None) -> str:
+def certificate_state(*, application: Application, today: date | None = None) -> str:
     """valid, expired or revoked."""
     today = today or timezone.localdate()
     if application.status == Application.Status.REVOKED:
@@ -48,19 +52,19 @@ def certificate_state(application: Application, today: date | None = None) -> st
     return "valid"
 
 
-def certified_list_for(*, user: Any, round_id: int | None = None) -> QuerySet[Application]:
+def certified_list_for(*, user: User, round_id: int | None = None) -> QuerySet[Application]:
     qs = application_qs_for(user=user).filter(certificate_number__isnull=False)
     if round_id is not None:
         qs = qs.filter(round_id=round_id)
     return qs.order_by("certificate_number")
 
 
-def documents_of(round: Round) -> QuerySet[DecisionDocument]:
+def documents_of(*, round: Round) -> QuerySet[DecisionDocument]:
     return round.documents.order_by("-issued_on", "-id")
 
 
 def expiring_for(
-    *, user: Any, today: date | None = None, within_days: int = 90
+    *, user: User, today: date | None = None, within_days: int = 90
 ) -> list[Application]:
     """Certified enterprises whose status ends within `within_days` (reminders at 90/60/30)."""
     today = today or timezone.localdate()
@@ -98,7 +102,7 @@ def certified_expiring_all(*, on: date, within_days: int) -> list[tuple[int, dat
     return [(e, until, number or "") for e, until, number in rows if until is not None]
 
 
-def tier_history(*, enterprise_id: int, user: Any) -> list[Application]:
+def tier_history(*, enterprise_id: int, user: User) -> list[Application]:
     """Every certification round the enterprise went through, newest first."""
     return list(
         application_qs_for(user=user)
@@ -125,7 +129,7 @@ def objection_counts(*, round: Round) -> dict[str, int]:
     return {r["status"]: r["n"] for r in rows}
 
 
-def awards_of(round: Round) -> list[CertificationAward]:
+def awards_of(*, round: Round) -> list[CertificationAward]:
     return list(
         CertificationAward.objects.filter(application__round=round)
         .select_related("enterprise", "application")
@@ -142,7 +146,7 @@ class ManagedRow:
     pending_changes: int
 
 
-def managed_list_for(*, user: Any, today: date | None = None) -> list[ManagedRow]:
+def managed_list_for(*, user: User, today: date | None = None) -> list[ManagedRow]:
     """Certified enterprises in scope with expiry, the last annual update and open change reports."""
     today = today or timezone.localdate()
     qs = (
@@ -170,7 +174,7 @@ def managed_list_for(*, user: Any, today: date | None = None) -> list[ManagedRow
     return rows
 
 
-def change_reports_for(*, user: Any) -> QuerySet[ChangeReport]:
+def change_reports_for(*, user: User) -> QuerySet[ChangeReport]:
     return (
         ChangeReport.objects.filter(application__in=application_qs_for(user=user).values("pk"))
         .select_related("application__enterprise", "reported_by")
@@ -189,6 +193,6 @@ def decision_get_public(*, pk: int) -> DecisionDocument:
     return found
 
 
-def decision_entries(document: DecisionDocument) -> QuerySet[Application]:
+def decision_entries(*, document: DecisionDocument) -> QuerySet[Application]:
     """Everyone certified by the decision, including those revoked since (marked)."""
     return document.applications.select_related("enterprise", "unit").order_by("certificate_number")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +18,9 @@ from ..models import (
     Objection,
 )
 from ._common import _not_found
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 def notice_list_public() -> QuerySet[Notice]:
@@ -36,7 +39,7 @@ def notice_get_public(*, pk: int) -> Notice:
     return found
 
 
-def notice_applications(notice: Notice) -> QuerySet[Application]:
+def notice_applications(*, notice: Notice) -> QuerySet[Application]:
     """Everything published in the notice, including those removed after an objection."""
     return (
         Application.objects.filter(notice=notice)
@@ -45,14 +48,14 @@ def notice_applications(notice: Notice) -> QuerySet[Application]:
     )
 
 
-def notice_is_open(notice: Notice, today: date | None = None) -> bool:
+def notice_is_open(*, notice: Notice, today: date | None = None) -> bool:
     """Open from its first day until its last working day: a list published on a weekend
     starts that day and takes objections; its working-day clock starts on the next workday."""
     today = today or timezone.localdate()
     return workflow.notice_accepts_objections(notice, today)
 
 
-def notice_remaining_working_days(notice: Notice, today: date | None = None) -> int:
+def notice_remaining_working_days(*, notice: Notice, today: date | None = None) -> int:
     """Working days left in the notice, today included (0 once it has ended)."""
     today = today or timezone.localdate()
     if today > notice.ends_on:
@@ -60,7 +63,7 @@ def notice_remaining_working_days(notice: Notice, today: date | None = None) -> 
     return workdays.working_days_between(max(today, notice.starts_on), notice.ends_on)
 
 
-def objection_list_for(*, user: Any, round_id: int | None = None) -> QuerySet[Objection]:
+def objection_list_for(*, user: User, round_id: int | None = None) -> QuerySet[Objection]:
     if not permissions.is_city(user):
         return Objection.objects.none()
     qs = Objection.objects.select_related("notice", "application__enterprise", "handled_by")
@@ -69,7 +72,7 @@ def objection_list_for(*, user: Any, round_id: int | None = None) -> QuerySet[Ob
     return qs.order_by("status", "created_at")
 
 
-def objection_get_for(*, user: Any, pk: int) -> Objection:
+def objection_get_for(*, user: User, pk: int) -> Objection:
     found = objection_list_for(user=user).filter(pk=pk).first()
     if found is None:
         raise _not_found()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -25,6 +25,9 @@ from .applications import (
     application_qs_for,
     rd_ratio,
 )
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 @dataclass
@@ -112,7 +115,7 @@ def _waited(since: datetime | None, now: datetime) -> int:
     return max(0, (now - since).days) if since else 0
 
 
-def queue_for(*, user: Any) -> list[QueueRow]:
+def queue_for(*, user: User) -> list[QueueRow]:
     """What waits for this user now, oldest first, with how long it has waited."""
     now = timezone.now()
     rows: list[QueueRow] = []
@@ -147,7 +150,7 @@ def queue_for(*, user: Any) -> list[QueueRow]:
     return rows
 
 
-def status_counts(*, user: Any, round_id: int | None = None) -> dict[str, int]:
+def status_counts(*, user: User, round_id: int | None = None) -> dict[str, int]:
     qs = application_qs_for(user=user)
     if round_id is not None:
         qs = qs.filter(round_id=round_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -22,6 +22,10 @@ from zjtx.core.workflow import actions_for, blocked_actions, guard_failure
 
 from ..models import Application, ExpertAssignment, Round
 from ..workflow import APPLICATION, ROUND
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 S = Application.Status
 
@@ -140,7 +144,7 @@ def _count(stage: RoundStage, *statuses: str) -> int:
     return sum(stage.status_counts.get(s, 0) for s in statuses)
 
 
-def start_review_refusal(*, round: Round, actor: Any, today: date | None = None) -> str:
+def start_review_refusal(*, round: Round, actor: User, today: date | None = None) -> str:
     """Why expert review cannot start on the round now ("" when it can)."""
     today = today or timezone.localdate()
     if round.status != Round.Status.CLOSED:
@@ -163,7 +167,7 @@ def start_review_refusal(*, round: Round, actor: Any, today: date | None = None)
     return ""
 
 
-def round_ops(*, round: Round, user: Any, stage: RoundStage | None = None) -> list[RoundOp]:
+def round_ops(*, round: Round, user: User, stage: RoundStage | None = None) -> list[RoundOp]:
     """Every round-level step of the city officer, possible now or with the reason why not."""
     stage = stage or round_stage(round=round)
     today = timezone.localdate()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -14,6 +14,10 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.audit import audit_record
 from zjtx.core.files import DOCUMENT_SIGNATURES, sniff_document
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 AWARD_PROGRAM = "wuhu.municipal_zjtx"
 CERTIFICATE_SERIES = "ZJTX-CERT"
@@ -56,11 +60,11 @@ def _stringify(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: (str(v) if not isinstance(v, bool) else v) for k, v in i.items()} for i in items]
 
 
-def _audit(actor: Any, action: str, obj: Any, before: Any = None, after: Any = None) -> None:
+def _audit(actor: User, action: str, obj: Any, before: Any = None, after: Any = None) -> None:
     audit_record(actor=actor, action=f"certification.{action}", obj=obj, before=before, after=after)
 
 
-def _require_city(actor: Any) -> None:
+def _require_city(actor: User) -> None:
     require_role(actor, Role.CITY_OFFICER, hide=True)
 
 

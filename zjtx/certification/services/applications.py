@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -40,6 +40,10 @@ from ._common import (
     _sniff,
 )
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 # No figure on the form (元, headcount, ratio) comes near 10^15; larger values are typing errors
 # and would overflow the rule engine's arithmetic.
 FACT_MAGNITUDE_MAX = Decimal(10) ** 15
@@ -48,7 +52,7 @@ FACT_MAGNITUDE_MAX = Decimal(10) ** 15
 def _fact_specs(rnd: Round) -> tuple[list[FactSpec], int | None]:
     program = program_get(program_id=rnd.program_id)
     assert program.current_version is not None
-    package = package_for(program.current_version)
+    package = package_for(version=program.current_version)
     return list(package.facts.values()), program.current_version.version
 
 
@@ -148,7 +152,7 @@ def self_assess(application: Application) -> dict[str, Any]:
 
 
 @transaction.atomic
-def application_create(*, round: Round, actor: Any) -> Application:
+def application_create(*, round: Round, actor: User) -> Application:
     """An enterprise starts its draft; the form schema is snapshotted and registry data pre-filled."""
     if not permissions.is_enterprise(actor):
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
@@ -160,6 +164,8 @@ def application_create(*, round: Round, actor: Any) -> Application:
         raise Conflict(
             CertificationErrorCode.DEADLINE_PASSED, _("The application window is closed.")
         )
+    if actor.enterprise_id is None:
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     enterprise = Enterprise.objects.select_related("unit").get(pk=actor.enterprise_id)
     barred = selectors.barred_until(enterprise_id=enterprise.pk, today=today)
     if barred is not None:
@@ -190,7 +196,7 @@ def application_create(*, round: Round, actor: Any) -> Application:
 
 @transaction.atomic
 def application_update_data(
-    *, application: Application, values: Mapping[str, Any], actor: Any
+    *, application: Application, values: Mapping[str, Any], actor: User
 ) -> Application:
     """The enterprise fills or corrects fields; each edited field is marked as entered by it."""
     app = Application.objects.select_for_update().get(pk=application.pk)
@@ -250,7 +256,7 @@ def application_update_data(
 
 @transaction.atomic
 def material_upload(
-    *, application: Application, kind: str, name: str, content: bytes, actor: Any
+    *, application: Application, kind: str, name: str, content: bytes, actor: User
 ) -> Material:
     """Store one material after checking it is really a PDF, PNG or JPEG and not too large."""
     app = Application.objects.select_for_update().get(pk=application.pk)
@@ -298,7 +304,7 @@ def material_upload(
 
 
 @transaction.atomic
-def material_delete(*, material: Material, actor: Any) -> None:
+def material_delete(*, material: Material, actor: User) -> None:
     app = Application.objects.select_for_update().get(pk=material.application_id)
     if not permissions.can_edit(actor, app):
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
@@ -308,7 +314,7 @@ def material_delete(*, material: Material, actor: Any) -> None:
 
 
 @transaction.atomic
-def application_delete(*, application: Application, actor: Any) -> None:
+def application_delete(*, application: Application, actor: User) -> None:
     """The enterprise deletes its own draft with its materials (a submitted one is withdrawn
     first); the audit trail keeps what it held."""
     app = Application.objects.select_for_update().get(pk=application.pk)

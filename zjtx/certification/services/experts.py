@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,12 +35,15 @@ from ._common import (
     _require_city,
 )
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 @transaction.atomic
 def expert_profile_save(
     *,
-    user: Any,
-    actor: Any,
+    user: User,
+    actor: User,
     employer_name: str = "",
     employer_credit_code: str = "",
     unit: Any = None,
@@ -81,7 +84,7 @@ def expert_profile_save(
 
 @transaction.atomic
 def expert_relation_declare(
-    *, expert: ExpertProfile, enterprise: Enterprise, kind: str, note: str, actor: Any
+    *, expert: ExpertProfile, enterprise: Enterprise, kind: str, note: str, actor: User
 ) -> ExpertRelation:
     """An expert (or the city officer) declares a relation with an enterprise; it excludes the expert."""
     if not (permissions.is_city(actor) or actor.pk == expert.user_id):
@@ -110,7 +113,7 @@ class AssignmentReport:
 
 @transaction.atomic
 def experts_assign_auto(
-    *, round: Round, actor: Any, per_application: int | None = None
+    *, round: Round, actor: User, per_application: int | None = None
 ) -> AssignmentReport:
     """Assign N experts to each recommended application: no conflict, expertise first, least load.
 
@@ -142,7 +145,7 @@ def experts_assign_auto(
             e
             for e in experts
             if e.pk not in existing.get(app.pk, set())
-            and not selectors.expert_conflicts(e, app, index)
+            and not selectors.expert_conflicts(expert=e, application=app, index=index)
         ]
         plans.append((len(candidates) - need, app, need, candidates))
     plans.sort(key=lambda p: (p[0], p[1].pk))
@@ -151,7 +154,11 @@ def experts_assign_auto(
 
         def rank(e: ExpertProfile, app: Application = app) -> tuple[int, int, str]:
             stable = hashlib.sha256(f"{app.pk}:{e.pk}".encode()).hexdigest()
-            return (0 if selectors.expertise_matches(e, app) else 1, load.get(e.pk, 0), stable)
+            return (
+                0 if selectors.expertise_matches(expert=e, application=app) else 1,
+                load.get(e.pk, 0),
+                stable,
+            )
 
         chosen = sorted(candidates, key=rank)[:need]
         for e in chosen:
@@ -173,7 +180,7 @@ def experts_assign_auto(
 
 @transaction.atomic
 def expert_assign(
-    *, application: Application, expert: ExpertProfile, actor: Any
+    *, application: Application, expert: ExpertProfile, actor: User
 ) -> ExpertAssignment:
     """The city officer adds an expert by hand; a conflict still excludes."""
     _require_city(actor)
@@ -184,7 +191,7 @@ def expert_assign(
         raise TransitionNotAllowed(
             "not_assignable", _("Experts are assigned after the unit recommends.")
         )
-    conflicts = selectors.expert_conflicts(expert, app)
+    conflicts = selectors.expert_conflicts(expert=expert, application=app)
     if conflicts:
         raise Conflict(
             CertificationErrorCode.EXPERT_CONFLICT,
@@ -212,7 +219,7 @@ def expert_assign(
     return assignment
 
 
-def assignment_remove(*, assignment: ExpertAssignment, actor: Any, note: str) -> ExpertAssignment:
+def assignment_remove(*, assignment: ExpertAssignment, actor: User, note: str) -> ExpertAssignment:
     """The city officer takes an expert off a panel with a written reason (`workflow.ASSIGNMENT`);
     submitted scores stay out."""
     row: ExpertAssignment = run(ASSIGNMENT, assignment, "remove", actor=actor, reason=note)
@@ -220,7 +227,7 @@ def assignment_remove(*, assignment: ExpertAssignment, actor: Any, note: str) ->
 
 
 def assignment_decline(
-    *, assignment: ExpertAssignment, reason_code: str, note: str, actor: Any
+    *, assignment: ExpertAssignment, reason_code: str, note: str, actor: User
 ) -> ExpertAssignment:
     """An expert declines with a listed reason and a note; a declared conflict excludes them
     from the enterprise later."""
@@ -244,7 +251,7 @@ class ScoreIn:
 
 @transaction.atomic
 def scores_submit(
-    *, assignment: ExpertAssignment, scores: Sequence[ScoreIn], actor: Any, undertaking: bool
+    *, assignment: ExpertAssignment, scores: Sequence[ScoreIn], actor: User, undertaking: bool
 ) -> ExpertAssignment:
     """Score every rubric indicator under a signed undertaking (承诺书, DOMAIN §9); a score with
     |z| > 2 against the panel must be justified."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,8 +49,11 @@ from .transitions import (
     application_transition,
 )
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
-def _propose_award(app: Application, on: date, actor: Any) -> CertificationAward:
+
+def _propose_award(app: Application, on: date, actor: User) -> CertificationAward:
     received = CertificationAward.objects.filter(
         enterprise=app.enterprise,
         program_id=AWARD_PROGRAM,
@@ -97,7 +100,7 @@ def _propose_award(app: Application, on: date, actor: Any) -> CertificationAward
 
 @transaction.atomic
 def round_certify(
-    *, round: Round, actor: Any, issued_on: date | None = None, title: str = ""
+    *, round: Round, actor: User, issued_on: date | None = None, title: str = ""
 ) -> DecisionDocument:
     """Issue the numbered decision, certify everyone left on the list, valid 3 years, propose awards.
 
@@ -187,7 +190,7 @@ def expiry_reminders_send(*, today: date | None = None) -> list[ExpiryReminder]:
 CHANGE_REPORT_MONTHS = 3
 
 
-def _certified_own(application: Application, actor: Any) -> Application:
+def _certified_own(application: Application, actor: User) -> Application:
     if not (permissions.is_enterprise(actor) and application.enterprise_id == actor.enterprise_id):
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     if application.status != Application.Status.CERTIFIED:
@@ -197,7 +200,7 @@ def _certified_own(application: Application, actor: Any) -> Application:
 
 @transaction.atomic
 def annual_update_submit(
-    *, application: Application, actor: Any, year: int | None = None
+    *, application: Application, actor: User, year: int | None = None
 ) -> AnnualUpdate:
     """The yearly information update: last year's registry data, evaluated on the criteria."""
     app = _certified_own(application, actor)
@@ -234,7 +237,7 @@ def _months_after(day: date, months: int) -> date:
 
 @transaction.atomic
 def change_report_submit(
-    *, application: Application, actor: Any, kind: str, occurred_on: date, description: str
+    *, application: Application, actor: User, kind: str, occurred_on: date, description: str
 ) -> ChangeReport:
     """Report a rename, move or merger; more than 3 months after the change is marked late."""
     app = _certified_own(application, actor)
@@ -271,7 +274,7 @@ def change_report_submit(
 
 @transaction.atomic
 def change_report_handle(
-    *, report: ChangeReport, actor: Any, needs_review: bool, outcome: str
+    *, report: ChangeReport, actor: User, needs_review: bool, outcome: str
 ) -> ChangeReport:
     """The city officer acknowledges a change, or flags it for re-review, with a recorded outcome."""
     _require_city(actor)

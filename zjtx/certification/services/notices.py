@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -41,12 +41,15 @@ from .transitions import (
     application_transition,
 )
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 @transaction.atomic
 def notice_publish(
     *,
     round: Round,
-    actor: Any,
+    actor: User,
     starts_on: date | None = None,
     working_days: int | None = None,
     title: str = "",
@@ -113,7 +116,7 @@ def objection_lodge(
     today = timezone.localdate()
     if not notice_has_started(notice, today):
         raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
-    if not selectors.notice_is_open(notice, today):
+    if not selectors.notice_is_open(notice=notice, today=today):
         raise Conflict(
             CertificationErrorCode.NOTICE_CLOSED, _("The public notice is not open for objections.")
         )
@@ -169,7 +172,7 @@ def objection_lodge(
 
 
 @transaction.atomic
-def objection_handle(*, objection: Objection, upheld: bool, outcome: str, actor: Any) -> Objection:
+def objection_handle(*, objection: Objection, upheld: bool, outcome: str, actor: User) -> Objection:
     """Record the outcome; an upheld objection removes the enterprise from the list with the reason."""
     _require_city(actor)
     row: Objection = run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -28,6 +28,10 @@ from ._common import (
     _shift_year,
     _stringify,
 )
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 ROUND_FIELDS = (
     "year",
@@ -121,7 +125,7 @@ def _validate_round(values: Mapping[str, Any]) -> None:
 
 
 @transaction.atomic
-def round_create(*, actor: Any, **values: Any) -> Round:
+def round_create(*, actor: User, **values: Any) -> Round:
     """Open a year's call with its criteria package, quota (default 50, seed 三(四)) and window."""
     _require_city(actor)
     data = {k: values[k] for k in ROUND_FIELDS if k in values and values[k] is not None}
@@ -142,7 +146,7 @@ def round_create(*, actor: Any, **values: Any) -> Round:
 
 
 @transaction.atomic
-def round_update(*, round: Round, actor: Any, **values: Any) -> Round:
+def round_update(*, round: Round, actor: User, **values: Any) -> Round:
     """Change a round's settings; the criteria package is fixed once applications exist."""
     _require_city(actor)
     rnd = Round.objects.select_for_update().get(pk=round.pk)
@@ -166,7 +170,7 @@ def round_update(*, round: Round, actor: Any, **values: Any) -> Round:
     return rnd
 
 
-def round_set_status(*, round: Round, status: str, actor: Any, reason: str = "") -> Round:
+def round_set_status(*, round: Round, status: str, actor: User, reason: str = "") -> Round:
     """Open (announce), close, or reopen a round with a written reason (`workflow.ROUND`).
 
     A move the table does not have (back to draft, open → open) is `transition_not_allowed`."""
@@ -185,7 +189,7 @@ def round_set_status(*, round: Round, status: str, actor: Any, reason: str = "")
 
 
 @transaction.atomic
-def round_copy(*, source: Round, actor: Any, year: int | None = None) -> Round:
+def round_copy(*, source: Round, actor: User, year: int | None = None) -> Round:
     """Copy last year's round in one click: same settings, dates moved on, as a draft."""
     _require_city(actor)
     year = year or source.year + 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,17 +14,20 @@ from zjtx.accounts.models import Role
 from zjtx.core.errors import DomainError
 from zjtx.core.workflow import WorkflowError, check, run
 
-from ..errors import CertificationError
+from ..errors import CertificationError, CertificationErrorCode
 from ..models import Application, Round
 from ..workflow import APPLICATION, QUOTA_STATES, over_quota
 from ._common import _require_city
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 def application_transition(
     *,
     application: Application,
     action: str,
-    actor: Any,
+    actor: User,
     reason_code: str = "",
     reason: str = "",
     rank: int | None = None,
@@ -55,7 +58,7 @@ class BatchReport:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-def applications_transition_batch(*, round: Round, action: str, actor: Any) -> BatchReport:
+def applications_transition_batch(*, round: Round, action: str, actor: User) -> BatchReport:
     """Take `action` on every application of the round it applies to; others are listed as skipped.
 
     Expert review starts only once the round has closed and some recommended application has
@@ -66,7 +69,7 @@ def applications_transition_batch(*, round: Round, action: str, actor: Any) -> B
 
         why = start_review_refusal(round=round, actor=actor)
         if why:
-            raise CertificationError("review_not_startable", why)
+            raise CertificationError(CertificationErrorCode.REVIEW_NOT_STARTABLE, why)
     transition = APPLICATION.transitions[action]
     report = BatchReport()
     for app in round.applications.filter(status__in=transition.sources).order_by("id"):
@@ -105,7 +108,7 @@ def _reason_given(d: Decision) -> bool:
 
 @transaction.atomic
 def applications_decide(
-    *, round: Round, decisions: Sequence[Decision], actor: Any
+    *, round: Round, decisions: Sequence[Decision], actor: User
 ) -> list[Application]:
     """Batch decision: all or nothing; every rejection carries a reason (DOMAIN §9)."""
     _require_city(actor)
@@ -125,7 +128,9 @@ def applications_decide(
                 errors[str(d.application_id)] = _("Beyond the quota: give the over-quota reason.")
             taken += 1
     if errors:
-        raise CertificationError("invalid_decisions", _("Some decisions are incomplete."), errors)
+        raise CertificationError(
+            CertificationErrorCode.INVALID_DECISIONS, _("Some decisions are incomplete."), errors
+        )
     done = []
     for d in decisions:
         app = Application.objects.get(pk=d.application_id)

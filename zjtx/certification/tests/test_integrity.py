@@ -307,7 +307,7 @@ def test_a_full_width_employer_code_is_still_a_conflict(submitted, unit_officer,
     ExpertProfile.objects.filter(pk=legacy.pk).update(employer_credit_code=_full_width(code))
     legacy.refresh_from_db()
     for expert in (saved, legacy):
-        assert "same_employer" in selectors.expert_conflicts(expert, submitted)
+        assert "same_employer" in selectors.expert_conflicts(expert=expert, application=submitted)
         with pytest.raises(Conflict) as exc:
             services.expert_assign(application=submitted, expert=expert, actor=city)
         assert exc.value.code == "expert_conflict"

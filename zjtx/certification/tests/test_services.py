@@ -265,7 +265,7 @@ def test_no_expert_with_a_conflict_is_assigned(
         (same_unit, "same_unit"),
         (related, "declared_relation"),
     ):
-        assert code in selectors.expert_conflicts(bad, submitted)
+        assert code in selectors.expert_conflicts(expert=bad, application=submitted)
         with pytest.raises(Conflict) as exc:
             services.expert_assign(application=submitted, expert=bad, actor=city)
         assert exc.value.code == "expert_conflict"
@@ -287,7 +287,7 @@ def test_a_declared_conflict_excludes_the_expert_next_time(
     services.assignment_decline(
         assignment=assignment, reason_code="conflict", note="曾任该企业顾问", actor=expert.user
     )
-    assert "declared_conflict" in selectors.expert_conflicts(expert, submitted)
+    assert "declared_conflict" in selectors.expert_conflicts(expert=expert, application=submitted)
 
 
 def test_auto_assignment_balances_load_and_prefers_expertise(
@@ -466,8 +466,8 @@ def test_notice_runs_five_working_days_across_national_day(
         date(2026, 10, 12),
         5,
     )
-    assert selectors.notice_remaining_working_days(notice, date(2026, 10, 9)) == 3
-    assert selectors.notice_remaining_working_days(notice, date(2026, 10, 13)) == 0
+    assert selectors.notice_remaining_working_days(notice=notice, today=date(2026, 10, 9)) == 3
+    assert selectors.notice_remaining_working_days(notice=notice, today=date(2026, 10, 13)) == 0
 
 
 def test_upheld_objection_removes_the_enterprise_with_the_reason(
@@ -554,7 +554,7 @@ def test_certify_issues_a_numbered_decision_certificates_and_awards(
         assert app.status == Application.Status.CERTIFIED
         assert app.certificate_number.startswith(f"ZJTX{issued_on.year}")
         assert app.valid_until == issued_on.replace(year=issued_on.year + 3) - timedelta(days=1)
-        assert selectors.certificate_state(app, issued_on) == "valid"
+        assert selectors.certificate_state(application=app, today=issued_on) == "valid"
         award = CertificationAward.objects.get(application=app)
         assert award.status == CertificationAward.Status.PROPOSED
         assert award.amount_yuan == Decimal("100000.00")
@@ -581,7 +581,7 @@ def test_revocation_bars_reapplying_for_three_years(
         application=app, action="revoke", actor=city, reason_code="fraud", reason="申报材料造假"
     )
     assert app.barred_until == timezone.localdate().replace(year=timezone.localdate().year + 3)
-    assert selectors.certificate_state(app) == "revoked"
+    assert selectors.certificate_state(application=app) == "revoked"
     later = make_round(title="下一轮")
     user = app.enterprise.users.get()
     with pytest.raises(Conflict) as exc:

@@ -349,7 +349,7 @@ def test_expert_declares_a_relation_and_is_then_excluded(client, submitted, make
         reverse("certification:relation-declare"),
         {"credit_code": submitted.enterprise.credit_code, "kind": "professional", "note": "顾问"},
     )
-    assert "declared_relation" in selectors.expert_conflicts(expert, submitted)
+    assert "declared_relation" in selectors.expert_conflicts(expert=expert, application=submitted)
 
 
 def test_printable_approval_form_has_an_opinion_box_per_level(

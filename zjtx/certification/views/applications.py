@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from zjtx.accounts.permissions import role_required
 from zjtx.core.audit import audit_export, audit_record
 from zjtx.core.errors import DomainError, NotFound
 from zjtx.core.files import serve_upload
+from zjtx.core.http import AuthedRequest
 from zjtx.core.timeline import timeline_build
 
 from .. import permissions, selectors, services
@@ -35,7 +36,7 @@ from ._common import (
 
 @require_POST
 @role_required(Role.ENTERPRISE)
-def application_create(request: HttpRequest, round_pk: int) -> HttpResponse:
+def application_create(request: AuthedRequest, round_pk: int) -> HttpResponse:
     rnd = _get_or_404(selectors.round_get, pk=round_pk, user=request.user)
     try:
         app = services.application_create(round=rnd, actor=request.user)
@@ -46,7 +47,7 @@ def application_create(request: HttpRequest, round_pk: int) -> HttpResponse:
 
 
 @role_required(*BUSINESS)
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     app = _get_or_404(selectors.application_get, pk=pk, user=user)
     assignment = selectors.assignment_for(user=user, application=app)
@@ -78,7 +79,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if e.action in APPLICATION.transitions
                 else e.action,
             )
-            for e in selectors.application_events(app)
+            for e in selectors.application_events(application=app)
         ],
         "timeline": timeline_build(app),
         "assignment": assignment,
@@ -92,12 +93,16 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "update_year": timezone.localdate().year - 1,
     }
     if permissions.can_see_scores(user):
-        panel = list(selectors.assignments_of(app))
+        panel = list(selectors.assignments_of(application=app))
         context["panel"] = panel
         index = selectors.ConflictIndex.load()
         on_panel = {a.expert_id for a in panel}
         context["candidates"] = [
-            (e, selectors.expert_conflicts(e, app, index), selectors.expertise_matches(e, app))
+            (
+                e,
+                selectors.expert_conflicts(expert=e, application=app, index=index),
+                selectors.expertise_matches(expert=e, application=app),
+            )
             for e in selectors.expert_pool()
             if e.pk not in on_panel
         ]
@@ -106,7 +111,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ENTERPRISE)
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     if not permissions.can_edit(request.user, app):
         messages.error(request, _("The application cannot be edited now."))
@@ -133,7 +138,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ENTERPRISE)
-def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def application_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     """The enterprise deletes its own draft."""
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     try:
@@ -149,7 +154,7 @@ def application_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ENTERPRISE)
-def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def material_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     upload = request.FILES.get("file")
     if upload is None:
@@ -170,7 +175,7 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ENTERPRISE)
-def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+def material_delete(request: AuthedRequest, pk: int, material_pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     material = app.materials.filter(pk=material_pk).first()
     if material is None:
@@ -183,7 +188,7 @@ def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResp
 
 
 @role_required(*BUSINESS)
-def material_download(request: HttpRequest, pk: int, material_pk: int) -> FileResponse:
+def material_download(request: AuthedRequest, pk: int, material_pk: int) -> FileResponse:
     """Materials are never public: the application must be in the user's scope."""
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     material: Material | None = app.materials.filter(pk=material_pk).first()
@@ -200,7 +205,7 @@ def material_download(request: HttpRequest, pk: int, material_pk: int) -> FileRe
 
 @require_POST
 @role_required(*BUSINESS)
-def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def application_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     action = request.POST.get("action", "")
     if action not in APPLICATION.transitions:
@@ -229,12 +234,14 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CITY_OFFICER, Role.UNIT_OFFICER)
-def approval_form(request: HttpRequest, pk: int) -> HttpResponse:
+def approval_form(request: AuthedRequest, pk: int) -> HttpResponse:
     """The printable 审批表 with one opinion box per level: unit, experts, city (DOMAIN §9)."""
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
-    events = {e.action: e for e in selectors.application_events(app)}
+    events = {e.action: e for e in selectors.application_events(application=app)}
     panel = [
-        a for a in selectors.assignments_of(app) if a.status == ExpertAssignment.Status.SUBMITTED
+        a
+        for a in selectors.assignments_of(application=app)
+        if a.status == ExpertAssignment.Status.SUBMITTED
     ]
     fields = [
         (f["label"], (app.data.get(f["name"]) or {}).get("value"), f.get("unit", ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from zjtx.accounts.models import Role, User
 from zjtx.accounts.permissions import role_required
 from zjtx.core.credit_code import normalize as normalize_credit_code
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.enterprises.models import Enterprise
 from zjtx.reference.models import AssessmentUnit
 
@@ -31,7 +32,7 @@ from ._common import (
 
 @require_POST
 @role_required(Role.CITY_OFFICER)
-def expert_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def expert_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     expert = ExpertProfile.objects.filter(pk=_int(request.POST.get("expert")) or 0).first()
     if expert is None:
@@ -45,7 +46,7 @@ def expert_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CITY_OFFICER)
-def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def assignment_remove(request: AuthedRequest, pk: int, assignment_pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     assignment = app.assignments.filter(pk=assignment_pk).first()
     if assignment is None:
@@ -61,7 +62,7 @@ def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 
 @require_POST
 @role_required(Role.EXPERT)
-def scores_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def scores_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     assignment = selectors.assignment_for(user=request.user, application=app)
     if assignment is None:
@@ -97,7 +98,7 @@ def scores_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.EXPERT)
-def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_decline(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     assignment = selectors.assignment_for(user=request.user, application=app)
     if assignment is None:
@@ -117,7 +118,7 @@ def assignment_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CITY_OFFICER)
-def expert_list(request: HttpRequest) -> HttpResponse:
+def expert_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("op") == "relation":

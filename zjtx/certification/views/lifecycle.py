@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from zjtx.core import workdays
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import DomainError
 from zjtx.core.files import serve_upload
+from zjtx.core.http import AuthedRequest
 from zjtx.core.models import WorkingDayOverride
 from zjtx.core.pii import reveal_response
 
@@ -30,7 +31,7 @@ from ._common import (
 
 
 @role_required(Role.CITY_OFFICER)
-def objection_list(request: HttpRequest) -> HttpResponse:
+def objection_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "certification/objections.html",
@@ -40,7 +41,7 @@ def objection_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CITY_OFFICER)
-def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_handle(request: AuthedRequest, pk: int) -> HttpResponse:
     objection = _get_or_404(selectors.objection_get_for, user=request.user, pk=pk)
     try:
         services.objection_handle(
@@ -56,14 +57,14 @@ def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CITY_OFFICER)
-def objection_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_reveal_phone(request: AuthedRequest, pk: int) -> HttpResponse:
     """The city officer calls the objector back: the full phone, audited (ADR 0017)."""
     objection = _get_or_404(selectors.objection_get_for, user=request.user, pk=pk)
     return reveal_response(request, objection, "phone")
 
 
 @role_required(Role.CITY_OFFICER)
-def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
+def objection_evidence(request: AuthedRequest, pk: int) -> FileResponse:
     objection = _get_or_404(selectors.objection_get_for, user=request.user, pk=pk)
     if not objection.evidence:
         raise Http404
@@ -76,12 +77,12 @@ def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
     return serve_upload(objection.evidence, download_stem=f"objection-evidence-{objection.pk}")
 
 
-def verify_url(request: HttpRequest, number: str) -> str:
+def verify_url(request: AuthedRequest, number: str) -> str:
     return request.build_absolute_uri(reverse("certification_public:certificate", args=[number]))
 
 
 @role_required(*BUSINESS)
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     if not app.certificate_number:
         raise Http404
@@ -105,7 +106,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.SYSADMIN)
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthedRequest) -> HttpResponse:
     year = _int(request.GET.get("year")) or timezone.localdate().year + 1
     if request.method == "POST":
         try:
@@ -139,7 +140,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CITY_OFFICER, Role.UNIT_OFFICER)
-def management(request: HttpRequest) -> HttpResponse:
+def management(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "certification/management.html",
@@ -152,7 +153,7 @@ def management(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ENTERPRISE)
-def annual_update(request: HttpRequest, pk: int) -> HttpResponse:
+def annual_update(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     try:
         update = services.annual_update_submit(application=app, actor=request.user)
@@ -167,7 +168,7 @@ def annual_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ENTERPRISE)
-def change_report(request: HttpRequest, pk: int) -> HttpResponse:
+def change_report(request: AuthedRequest, pk: int) -> HttpResponse:
     app = _get_or_404(selectors.application_get, pk=pk, user=request.user)
     occurred = _date(request.POST.get("occurred_on"))
     if occurred is None:
@@ -190,7 +191,7 @@ def change_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CITY_OFFICER)
-def change_report_handle(request: HttpRequest, pk: int) -> HttpResponse:
+def change_report_handle(request: AuthedRequest, pk: int) -> HttpResponse:
     report = selectors.change_reports_for(user=request.user).filter(pk=pk).first()
     if report is None:
         raise Http404

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from zjtx.accounts.permissions import role_required
 from zjtx.core.audit import audit_export
 from zjtx.core.credit_code import normalize as normalize_credit_code
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 from zjtx.enterprises.models import Enterprise
 
@@ -37,7 +38,7 @@ from ._common import (
 
 
 @role_required(*BUSINESS)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     context: dict[str, Any] = {
         "queue": selectors.queue_for(user=user),
@@ -58,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.EXPERT)
-def relation_declare(request: HttpRequest) -> HttpResponse:
+def relation_declare(request: AuthedRequest) -> HttpResponse:
     """An expert declares a relation with an enterprise; it keeps them off that panel (回避)."""
     profile = _get_or_404(selectors.expert_for_user, user=request.user)
     enterprise = Enterprise.objects.filter(
@@ -83,7 +84,7 @@ def relation_declare(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*BUSINESS)
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "certification/round_list.html",
@@ -125,7 +126,7 @@ def _round_values(post: Any) -> dict[str, Any]:
 
 
 @role_required(Role.CITY_OFFICER)
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthedRequest) -> HttpResponse:
     from zjtx.policy.selectors import program_list
 
     programs = [p for p in program_list() if p.kind == "criteria"]
@@ -155,7 +156,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*BUSINESS)
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     rnd = _get_or_404(selectors.round_get, pk=pk, user=user)
     counts = selectors.status_counts(user=user, round_id=rnd.pk)
@@ -196,9 +197,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ranking=selectors.round_ranking(round=rnd),
             reject_reasons=REJECT_REASONS,
             notices=rnd.notices.order_by("-id"),
-            documents=selectors.documents_of(rnd),
+            documents=selectors.documents_of(round=rnd),
             certified=selectors.certified_list_for(user=user, round_id=rnd.pk),
-            awards=selectors.awards_of(rnd),
+            awards=selectors.awards_of(round=rnd),
             objection_counts=selectors.objection_counts(round=rnd),
             statuses=Round.Status.choices,
         )
@@ -207,7 +208,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CITY_OFFICER)
-def round_action(request: HttpRequest, pk: int) -> HttpResponse:
+def round_action(request: AuthedRequest, pk: int) -> HttpResponse:
     """The city officer's round-level steps: open/close, copy, assign, batches, 公示, certify."""
     rnd = _get_or_404(selectors.round_get, pk=pk, user=request.user)
     op = request.POST.get("op", "")
@@ -298,7 +299,7 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CITY_OFFICER, Role.UNIT_OFFICER)
-def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+def round_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """Provincial recommendation list of the selected (default: all) certified enterprises;
     `?format=zip` adds each enterprise's materials."""
     rnd = _get_or_404(selectors.round_get, pk=pk, user=request.user)

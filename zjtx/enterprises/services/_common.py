@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,6 +21,10 @@ from zjtx.reference.models import AssessmentUnit, IndustryCode
 
 from ..errors import EnterpriseConflict, EnterpriseError, EnterpriseErrorCode, EnterpriseNotFound
 from ..models import Enterprise, UnitAssignment
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 STAFF_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER})
 
@@ -85,22 +89,22 @@ FIRST_YEAR = 1949
 # ---------------------------------------------------------------- helpers
 
 
-def _is_staff(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False)) and actor.role in STAFF_ROLES
+def _is_staff(actor: User | None) -> bool:
+    return actor is not None and bool(actor.is_authenticated) and actor.role in STAFF_ROLES
 
 
-def _staff_sees(actor: Any, enterprise: Enterprise) -> bool:
+def _staff_sees(actor: User, enterprise: Enterprise) -> bool:
     if not _is_staff(actor):
         return False
     return actor.role == Role.CITY_OFFICER or actor.unit_id == enterprise.unit_id
 
 
-def _require_staff_in_scope(actor: Any, enterprise: Enterprise) -> None:
+def _require_staff_in_scope(actor: User, enterprise: Enterprise) -> None:
     if not _staff_sees(actor, enterprise):
         raise EnterpriseNotFound()
 
 
-def _require_content_editor(actor: Any, enterprise: Enterprise) -> None:
+def _require_content_editor(actor: User, enterprise: Enterprise) -> None:
     """Staff within jurisdiction, or the enterprise's own user once it is verified."""
     if _staff_sees(actor, enterprise):
         return
@@ -123,7 +127,7 @@ def _clean_text(value: Any) -> str:
 
 
 def _validated_credit_code(
-    *, raw: str, actor: Any, override_reason: str, exclude_pk: int | None = None
+    *, raw: str, actor: User | None, override_reason: str, exclude_pk: int | None = None
 ) -> tuple[str, str]:
     """GB 32100 check; staff may accept a checksum-only failure with a written reason (DOMAIN §4)."""
     result = uscc.check(raw)
@@ -249,14 +253,19 @@ def _refresh_size_class(enterprise: Enterprise) -> None:
     """Store the computed size class so lists can filter on it."""
     from ..selectors import enterprise_size_class
 
-    size = enterprise_size_class(enterprise).size or ""
+    size = enterprise_size_class(enterprise=enterprise).size or ""
     if size != enterprise.size_class:
         enterprise.size_class = size
         Enterprise.objects.filter(pk=enterprise.pk).update(size_class=size)
 
 
 def _open_assignment(
-    *, enterprise: Enterprise, unit: AssessmentUnit, actor: Any, reason: str, valid_from: date
+    *,
+    enterprise: Enterprise,
+    unit: AssessmentUnit,
+    actor: User | None,
+    reason: str,
+    valid_from: date,
 ) -> UnitAssignment:
     return UnitAssignment.objects.create(
         enterprise=enterprise,

@@ -47,7 +47,7 @@ from ._common import (
 @transaction.atomic
 def enterprise_create(
     *,
-    actor: Any,
+    actor: User,
     credit_code: str,
     name: str,
     unit: AssessmentUnit | str,
@@ -122,7 +122,7 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(
-    *, actor: Any, enterprise: Enterprise, changes: Mapping[str, Any]
+    *, actor: User, enterprise: Enterprise, changes: Mapping[str, Any]
 ) -> Enterprise:
     """Edit an enterprise: staff within jurisdiction; its own user only contacts and products."""
     _require_content_editor(actor, enterprise)
@@ -208,7 +208,7 @@ def enterprise_update(
 @transaction.atomic
 def enterprise_assign_unit(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     unit: AssessmentUnit | str,
     reason: str,
@@ -370,19 +370,19 @@ def _notify_unit_of_registration(enterprise: Enterprise) -> None:
     )
 
 
-def enterprise_verify(*, actor: Any, enterprise: Enterprise) -> Enterprise:
+def enterprise_verify(*, actor: User, enterprise: Enterprise) -> Enterprise:
     """A unit officer of the enterprise's unit, or a city officer, confirms a self-registration."""
     return run(ENTERPRISE_VERIFICATION, enterprise, "verify", actor=actor)  # type: ignore[no-any-return]
 
 
-def enterprise_reject(*, actor: Any, enterprise: Enterprise, reason: str) -> Enterprise:
+def enterprise_reject(*, actor: User, enterprise: Enterprise, reason: str) -> Enterprise:
     """Refuse a self-registration; every return carries a written reason (DOMAIN §9)."""
     return run(  # type: ignore[no-any-return]
         ENTERPRISE_VERIFICATION, enterprise, "reject", actor=actor, reason=_clean_text(reason)
     )
 
 
-def enterprise_export_record(*, actor: Any, filters: Mapping[str, Any], count: int) -> None:
+def enterprise_export_record(*, actor: User, filters: Mapping[str, Any], count: int) -> None:
     """Exports leave a trace (留痕): who took which slice of the registry."""
     audit_record(
         actor=actor,

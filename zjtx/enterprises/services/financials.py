@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +25,10 @@ from ._common import (
     _require_content_editor,
     _require_staff_in_scope,
 )
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 # The audit trail also shows who vouches for the figures.
 AUDIT_FIELDS = (*FINANCIAL_FIELDS, "declared_by_enterprise")
@@ -99,7 +103,7 @@ def _amount(field: str, value: Decimal | int | str | None) -> Decimal | None:
 @transaction.atomic
 def financial_upsert(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     year: int,
     operating_revenue: Decimal | None = None,
@@ -212,7 +216,7 @@ def financial_upsert(
 
 
 @transaction.atomic
-def financial_verify(*, actor: Any, financial: AnnualFinancial) -> AnnualFinancial:
+def financial_verify(*, actor: User, financial: AnnualFinancial) -> AnnualFinancial:
     """An officer in jurisdiction vouches for figures the enterprise declared itself."""
     _require_staff_in_scope(actor, financial.enterprise)
     before = model_snapshot(financial, ("declared_by_enterprise", "verified_at"))
@@ -233,7 +237,7 @@ def financial_verify(*, actor: Any, financial: AnnualFinancial) -> AnnualFinanci
 
 
 @transaction.atomic
-def financial_delete(*, actor: Any, financial: AnnualFinancial) -> None:
+def financial_delete(*, actor: User, financial: AnnualFinancial) -> None:
     """Remove one year's figures (entered by mistake)."""
     enterprise = financial.enterprise
     _require_content_editor(actor, enterprise)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,10 @@ from ._common import (
     _clean_text,
     _require_content_editor,
 )
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 # ---------------------------------------------------------------- IP and honours
 
@@ -38,7 +42,7 @@ HONOUR_FIELDS = ("kind", "level", "name", "awarded_on", "valid_until", "value")
 @transaction.atomic
 def ip_asset_add(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     ip_class: str,
     kind: str,
@@ -88,7 +92,7 @@ def ip_asset_add(
 
 
 @transaction.atomic
-def ip_asset_delete(*, actor: Any, ip_asset: IPAsset) -> None:
+def ip_asset_delete(*, actor: User, ip_asset: IPAsset) -> None:
     """Remove an IP right recorded by mistake or no longer held."""
     _require_content_editor(actor, ip_asset.enterprise)
     audit_record(
@@ -103,7 +107,7 @@ def ip_asset_delete(*, actor: Any, ip_asset: IPAsset) -> None:
 @transaction.atomic
 def honour_add(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     kind: str,
     name: str,
@@ -152,7 +156,7 @@ def honour_add(
 
 
 @transaction.atomic
-def honour_delete(*, actor: Any, honour: Honour) -> None:
+def honour_delete(*, actor: User, honour: Honour) -> None:
     """Remove an honour recorded by mistake."""
     _require_content_editor(actor, honour.enterprise)
     audit_record(

@@ -90,7 +90,7 @@ def test_financial_ratios(world):
     services.financial_upsert(
         actor=world.city, enterprise=world.a, year=2023, operating_revenue=Decimal("800000")
     )
-    rows = selectors.financial_rows(world.a)
+    rows = selectors.financial_rows(enterprise=world.a)
     assert [r.financial.year for r in rows] == [2024, 2023]
     assert rows[0].rd_ratio == Decimal("0.05")
     assert rows[0].debt_ratio == Decimal("0.25")
@@ -100,7 +100,7 @@ def test_financial_ratios(world):
 
 
 def test_size_class_without_data_lists_what_is_missing(world):
-    result = selectors.enterprise_size_class(world.a)
+    result = selectors.enterprise_size_class(enterprise=world.a)
     assert result.size is None
     assert set(result.missing) == {"industry", "financials"}
 
@@ -143,7 +143,7 @@ def test_size_class_of_a_small_manufacturer(world):
         employees=250,
     )
     world.a.refresh_from_db()
-    result = selectors.enterprise_size_class(world.a)
+    result = selectors.enterprise_size_class(enterprise=world.a)
     assert result.size == "small"
     assert result.is_sme
     assert result.trace and all(step["text"] for step in result.trace)
@@ -157,7 +157,7 @@ def test_size_class_reports_missing_employees(world):
     services.financial_upsert(
         actor=world.city, enterprise=world.a, year=2024, operating_revenue=Decimal("50000000")
     )
-    result = selectors.enterprise_size_class(world.a)
+    result = selectors.enterprise_size_class(enterprise=world.a)
     assert result.size is None
     assert result.missing
     world.a.refresh_from_db()

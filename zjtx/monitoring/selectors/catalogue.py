@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -14,6 +14,10 @@ from ..catalogue import DEFAULT_INDICATORS, PERIODIC_INDICATORS
 from ..errors import MonitoringForbidden, MonitoringNotFound
 from ..models import Indicator, MonitoringValue, MonitoringValueHistory, MonthlyRollup
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 # The roles that report or receive monitoring data may read the catalogue.
 READ_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE})
 # Codes the program finds by name (dashboard, warning rules, the catalogue loader).
@@ -21,25 +25,25 @@ BUILT_IN_CODES = frozenset(row[0] for row in (*DEFAULT_INDICATORS, *PERIODIC_IND
 SORT_ORDER_MAX = 32767  # Indicator.sort_order is a PositiveSmallIntegerField
 
 
-def indicators_active(frequency: str = Indicator.Frequency.MONTHLY) -> list[Indicator]:
+def indicators_active(*, frequency: str = Indicator.Frequency.MONTHLY) -> list[Indicator]:
     """The active indicators of one form (monthly, quarterly or annual), in template order."""
     return list(
         Indicator.objects.filter(active=True, frequency=frequency).order_by("sort_order", "id")
     )
 
 
-def can_maintain_catalogue(user: Any) -> bool:
+def can_maintain_catalogue(*, user: User) -> bool:
     return bool(user.has_role(Role.CITY_OFFICER))
 
 
-def indicator_list_for(user: Any) -> QuerySet[Indicator]:
+def indicator_list_for(*, user: User) -> QuerySet[Indicator]:
     """Every indicator for the city officer; the active ones for the other monitoring roles."""
     if not user.has_role(*READ_ROLES):
         raise MonitoringForbidden(
             ErrorCode.FORBIDDEN, _("Only city, unit and enterprise users can read the indicators.")
         )
     qs = Indicator.objects.order_by("sort_order", "id")
-    if not can_maintain_catalogue(user):
+    if not can_maintain_catalogue(user=user):
         qs = qs.filter(active=True)
     return qs
 
@@ -71,7 +75,7 @@ def indicator_value_counts() -> dict[int, int]:
     return {indicator_id: int(total or 0) for indicator_id, total in rows}
 
 
-def indicator_has_values(indicator: Indicator) -> bool:
+def indicator_has_values(*, indicator: Indicator) -> bool:
     """Whether any value, current or replaced, was ever stored for the indicator."""
     if indicator.pk is None:
         return False

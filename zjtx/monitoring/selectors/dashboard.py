@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
@@ -15,10 +15,14 @@ from zjtx.reference.models import AssessmentUnit
 from ..models import Indicator, Level, MonitoringWarning, MonthlyRollup, ReportingPeriod
 from .reporting import reporting_rates
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 DASHBOARD_INDICATORS = ("operating_revenue", "total_profit", "taxes", "electricity")
 
 
-def dashboard_data(*, user: Any, period: ReportingPeriod | None) -> dict[str, Any]:
+def dashboard_data(*, user: User, period: ReportingPeriod | None) -> dict[str, Any]:
     """Chart series from the roll-up tables only (never the raw values), in display units."""
     units = list(scope_unit_qs(AssessmentUnit.objects.order_by("sort_order", "code"), user, "pk"))
     unit_ids = [u.pk for u in units]

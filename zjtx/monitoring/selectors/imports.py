@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -19,10 +19,14 @@ from ..errors import MonitoringNotFound
 from ..imports.rows import EnterpriseRef
 from ..models import ImportRun, Indicator, MonitoringValue
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 CHUNK = 500
 
 
-def enterprise_list_for_template(user: Any) -> list[tuple[str, str]]:
+def enterprise_list_for_template(*, user: User) -> list[tuple[str, str]]:
     """(credit code, name) of the enterprises the user reports for, by unit then name."""
     qs = scope_enterprise_qs(Enterprise.objects.all(), user)
     return list(
@@ -30,7 +34,7 @@ def enterprise_list_for_template(user: Any) -> list[tuple[str, str]]:
     )
 
 
-def enterprise_index(user: Any) -> dict[str, EnterpriseRef]:
+def enterprise_index(*, user: User) -> dict[str, EnterpriseRef]:
     """credit code → (id, unit) for every enterprise in the user's scope (one query)."""
     qs = scope_enterprise_qs(Enterprise.objects.all(), user)
     return {
@@ -39,7 +43,7 @@ def enterprise_index(user: Any) -> dict[str, EnterpriseRef]:
     }
 
 
-def enterprises_outside_scope(user: Any, codes: Iterable[str]) -> set[str]:
+def enterprises_outside_scope(*, user: User, codes: Iterable[str]) -> set[str]:
     """Which of these codes are registered at all (the caller knows they are out of scope)."""
     wanted = sorted(set(codes))
     found: set[str] = set()
@@ -51,13 +55,13 @@ def enterprises_outside_scope(user: Any, codes: Iterable[str]) -> set[str]:
     return found
 
 
-def import_run_list_for(user: Any) -> QuerySet[ImportRun]:
+def import_run_list_for(*, user: User) -> QuerySet[ImportRun]:
     qs = ImportRun.objects.select_related("uploader", "period", "uploader_unit")
     return scope_unit_qs(qs, user, "uploader_unit_id")
 
 
-def import_run_get(*, pk: int, user: Any) -> ImportRun:
-    run = import_run_list_for(user).filter(pk=pk).first()
+def import_run_get(*, pk: int, user: User) -> ImportRun:
+    run = import_run_list_for(user=user).filter(pk=pk).first()
     if run is None:
         raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return run
@@ -82,7 +86,7 @@ class StoredValue:
 
 
 def values_for(
-    *, user: Any, period_code: str, credit_code: str
+    *, user: User, period_code: str, credit_code: str
 ) -> tuple[Enterprise, list[StoredValue]]:
     """The stored values of one enterprise for one period; 404 outside the user's scope."""
     from zjtx.core.credit_code import normalize

@@ -14,7 +14,7 @@ from ..errors import MonitoringNotFound
 from ..models import Indicator, ReportingPeriod
 
 
-def period_list(frequency: str | None = None) -> QuerySet[ReportingPeriod]:
+def period_list(*, frequency: str | None = None) -> QuerySet[ReportingPeriod]:
     """Newest first; months, quarters and years of the same year-end side by side."""
     qs = ReportingPeriod.objects.select_related("locked_by")
     if frequency:
@@ -29,7 +29,7 @@ def period_get(*, code: str) -> ReportingPeriod:
     return period
 
 
-def period_choices(selected: str = "", today: date | None = None) -> list[tuple[str, list]]:
+def period_choices(*, selected: str = "", today: date | None = None) -> list[tuple[str, list]]:
     """Periods that can be reported now, for a select box grouped by form: the last 24
     months, the last 8 quarters and the last 3 years that have ended (or end this month)."""
     from ..services.periods import PeriodRef, parse_period

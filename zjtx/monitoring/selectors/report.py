@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,9 @@ from zjtx.enterprises.models import Enterprise
 from ..errors import MonitoringNotFound
 from ..models import Indicator, MonitoringValue
 from .catalogue import indicators_active
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 def previous_months(year: int, month: int, count: int) -> list[str]:
@@ -53,7 +56,7 @@ def _growth(now: Decimal | None, before: Decimal | None) -> Decimal | None:
     return ((now - before) / abs(before) * 100).quantize(Decimal("0.1"))
 
 
-def enterprise_report(*, user: Any, enterprise: Enterprise, ref: Any) -> list[ReportLine]:
+def enterprise_report(*, user: User, enterprise: Enterprise, ref: Any) -> list[ReportLine]:
     """The form lines of one period (a PeriodRef): stored value, year to date (1–N月累计, for
     monthly forms), the same period last year and the history of earlier periods.
 
@@ -61,7 +64,7 @@ def enterprise_report(*, user: Any, enterprise: Enterprise, ref: Any) -> list[Re
     """
     if not scope_enterprise_qs(Enterprise.objects.filter(pk=enterprise.pk), user).exists():
         raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
-    indicators = indicators_active(ref.frequency)
+    indicators = indicators_active(frequency=ref.frequency)
     monthly = ref.frequency == Indicator.Frequency.MONTHLY
     months = range(1, ref.month + 1) if monthly else range(0)
     this_year = [f"{ref.year:04d}-{m:02d}" for m in months]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -19,6 +19,9 @@ from ..models import (
     UnitPeriodConfirmation,
     UnitPeriodStat,
 )
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class UnitRate:
         return 100.0 * self.reported / self.expected if self.expected else 0.0
 
 
-def reporting_rates(*, user: Any, period: ReportingPeriod) -> list[UnitRate]:
+def reporting_rates(*, user: User, period: ReportingPeriod) -> list[UnitRate]:
     """Reported / expected enterprises per unit, with confirmation and timeliness."""
     units = scope_unit_qs(AssessmentUnit.objects.order_by("sort_order", "code"), user, "pk")
     expected = dict(
@@ -77,7 +80,7 @@ def reporting_rates(*, user: Any, period: ReportingPeriod) -> list[UnitRate]:
 
 
 def enterprises_not_reported(
-    *, user: Any, period: ReportingPeriod, unit_id: int
+    *, user: User, period: ReportingPeriod, unit_id: int
 ) -> QuerySet[Enterprise]:
     """Who in the unit has no value for the period (for reminders)."""
     reported_ids = MonitoringValue.objects.filter(period=period).values("enterprise_id")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -15,9 +15,12 @@ from zjtx.core.errors import ErrorCode
 from ..errors import MonitoringNotFound
 from ..models import Level, MonitoringWarning, ReportingPeriod
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 def warning_list_for(
-    user: Any, *, period: ReportingPeriod | None = None, level: str = "", status: str = ""
+    *, user: User, period: ReportingPeriod | None = None, level: str = "", status: str = ""
 ) -> QuerySet[MonitoringWarning]:
     """Warnings in the user's jurisdiction: the city all, a unit its own, a firm its own."""
     qs = scope_enterprise_qs(
@@ -49,8 +52,8 @@ def red_warning_enterprise_ids(*, enterprise_ids: Iterable[int]) -> set[int]:
     )
 
 
-def warning_get(*, pk: int, user: Any) -> MonitoringWarning:
-    warning = warning_list_for(user).filter(pk=pk).first()
+def warning_get(*, pk: int, user: User) -> MonitoringWarning:
+    warning = warning_list_for(user=user).filter(pk=pk).first()
     if warning is None:
         raise MonitoringNotFound(ErrorCode.NOT_FOUND, _("Not found."))
     return warning

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
@@ -32,6 +32,10 @@ from ..selectors.catalogue import (
     indicator_is_built_in,
     indicator_next_sort_order,
 )
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 FIELDS = (
     "code",
@@ -110,7 +114,7 @@ def _raise(problems: list[Problem]) -> None:
     raise MonitoringError(problems[0].code, message, fields)
 
 
-def _require_city(actor: Any) -> None:
+def _require_city(actor: User) -> None:
     require_role(
         actor,
         Role.CITY_OFFICER,
@@ -451,7 +455,7 @@ def _check(target: Indicator, original: Indicator | None, problems: list[Problem
                 ),
             )
         )
-    if not frozen or not indicator_has_values(original):
+    if not frozen or not indicator_has_values(indicator=original):
         return
     for field in frozen:
         if field == "code":
@@ -496,7 +500,7 @@ def _save(indicator: Indicator) -> None:
 
 def indicator_create(
     *,
-    actor: Any,
+    actor: User,
     code: str,
     name: str,
     unit: str = "",
@@ -547,7 +551,7 @@ def indicator_create(
     return indicator
 
 
-def indicator_update(*, actor: Any, indicator: Indicator, changes: Mapping[str, Any]) -> Indicator:
+def indicator_update(*, actor: User, indicator: Indicator, changes: Mapping[str, Any]) -> Indicator:
     """Edit an indicator; code, unit, kind, frequency and accumulation are frozen once values
     exist."""
     _require_city(actor)

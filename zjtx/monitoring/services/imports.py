@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,12 +35,15 @@ from ..rollups import rollup_apply_load
 from ..selectors import enterprise_index, enterprises_outside_scope, indicators_active
 from .periods import IMPORT_ROLES, PeriodRef, parse_period, period_get_or_open, period_problem
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
-def _can_import(actor: Any) -> bool:
+
+def _can_import(actor: User) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and actor.has_role(*IMPORT_ROLES))
 
 
-def _audit_run(actor: Any, run: ImportRun) -> None:
+def _audit_run(actor: User, run: ImportRun) -> None:
     audit_record(
         actor=actor,
         action=f"monitoring.import.{run.status}",
@@ -74,7 +77,7 @@ def _file_error(code: str, message: str) -> list[dict[str, Any]]:
 @gc_paused()
 def import_upload(
     *,
-    actor: Any,
+    actor: User,
     period_code: str,
     data: bytes,
     original_name: str,
@@ -150,7 +153,7 @@ def import_upload(
 def _import_stored(
     *,
     run: ImportRun,
-    actor: Any,
+    actor: User,
     ref: PeriodRef,
     rows: list[list[Any]],
     dry_run: bool,
@@ -174,7 +177,7 @@ def _import_stored(
     assert period is not None
     run.period = period
 
-    indicators = indicators_active(ref.frequency)
+    indicators = indicators_active(frequency=ref.frequency)
     columns = map_headers(rows, indicators)
     if columns.errors:
         run.error_code = "header_mismatch"
@@ -183,12 +186,12 @@ def _import_stored(
         _audit_run(actor, run)
         return run
 
-    in_scope = enterprise_index(actor)
+    in_scope = enterprise_index(user=actor)
     outcome = validate_rows(
         rows,
         columns,
         in_scope=in_scope,
-        classify_missing=lambda codes: enterprises_outside_scope(actor, codes),
+        classify_missing=lambda codes: enterprises_outside_scope(user=actor, codes=codes),
     )
     rows.clear()  # the caller still holds the list; free the cells before loading
     _count(run, outcome)
@@ -282,7 +285,7 @@ def _count_diff(run: ImportRun, diff: Any) -> None:
     run.values_blank = len(diff.blanks)
 
 
-def import_confirm(*, actor: Any, run: ImportRun, clear_blanks: bool | None = None) -> ImportRun:
+def import_confirm(*, actor: User, run: ImportRun, clear_blanks: bool | None = None) -> ImportRun:
     """Commit a validated dry run from its stored file, so the officer need not upload again.
 
     clear_blanks (default: as the dry run was asked) removes the stored values it listed."""

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +28,10 @@ from ..errors import (
 from ..imports.messages import file_message
 from ..models import Indicator, ReportingPeriod, UnitPeriodConfirmation
 from ..workflow import REPORTING_PERIOD
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 IMPORT_ROLES = frozenset({Role.CITY_OFFICER, Role.UNIT_OFFICER})
 MONTHLY, QUARTERLY, ANNUAL = (
@@ -159,7 +163,7 @@ def period_ref(period: ReportingPeriod) -> PeriodRef:
     return PeriodRef(period.year, period.month, period.frequency)
 
 
-def unit_confirm(*, actor: Any, period: ReportingPeriod) -> UnitPeriodConfirmation:
+def unit_confirm(*, actor: User, period: ReportingPeriod) -> UnitPeriodConfirmation:
     """A unit officer confirms the unit's data for the period (issue 5 §4); idempotent."""
     if not actor.has_role(Role.UNIT_OFFICER):
         raise MonitoringForbidden(
@@ -183,7 +187,7 @@ def unit_confirm(*, actor: Any, period: ReportingPeriod) -> UnitPeriodConfirmati
     return confirmation
 
 
-def period_lock(*, actor: Any, period: ReportingPeriod) -> ReportingPeriod:
+def period_lock(*, actor: User, period: ReportingPeriod) -> ReportingPeriod:
     """The city locks a period; afterwards no upload may change it (issue 5 §4)."""
     period = run(REPORTING_PERIOD, period, "lock", actor=actor)
     from .warnings import warnings_run  # warnings import the calendar helpers from here
@@ -192,12 +196,12 @@ def period_lock(*, actor: Any, period: ReportingPeriod) -> ReportingPeriod:
     return period
 
 
-def period_unlock(*, actor: Any, period: ReportingPeriod, reason: str) -> ReportingPeriod:
+def period_unlock(*, actor: User, period: ReportingPeriod, reason: str) -> ReportingPeriod:
     """Unlocking needs a written reason and is audited (留痕, DOMAIN.md §9)."""
     return run(REPORTING_PERIOD, period, "unlock", actor=actor, reason=reason)  # type: ignore[no-any-return]
 
 
-def period_open(*, actor: Any, code: str, combines_january: bool = False) -> ReportingPeriod:
+def period_open(*, actor: User, code: str, combines_january: bool = False) -> ReportingPeriod:
     """A city officer opens a month, quarter or year in the calendar (February may absorb
     January)."""
     if not actor.has_role(Role.CITY_OFFICER):
@@ -228,7 +232,7 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def reminders_send(*, actor: Any, period: ReportingPeriod, unit_id: int) -> dict[str, int]:
+def reminders_send(*, actor: User, period: ReportingPeriod, unit_id: int) -> dict[str, int]:
     """One-click reminder to every enterprise of the unit that has not reported (issue 5 §4).
 
     Sent by e-mail to the contact address on record, after the transaction commits; firms

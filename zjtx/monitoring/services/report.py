@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.models import Role
-from zjtx.core.errors import ErrorCode
+from zjtx.core.errors import ErrorCode, NotFound
 
 from ..errors import MonitoringConflict, MonitoringError, MonitoringErrorCode, MonitoringForbidden
 from ..imports.load import diff_values, existing_values, write_diff
@@ -22,6 +22,9 @@ from ..models import ImportRun, Indicator, ReportingPeriod
 from ..rollups import rollup_apply_load
 from .imports import _audit_run, _count_diff
 from .periods import parse_period, period_get_or_open, period_problem
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
 
 
 @dataclass
@@ -33,7 +36,7 @@ class FormOutcome:
 
 
 def enterprise_report_submit(
-    *, actor: Any, period_code: str, raw: dict[int, str], store: bool, confirm_flags: bool = False
+    *, actor: User, period_code: str, raw: dict[int, str], store: bool, confirm_flags: bool = False
 ) -> FormOutcome:
     """An enterprise fills its monthly report online (issue 5 §2): YTD and YoY are shown,
     slips are flagged and must be confirmed before the values are stored."""
@@ -54,6 +57,8 @@ def enterprise_report_submit(
             MonitoringErrorCode.PERIOD_LOCKED, file_message("period_locked", period=ref.code)
         )
     enterprise = actor.enterprise
+    if enterprise is None:
+        raise NotFound(ErrorCode.NOT_FOUND, _("Not found."))
     lines = enterprise_report(user=actor, enterprise=enterprise, ref=ref)
     for line in lines:
         # NUL cannot be stored in a PostgreSQL text column; it never belongs in a report.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,10 @@ from ..models import (
 from ..workflow import WARNING
 from .periods import PeriodRef, month_end
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
+
 THRESHOLDS_PROGRAM = "wuhu.monitoring_warnings"
 # The package's table keys are the level names officials type when they change a threshold.
 LEVEL_KEYS = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
@@ -44,7 +48,7 @@ def thresholds_package() -> Any:
     )
     if program is None or program.current_version is None:
         return None
-    return package_for(program.current_version)
+    return package_for(version=program.current_version)
 
 
 def _levels_on(package: Any, code: str, day: date) -> tuple[Any, dict[str, Decimal]] | None:
@@ -299,7 +303,7 @@ def findings_for(
     return findings, firms
 
 
-def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
+def warnings_run(*, actor: User | None, period: ReportingPeriod) -> dict[str, int]:
     """Evaluate the early-warning rules for every verified enterprise (issue 5 §5).
 
     Thresholds are those in force at the end of the period. Re-running is safe: open warnings
@@ -363,7 +367,7 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
         # Withdrawn and reopened warnings move on the engine, as the city (a scheduled run
         # has no role of its own), each with its audit event; nothing is deleted.
         for warning in gone:
-            run(WARNING, warning, "withdraw", actor=actor, role=Role.CITY_OFFICER)
+            run(WARNING, warning, "withdraw", actor=actor, role=Role.CITY_OFFICER)  # type: ignore[arg-type]  # None: a scheduled run, audited as the system
         for warning, rule, found, facts in reopened:
             warning.level, warning.explanation, warning.facts, warning.rule = (
                 found.level,
@@ -372,7 +376,7 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
                 rule,
             )
             warning.save(update_fields=["level", "explanation", "facts", "rule", "updated_at"])
-            run(WARNING, warning, "reopen", actor=actor, role=Role.CITY_OFFICER)
+            run(WARNING, warning, "reopen", actor=actor, role=Role.CITY_OFFICER)  # type: ignore[arg-type]  # None: a scheduled run, audited as the system
         created, updated, withdrawn = len(new), len(changed), len(gone)
         result = {
             "created": created,
@@ -385,7 +389,7 @@ def warnings_run(*, actor: Any, period: ReportingPeriod) -> dict[str, int]:
     return result
 
 
-def warning_close(*, actor: Any, warning: MonitoringWarning, note: str) -> MonitoringWarning:
+def warning_close(*, actor: User, warning: MonitoringWarning, note: str) -> MonitoringWarning:
     """The unit officer (or the city) closes the follow-up task with a written note."""
     closed: MonitoringWarning = run(WARNING, warning, "close", actor=actor, reason=note)
     return closed

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -17,6 +17,7 @@ from zjtx.accounts.models import Role
 from zjtx.accounts.permissions import role_required
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE, build_table_xlsx
 
 from .. import selectors
@@ -54,8 +55,8 @@ def _number(value: Any) -> str:
 
 
 @role_required(Role.CITY_OFFICER)
-def catalogue_list(request: HttpRequest) -> HttpResponse:
-    indicators = list(selectors.indicator_list_for(request.user))
+def catalogue_list(request: AuthedRequest) -> HttpResponse:
+    indicators = list(selectors.indicator_list_for(user=request.user))
     counts = selectors.indicator_value_counts()
     rows = [{"indicator": i, "range": _range(i), "values": counts.get(i.pk, 0)} for i in indicators]
     return render(
@@ -65,11 +66,11 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, indicator: Indicator | None) -> HttpResponse:
+def _form_page(request: AuthedRequest, indicator: Indicator | None) -> HttpResponse:
     frozen: set[str] = set()
     has_values = False
     if indicator is not None:
-        has_values = selectors.indicator_has_values(indicator)
+        has_values = selectors.indicator_has_values(indicator=indicator)
         if has_values:
             frozen |= set(FROZEN_WITH_VALUES)
         if selectors.indicator_is_built_in(indicator):
@@ -112,12 +113,12 @@ def _form_page(request: HttpRequest, indicator: Indicator | None) -> HttpRespons
 
 
 @role_required(Role.CITY_OFFICER)
-def catalogue_create(request: HttpRequest) -> HttpResponse:
+def catalogue_create(request: AuthedRequest) -> HttpResponse:
     return _form_page(request, None)
 
 
 @role_required(Role.CITY_OFFICER)
-def catalogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def catalogue_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         indicator = selectors.indicator_get(pk=pk)
     except DomainError as exc:
@@ -126,7 +127,7 @@ def catalogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CITY_OFFICER)
-def catalogue_export(request: HttpRequest) -> HttpResponse:
+def catalogue_export(request: AuthedRequest) -> HttpResponse:
     """The whole catalogue as the bureau's table (DOMAIN.md §9: title, unit row, 序号)."""
     counts = selectors.indicator_value_counts()
     rows = [
@@ -147,7 +148,7 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
             else pgettext("indicator status", "Inactive"),
             counts.get(i.pk, 0),
         )
-        for i in selectors.indicator_list_for(request.user)
+        for i in selectors.indicator_list_for(user=request.user)
     ]
     headers = [
         pgettext("indicator", "Order"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zjtx.accounts.permissions import role_required
+from zjtx.core.http import AuthedRequest
 
 from .. import selectors
 from ..models import Indicator
@@ -14,9 +15,9 @@ from ._common import CITY, UNIT
 
 
 @role_required(CITY, UNIT)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """Trend, distribution by unit and reporting rate, from the roll-up tables (ECharts)."""
-    periods = list(selectors.period_list(Indicator.Frequency.MONTHLY)[:36])
+    periods = list(selectors.period_list(frequency=Indicator.Frequency.MONTHLY)[:36])
     code = request.GET.get("period") or (periods[0].code if periods else "")
     period = next((p for p in periods if p.code == code), None)
     data = selectors.dashboard_data(user=request.user, period=period)

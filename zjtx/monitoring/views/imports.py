@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zjtx.accounts.permissions import role_required
 from zjtx.core.audit import audit_export
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 
 from .. import jobs, selectors, services
@@ -32,12 +33,12 @@ def template_response(user: Any, period_code: str) -> HttpResponse:
     unit_name = (
         user.unit.name if user.role == UNIT and user.unit_id else str(settings.ZJTX_DEPARTMENT_NAME)
     )
-    enterprises = list(selectors.enterprise_list_for_template(user))
+    enterprises = list(selectors.enterprise_list_for_template(user=user))
     data = build_template(
         period_label=ref.label,
         period_code=ref.code,
         reporting_unit=unit_name,
-        indicators=selectors.indicators_active(ref.frequency),
+        indicators=selectors.indicators_active(frequency=ref.frequency),
         enterprises=enterprises,
     )
     audit_export(
@@ -54,7 +55,7 @@ def template_response(user: Any, period_code: str) -> HttpResponse:
 
 
 @role_required(CITY, UNIT)
-def template_download(request: HttpRequest) -> HttpResponse:
+def template_download(request: AuthedRequest) -> HttpResponse:
     try:
         return template_response(request.user, request.GET.get("period") or last_month())
     except DomainError as error:
@@ -63,7 +64,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(CITY, UNIT)
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthedRequest) -> HttpResponse:
     """Choose period and file; a dry run comes first by default, then a confirm button."""
     context: dict[str, Any] = {
         "period": str(request.POST.get("period") or request.GET.get("period") or last_month()),
@@ -72,7 +73,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         "clear_blanks": False,
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
     }
-    context["period_choices"] = selectors.period_choices(context["period"])
+    context["period_choices"] = selectors.period_choices(selected=context["period"])
     if request.method == "POST":
         context["dry_run"] = request.POST.get("dry_run") == "on"
         context["accept_valid_rows"] = request.POST.get("accept_valid_rows") == "on"
@@ -118,7 +119,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(CITY, UNIT)
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         run = selectors.import_run_get(pk=pk, user=request.user)
     except DomainError as exc:
@@ -139,7 +140,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(CITY, UNIT)
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         run = selectors.import_run_get(pk=pk, user=request.user)
     except DomainError as exc:
@@ -159,8 +160,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(CITY, UNIT)
-def import_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.import_run_list_for(request.user), 30).get_page(
+def import_list(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(selectors.import_run_list_for(user=request.user), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "monitoring/import_list.html", {"page": page})

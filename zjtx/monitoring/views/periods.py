@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zjtx.accounts.permissions import role_required
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 
 from .. import selectors, services
 from ._common import CITY, UNIT, last_month
@@ -36,12 +37,12 @@ def period_list(request: Any) -> HttpResponse:
             "periods": periods,
             "confirmed": confirmed,
             "suggested": last_month(),
-            "period_choices": selectors.period_choices(last_month()),
+            "period_choices": selectors.period_choices(selected=last_month()),
         },
     )
 
 
-def _period_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+def _period_action(request: AuthedRequest, code: str, action: str) -> HttpResponse:
     try:
         period = selectors.period_get(code=code)
     except DomainError as exc:
@@ -67,25 +68,25 @@ def _period_action(request: HttpRequest, code: str, action: str) -> HttpResponse
 
 @require_POST
 @role_required(UNIT)
-def period_confirm(request: HttpRequest, code: str) -> HttpResponse:
+def period_confirm(request: AuthedRequest, code: str) -> HttpResponse:
     return _period_action(request, code, "confirm")
 
 
 @require_POST
 @role_required(CITY)
-def period_lock(request: HttpRequest, code: str) -> HttpResponse:
+def period_lock(request: AuthedRequest, code: str) -> HttpResponse:
     return _period_action(request, code, "lock")
 
 
 @require_POST
 @role_required(CITY)
-def period_unlock(request: HttpRequest, code: str) -> HttpResponse:
+def period_unlock(request: AuthedRequest, code: str) -> HttpResponse:
     return _period_action(request, code, "unlock")
 
 
 @require_POST
 @role_required(CITY)
-def period_open(request: HttpRequest) -> HttpResponse:
+def period_open(request: AuthedRequest) -> HttpResponse:
     try:
         period = services.period_open(
             actor=request.user,

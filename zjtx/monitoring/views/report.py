@@ -61,7 +61,7 @@ def enterprise_report(request: Any) -> HttpResponse:
                 "period": period_code,
                 "lines": [],
                 "blocked": True,
-                "period_choices": selectors.period_choices(period_code),
+                "period_choices": selectors.period_choices(selected=period_code),
             },
         )
     if outcome.run is not None:
@@ -90,6 +90,6 @@ def enterprise_report(request: Any) -> HttpResponse:
             "lines": outcome.lines,
             "outcome": outcome,
             "blocked": False,
-            "period_choices": selectors.period_choices(period_code),
+            "period_choices": selectors.period_choices(selected=period_code),
         },
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.permissions import role_required
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 
 from .. import selectors, services
 from ._common import CITY, UNIT
 
 
 @role_required(CITY, UNIT)
-def reporting_rate(request: HttpRequest) -> HttpResponse:
+def reporting_rate(request: AuthedRequest) -> HttpResponse:
     """Reported / expected enterprises per unit; who has not reported for one unit."""
     periods = list(selectors.period_list()[:36])
     code = request.GET.get("period") or (periods[0].code if periods else "")
@@ -58,7 +59,7 @@ def reporting_rate(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(CITY, UNIT)
-def reminders_send(request: HttpRequest, code: str, unit_id: int) -> HttpResponse:
+def reminders_send(request: AuthedRequest, code: str, unit_id: int) -> HttpResponse:
     try:
         period = selectors.period_get(code=code)
         result = services.reminders_send(actor=request.user, period=period, unit_id=unit_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zjtx.accounts.permissions import role_required
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 
 from .. import selectors, services
 from ..models import Indicator, Level, MonitoringWarning
@@ -19,10 +20,10 @@ from ._common import CITY, UNIT
 
 
 @role_required(CITY, UNIT)
-def warning_list(request: HttpRequest) -> HttpResponse:
+def warning_list(request: AuthedRequest) -> HttpResponse:
     """Early warnings with their explanation and follow-up task, per period (monthly: the
     rules read monthly figures)."""
-    periods = list(selectors.period_list(Indicator.Frequency.MONTHLY)[:36])
+    periods = list(selectors.period_list(frequency=Indicator.Frequency.MONTHLY)[:36])
     code = request.GET.get("period") or (periods[0].code if periods else "")
     period = next((p for p in periods if p.code == code), None)
     level = request.GET.get("level", "")
@@ -30,7 +31,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     level = level if level in Level.values else ""
     status = status if status in MonitoringWarning.Status.values else ""
     qs = (
-        selectors.warning_list_for(request.user, period=period, level=level, status=status)
+        selectors.warning_list_for(user=request.user, period=period, level=level, status=status)
         if period
         else None
     )
@@ -59,7 +60,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(CITY)
-def warnings_run(request: HttpRequest, code: str) -> HttpResponse:
+def warnings_run(request: AuthedRequest, code: str) -> HttpResponse:
     try:
         period = selectors.period_get(code=code)
     except DomainError as exc:
@@ -75,7 +76,7 @@ def warnings_run(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @role_required(CITY, UNIT)
-def warning_close(request: HttpRequest, pk: int) -> HttpResponse:
+def warning_close(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         warning = selectors.warning_get(pk=pk, user=request.user)
         services.warning_close(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
+
+from zjtx.core.http import AuthedRequest
 
 from ._router import FORBID_EXTRA, _parse_date, router
 from .evaluate import ResultOut
@@ -33,7 +34,7 @@ class CalculatorOut(Schema):
     results: list[ResultOut]
 
 
-def _enterprise(request: HttpRequest, credit_code: str) -> Any:
+def _enterprise(request: AuthedRequest, credit_code: str) -> Any:
     from zjtx.enterprises.selectors import enterprise_get_for
 
     return enterprise_get_for(user=request.user, credit_code=credit_code)
@@ -66,7 +67,7 @@ def _calculator_out(report: Any) -> dict[str, Any]:
     response=CalculatorOut,
     url_name="policy-calculator",
 )
-def calculator(request: HttpRequest, credit_code: str, as_of: str = "") -> dict[str, Any]:
+def calculator(request: AuthedRequest, credit_code: str, as_of: str = "") -> dict[str, Any]:
     """Every program in force for an enterprise in scope, on its registry facts (no writes)."""
     from ..calculator import calculator_run
 
@@ -79,7 +80,9 @@ def calculator(request: HttpRequest, credit_code: str, as_of: str = "") -> dict[
     response=CalculatorOut,
     url_name="policy-calculator-try",
 )
-def calculator_try(request: HttpRequest, credit_code: str, payload: CalculatorIn) -> dict[str, Any]:
+def calculator_try(
+    request: AuthedRequest, credit_code: str, payload: CalculatorIn
+) -> dict[str, Any]:
     """The same with figures tried on top of the records (records unchanged)."""
     from ..calculator import calculator_run
 

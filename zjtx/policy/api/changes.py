@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Schema
 
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 
 from .. import selectors
 from ..errors import PolicyErrorCode
@@ -62,13 +63,13 @@ def _change_out(change: Any) -> dict[str, Any]:
 
 
 @router.post("/policy/changes", response={201: ChangeOut}, url_name="policy-change-propose")
-def change_propose(request: HttpRequest, payload: ChangeIn) -> tuple[int, dict[str, Any]]:
+def change_propose(request: AuthedRequest, payload: ChangeIn) -> tuple[int, dict[str, Any]]:
     """Propose a parameter value (JSON form: amounts in 元 as decimal strings)."""
     from .. import governance
 
     program = selectors.program_get(program_id=payload.program)
     assert program.current_version is not None
-    param = selectors.package_for(program.current_version).parameters.get(payload.parameter)
+    param = selectors.package_for(version=program.current_version).parameters.get(payload.parameter)
     if param is None:
         raise DomainError(
             PolicyErrorCode.UNKNOWN_PARAMETER,
@@ -95,7 +96,7 @@ def change_propose(request: HttpRequest, payload: ChangeIn) -> tuple[int, dict[s
 
 
 @router.get("/policy/changes/{change_id}", response=ChangeOut, url_name="policy-change")
-def change_detail(request: HttpRequest, change_id: int) -> dict[str, Any]:
+def change_detail(request: AuthedRequest, change_id: int) -> dict[str, Any]:
     from .. import governance
 
     return _change_out(governance.change_get(user=request.user, pk=change_id))
@@ -105,7 +106,7 @@ def change_detail(request: HttpRequest, change_id: int) -> dict[str, Any]:
     "/policy/changes/{change_id}/{decision}", response=ChangeOut, url_name="policy-change-decide"
 )
 def change_decide(
-    request: HttpRequest, change_id: int, decision: str, payload: ChangeDecisionIn
+    request: AuthedRequest, change_id: int, decision: str, payload: ChangeDecisionIn
 ) -> dict[str, Any]:
     from .. import governance
 

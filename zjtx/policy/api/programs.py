@@ -87,4 +87,4 @@ def program_list(request: HttpRequest) -> dict[str, Any]:
 def program_detail(request: HttpRequest, program_id: str) -> dict[str, Any]:
     program = selectors.program_get(program_id=program_id)
     assert program.current_version is not None
-    return selectors.package_for(program.current_version).describe()
+    return selectors.package_for(version=program.current_version).describe()

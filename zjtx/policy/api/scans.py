@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Schema
+
+from zjtx.core.http import AuthedRequest
 
 from ._router import FORBID_EXTRA, _parse_date, router
 
@@ -76,7 +77,7 @@ def _scan_out(run: Any, with_hits: bool = False) -> dict[str, Any]:
 
 
 @router.post("/policy/scans", response={201: ScanOut}, url_name="policy-scan-run")
-def scan_run(request: HttpRequest, payload: ScanIn) -> tuple[int, dict[str, Any]]:
+def scan_run(request: AuthedRequest, payload: ScanIn) -> tuple[int, dict[str, Any]]:
     from .. import scan as scans
 
     run = scans.scan_run(
@@ -86,14 +87,14 @@ def scan_run(request: HttpRequest, payload: ScanIn) -> tuple[int, dict[str, Any]
 
 
 @router.get("/policy/scans/{scan_id}", response=ScanOut, url_name="policy-scan")
-def scan_detail(request: HttpRequest, scan_id: int) -> dict[str, Any]:
+def scan_detail(request: AuthedRequest, scan_id: int) -> dict[str, Any]:
     from .. import scan as scans
 
     return _scan_out(scans.scan_get(user=request.user, pk=scan_id), with_hits=True)
 
 
 @router.post("/policy/scans/{scan_id}/notify", response=ScanOut, url_name="policy-scan-notify")
-def scan_notify(request: HttpRequest, scan_id: int) -> dict[str, Any]:
+def scan_notify(request: AuthedRequest, scan_id: int) -> dict[str, Any]:
     from .. import scan as scans
 
     run = scans.scan_get(user=request.user, pk=scan_id)

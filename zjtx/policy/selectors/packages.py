@@ -21,7 +21,7 @@ from ..models import PolicyPackageVersion, PolicyProgram
 _COMPILED: dict[tuple[int, str], Package] = {}
 
 
-def package_for(version: PolicyPackageVersion) -> Package:
+def package_for(*, version: PolicyPackageVersion) -> Package:
     """The compiled engine package of a stored version (cached; rows never change)."""
     key = (version.pk, version.checksum)
     package = _COMPILED.get(key)
@@ -48,7 +48,7 @@ def program_get(*, program_id: str) -> PolicyProgram:
 def packages_current() -> dict[str, Package]:
     """Every program's current package, by program id."""
     return {
-        program.id: package_for(program.current_version)
+        program.id: package_for(version=program.current_version)
         for program in program_list()
         if program.current_version is not None
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -21,6 +21,9 @@ from ..selectors import (
     program_get,
 )
 
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 @transaction.atomic
 def evaluation_record(
@@ -29,13 +32,13 @@ def evaluation_record(
     as_of: date,
     facts: Mapping[str, Any],
     enterprise: Any = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Evaluation:
     """Evaluate one program on `as_of` and keep the version, the input facts and the trace."""
     program = program_get(program_id=program_id)
     version = program.current_version
     assert version is not None
-    package = package_for(version)
+    package = package_for(version=version)
     facts_validate(facts, fact_specs(packages_current()))
     result = evaluate_checked(package, facts, as_of)
     # Keep the inputs this package reads (an enterprise's full fact sheet may be passed).
@@ -67,7 +70,9 @@ def evaluation_record(
     return evaluation
 
 
-def calculator_record(*, enterprise: Any, as_of: date, actor: Any = None) -> list[Evaluation]:
+def calculator_record(
+    *, enterprise: Any, as_of: date, actor: User | None = None
+) -> list[Evaluation]:
     """Store the calculator's registry-based result for each program in force (traceable).
 
     An identical evaluation (same version, date and input facts) already stored is not stored
@@ -101,7 +106,7 @@ def calculator_record(*, enterprise: Any, as_of: date, actor: Any = None) -> lis
 
 @transaction.atomic
 def facts_declare(
-    *, enterprise: Any, facts: Mapping[str, Any], source: str, actor: Any = None
+    *, enterprise: Any, facts: Mapping[str, Any], source: str, actor: User | None = None
 ) -> list[Any]:
     """Keep facts an enterprise declared (e.g. in a subsidy application), typed and sourced."""
     from ..models import DeclaredFact

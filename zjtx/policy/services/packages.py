@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +14,10 @@ from zjtx.core.audit import audit_record
 from ..engine import PackageError, PackageFile, checksum, read_package_file, run_cases
 from ..errors import PolicyLoadError
 from ..models import PolicyPackageVersion, PolicyProgram
+
+if TYPE_CHECKING:
+    from zjtx.accounts.models import User
+
 
 POLICIES_DIR = Path(settings.BASE_DIR) / "policies"
 
@@ -67,7 +71,7 @@ def _consistent_facts(files: list[PackageFile], report: LoadReport) -> list[Pack
     return kept
 
 
-def policies_load(*, directory: Path | None = None, actor: Any = None) -> LoadReport:
+def policies_load(*, directory: Path | None = None, actor: User | None = None) -> LoadReport:
     """Validate every package, run its test cases, and store a new version only on change.
 
     Idempotent: a package whose canonical content checksum equals its current version is left
@@ -85,7 +89,7 @@ def policies_load(*, directory: Path | None = None, actor: Any = None) -> LoadRe
 
 
 @transaction.atomic
-def _load_one(package_file: PackageFile, actor: Any, report: LoadReport) -> None:
+def _load_one(package_file: PackageFile, actor: User | None, report: LoadReport) -> None:
     package = package_file.package
     content = package.content
     digest = checksum(content)

@@ -75,4 +75,4 @@ def test_a_debt_ratio_that_does_not_terminate_is_a_usable_fact(make_enterprise, 
     )[firm.pk]
     assert sheet.values["debt_asset_ratio_pct"] == Decimal("33.333333333333")
     version = program_get(program_id="financing.working_capital").current_version
-    evaluate(package_for(version), sheet.values, AS_OF)  # raised FactError (too_precise)
+    evaluate(package_for(version=version), sheet.values, AS_OF)  # raised FactError (too_precise)

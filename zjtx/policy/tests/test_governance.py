@@ -92,7 +92,7 @@ def test_maker_checker_creates_a_new_version_in_force_from_the_date(officers, fi
         is False
     )
     assert (
-        package_for(version).parameters["min_investment_yuan"].values[-1].source
+        package_for(version=version).parameters["min_investment_yuan"].values[-1].source
         == "市政府常务会议纪要（假设）"
     )
     # Reloading the unchanged files does not undo the approved change.

@@ -6,13 +6,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zjtx.accounts.models import Role
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.enterprises.models import Enterprise
 
@@ -23,7 +24,7 @@ from ..permissions import can_use_calculator
 from ..selectors import fact_specs, packages_for_enterprises
 
 
-def _as_of(request: HttpRequest) -> date:
+def _as_of(request: AuthedRequest) -> date:
     text = request.GET.get("as_of") or request.POST.get("as_of") or ""
     try:
         return date.fromisoformat(text) if len(text) == 10 else timezone.localdate()
@@ -31,7 +32,7 @@ def _as_of(request: HttpRequest) -> date:
         return timezone.localdate()
 
 
-def _calculator_enterprise(request: HttpRequest, credit_code: str | None) -> Enterprise:
+def _calculator_enterprise(request: AuthedRequest, credit_code: str | None) -> Enterprise:
     user = request.user
     if not can_use_calculator(user):
         raise Http404
@@ -56,7 +57,7 @@ def _form_groups(report: Any, form: FactsForm) -> dict[str, Any]:
 
 
 @login_required
-def calculator_home(request: HttpRequest) -> HttpResponse:
+def calculator_home(request: AuthedRequest) -> HttpResponse:
     """An enterprise user lands on its own calculator; an officer picks an enterprise first."""
     if not can_use_calculator(request.user):
         raise Http404
@@ -70,7 +71,7 @@ def calculator_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calculator(request: HttpRequest, credit_code: str | None = None) -> HttpResponse:
+def calculator(request: AuthedRequest, credit_code: str | None = None) -> HttpResponse:
     enterprise = _calculator_enterprise(request, credit_code)
     as_of = _as_of(request)
     services.calculator_record(enterprise=enterprise, as_of=as_of, actor=request.user)
@@ -92,7 +93,7 @@ def calculator(request: HttpRequest, credit_code: str | None = None) -> HttpResp
 
 @require_POST
 @login_required
-def calculator_try(request: HttpRequest, credit_code: str | None = None) -> HttpResponse:
+def calculator_try(request: AuthedRequest, credit_code: str | None = None) -> HttpResponse:
     """Fill gaps or try other values: re-evaluate without storing anything."""
     enterprise = _calculator_enterprise(request, credit_code)
     as_of = _as_of(request)

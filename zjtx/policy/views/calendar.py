@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from zjtx.accounts.models import Role
+from zjtx.core.http import AuthedRequest
 from zjtx.enterprises import selectors as enterprise_selectors
 
 from .. import scan
@@ -15,7 +16,7 @@ from ..selectors import packages_current
 
 
 @login_required
-def notices(request: HttpRequest) -> HttpResponse:
+def notices(request: AuthedRequest) -> HttpResponse:
     """The enterprise's policy calendar: 您可能符合以下政策, and the programs with their dates."""
     if getattr(request.user, "role", None) != Role.ENTERPRISE:
         raise Http404

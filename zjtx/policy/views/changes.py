@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zjtx.accounts.models import Role
 from zjtx.accounts.scoping import require_role
 from zjtx.core.errors import DomainError, ErrorCode
+from zjtx.core.http import AuthedRequest
 from zjtx.core.money import format_wan, wan_to_yuan
 from zjtx.policy.errors import PolicyErrorCode
 
@@ -25,7 +26,7 @@ from ..selectors import package_for, packages_current
 from ..workflow import can_decide
 
 
-def _require_city(request: HttpRequest) -> None:
+def _require_city(request: AuthedRequest) -> None:
     require_role(request.user, Role.CITY_OFFICER, hide=True)
 
 
@@ -161,7 +162,7 @@ def display_parameter(param_type: str, value: Any) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def governance_home(request: HttpRequest) -> HttpResponse:
+def governance_home(request: AuthedRequest) -> HttpResponse:
     """Parameters with their dated values, proposals, and the form to propose a change."""
     _require_city(request)
     rows = _parameters()
@@ -216,9 +217,9 @@ def governance_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def change_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     change = governance.change_get(user=request.user, pk=pk)
-    package = package_for(change.base_version)
+    package = package_for(version=change.base_version)
     param = package.parameters.get(change.parameter)
     whatif = change.whatif or {}
     return render(
@@ -238,7 +239,7 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def change_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     change = governance.change_get(user=request.user, pk=pk)
     try:
         version = governance.change_approve(change=change, actor=request.user)
@@ -254,7 +255,7 @@ def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def change_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     change = governance.change_get(user=request.user, pk=pk)
     try:
         governance.change_reject(

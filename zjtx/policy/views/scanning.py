@@ -7,13 +7,14 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zjtx.core.errors import DomainError
+from zjtx.core.http import AuthedRequest
 from zjtx.core.jobs import start_job
 
 from .. import scan
@@ -23,14 +24,14 @@ from ..permissions import can_scan
 from ..selectors import packages_current
 
 
-def _require_scanner(request: HttpRequest) -> None:
+def _require_scanner(request: AuthedRequest) -> None:
     if not can_scan(request.user):
         raise Http404
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def scans(request: HttpRequest) -> HttpResponse:
+def scans(request: AuthedRequest) -> HttpResponse:
     """List scans; POST runs a new one over every enterprise against the award programs."""
     _require_scanner(request)
     awards = [p for p in packages_current().values() if p.kind == "award"]
@@ -68,7 +69,7 @@ def scans(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     run = scan.scan_get(user=request.user, pk=pk)
     hits = scan.scan_hits(run=run)
     program = request.GET.get("program") or ""
@@ -90,7 +91,7 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def scan_notify(request: HttpRequest, pk: int) -> HttpResponse:
+def scan_notify(request: AuthedRequest, pk: int) -> HttpResponse:
     run = scan.scan_get(user=request.user, pk=pk)
     try:
         count = scan.scan_notify(run=run, actor=request.user)

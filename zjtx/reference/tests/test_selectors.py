@@ -112,7 +112,7 @@ def test_the_version_in_force_on_the_date_is_used(reference_data):
 
 def test_no_standard_before_2011(reference_data):
     with pytest.raises(DomainError) as caught:
-        size_standard_in_force(datetime.date(2010, 1, 1))
+        size_standard_in_force(as_of=datetime.date(2010, 1, 1))
     assert caught.value.code == "size_standard_missing"
 
 
@@ -133,7 +133,7 @@ def test_lists(reference_data):
     ],
 )
 def test_industry_search(reference_data, q, level, expected):
-    found = {i.code for i in industry_search(q, level)}
+    found = {i.code for i in industry_search(q=q, level=level)}
     if expected is None:
         assert len(found) == 20
     else:
