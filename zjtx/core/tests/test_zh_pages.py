@@ -69,9 +69,7 @@ PAGE_ALLOWED = {
 # Pages of apps still being built when this test was written (issue 10): their findings are
 # listed in the failure message of test_pending_pages_are_listed_only_while_pending, never
 # silently passed. Remove an entry as soon as its app's pages read in Chinese.
-PENDING: dict[str, str] = {
-    "/jobs/": "background jobs pages (coordinator): breadcrumb label",
-}
+PENDING: dict[str, str] = {}
 
 # Routes never opened by GET: they act (or end the session) whatever the method.
 NEVER_GET = {"set_language", "accounts:logout", "servicedesk:check-in", "accounts:activate"}
