@@ -98,8 +98,10 @@ def test_one_round_from_opening_to_certificate(
     _submit(unit, "推荐")
     assert "县区已推荐" in unit.inner_text("#status")
 
-    # City officer assigns experts automatically and starts the review.
+    # City officer closes the window (review cannot start before), assigns experts
+    # automatically and starts the review.
     officer.goto(f"{live_server.url}/certification/rounds/{rnd.pk}/")
+    _submit(officer, "截止申报")
     _submit(officer, "自动分配专家")
     _submit(officer, "开始专家评审")
 
