@@ -40,6 +40,11 @@ def build_city(make_enterprise: Any, make_user: Any, units: dict[str, Any]) -> d
         ("C3982", "电子电路制造", "class"),
     ]:
         IndustryCode.objects.get_or_create(code=code, defaults={"name": name, "level": level})
+    # A browser test's transactional database is flushed between tests, data migrations
+    # included: load the built-in indicator catalogue again (a no-op when present).
+    from zjtx.monitoring.catalogue import load_default_indicators
+
+    load_default_indicators(Indicator)
     indicators = dict(Indicator.objects.values_list("code", "pk"))
     firms = []
     unit_list = [units["镜湖区"], units["无为市"], units["经济技术开发区"]]
