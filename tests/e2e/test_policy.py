@@ -112,8 +112,10 @@ def test_subsidy_flow_from_calculator_to_ledger(live_server, page, world, tmp_pa
     page.fill("#id_fact__tech_upgrade_equipment_investment_yuan", "400.0005")
     page.fill("#id_fact__tech_upgrade_completed_year", str(world["year"] - 1))
     page.click("#try-button")
-    page.wait_for_selector("#program-wuhutech_upgrade .apply-link")
-    page.click("#program-wuhutech_upgrade .apply-link")
+    # The link is on the page before the tried figures come back: wait for the one carrying them.
+    tried_link = "#program-wuhutech_upgrade .apply-link[href*='fact__tech_upgrade_equipment']"
+    page.wait_for_selector(tried_link)
+    page.click(tried_link)
     page.wait_for_url(re.compile(r"/subsidies/apply/"))
     assert page.input_value("#id_fact__tech_upgrade_equipment_investment_yuan") == "400.0005"
     page.click("#save-draft")
