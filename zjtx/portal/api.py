@@ -55,7 +55,11 @@ class PublicPolicyQuery(Schema):
 
 class CertifiedQuery(Schema):
     year: str = Field("", max_length=10, description="Year of the certification round")
-    tier: str = Field("", max_length=30, description="Tier key, e.g. municipal")
+    tier: str = Field(
+        "",
+        max_length=30,
+        description="Tier key: innovative, municipal, provincial, little_giant or champion",
+    )
 
 
 class CertifiedOut(Schema):
@@ -69,6 +73,7 @@ class CertifiedOut(Schema):
     certified_on: date | None
     valid_until: date | None
     decision_number: str
+    published_by: str
 
 
 class PublicReportOut(Schema):
@@ -146,7 +151,9 @@ def public_policy(request: HttpRequest, program_id: str) -> dict[str, Any]:
     url_name="public-certified",
 )
 def public_certified(request: HttpRequest, filters: Query[CertifiedQuery]) -> list[Any]:
-    """Enterprises holding a certification published by decision, by round year and tier."""
+    """Enterprises on a published list that still hold the tier, by year and tier: the municipal
+    tier by certification's decisions, the provincial, 小巨人, champion and 创新型 tiers as the
+    city recorded them from the province's or the ministry's published lists."""
     year = selectors.parse_year(filters.year)
     tier = selectors.parse_tier(filters.tier)
     return list(selectors.certified_list(year=year, tier=tier))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zjtx.accounts.models import Role
 from zjtx.certification import selectors as cert
@@ -123,10 +124,34 @@ def notices_public(*, limit: int = 50) -> list[NoticeRow]:
 
 # ------------------------------------------------------------------ certified lists
 
+# The city certifies the municipal tier itself (三(四)): its lists are certification's published
+# decisions. The other tiers are decided by the province or the ministry and published there;
+# the city records them in the tier history (zjtx.cultivation) from those published lists or
+# takes them over from earlier published lists. Key → who publishes the list.
+TIER_HISTORY_SOURCES = frozenset({"recorded", "backfill"})
+
 
 def tiers() -> dict[str, str]:
-    """Tiers the city publishes lists of. The city certifies the municipal tier (三(四))."""
-    return {"municipal": _("Municipal SRDI SME")}
+    """Every tier the portal lists, in gradient order (key → label)."""
+    return {
+        "innovative": pgettext("tier", "Innovative SME"),
+        "municipal": _("Municipal SRDI SME"),
+        "provincial": pgettext("tier", "Provincial SRDI SME"),
+        "little_giant": pgettext("tier", "SRDI little giant"),
+        "champion": pgettext("tier", "Single-item champion"),
+    }
+
+
+def _publishers() -> dict[str, str]:
+    """Who publishes the list of each tier decided above the city."""
+    province = _("Notice of the Anhui Department of Economy and Information Technology")
+    ministry = _("Notice of the Ministry of Industry and Information Technology")
+    return {
+        "innovative": province,
+        "provincial": province,
+        "little_giant": ministry,
+        "champion": ministry,
+    }
 
 
 @dataclass
@@ -141,6 +166,7 @@ class CertifiedRow:
     certified_on: date | None
     valid_until: date | None
     decision_number: str
+    published_by: str = ""
 
 
 def parse_year(raw: Any) -> int | None:
@@ -169,39 +195,139 @@ def parse_tier(raw: Any) -> str:
     return text
 
 
+def _decisions_public() -> QuerySet[Any]:
+    """Certification's published decisions whose issue date has come."""
+    return cert.decision_list_public().filter(issued_on__lte=timezone.localdate())
+
+
+@dataclass(frozen=True)
+class _Listed:
+    enterprise_id: int
+    tier: str
+    on: date
+    valid_until: date | None
+
+
+def _tier_history_listed(*, tier: str = "") -> list[_Listed]:
+    """Tiers above (or below) the city's own held today, as recorded from a published list.
+
+    The tier history has no public selector in cultivation, so the portal reads here only the
+    certified track's grants: the latest grant of each enterprise and tier, if the city took it
+    from a published list (recorded or taken over), dated today or earlier, and still held
+    today by cultivation's own reading of the history (neither revoked nor expired since)."""
+    from zjtx.cultivation.models import TierRecord
+    from zjtx.cultivation.selectors import tier_states
+
+    wanted = [tier] if tier else list(_publishers())
+    if not set(wanted) & set(_publishers()):
+        return []
+    today = timezone.localdate()
+    grants = (
+        TierRecord.objects.filter(
+            track=TierRecord.Track.CERTIFIED,
+            action=TierRecord.Action.GRANT,
+            tier__in=wanted,
+            on__lte=today,
+        )
+        .order_by("enterprise_id", "tier", "on", "id")
+        .values_list("enterprise_id", "tier", "on", "valid_until", "source")
+    )
+    latest: dict[tuple[int, str], tuple[date, date | None, str]] = {}
+    for enterprise_id, key, on, valid_until, source in grants:
+        latest[(enterprise_id, key)] = (on, valid_until, source)
+    public = {k: v for k, v in latest.items() if v[2] in TIER_HISTORY_SOURCES}
+    if not public:
+        return []
+    held = tier_states(on=today)  # the city's fold, cached by cultivation
+    return [
+        _Listed(eid, key, on, valid_until)
+        for (eid, key), (on, valid_until, _source) in public.items()
+        if eid in held and key in held[eid].tiers
+    ]
+
+
 def certified_years() -> list[int]:
-    return sorted({d.round.year for d in cert.decision_list_public()}, reverse=True)
+    years = {d.round.year for d in _decisions_public()}
+    years |= {row.on.year for row in _tier_history_listed()}
+    return sorted(years, reverse=True)
 
 
 def certified_list(*, year: int | None = None, tier: str = "") -> list[CertifiedRow]:
-    """Enterprises certified by a published decision and still holding the title, by year."""
-    if tier and tier != "municipal":
-        return []
-    label = tiers()["municipal"]
-    documents = cert.decision_list_public()
-    if year is not None:
-        documents = documents.filter(round__year=year)
+    """Enterprises on a published list of `year` (all years: None) that still hold the tier:
+    the municipal tier by certification's published decisions, the others from the tier
+    history where the city recorded them from a published list. Municipal first, then the
+    higher tiers, then 创新型."""
+    labels = tiers()
     rows: list[CertifiedRow] = []
-    for document in documents[:50]:
-        for app in cert.decision_entries(document=document):
-            if app.status != "certified":
-                continue  # revoked since, or not certified by this decision after all
-            rows.append(
-                CertifiedRow(
-                    name=app.enterprise.name,
-                    credit_code=app.enterprise.credit_code,
-                    unit=app.unit.name,
-                    year=document.round.year,
-                    tier="municipal",
-                    tier_label=label,
-                    certificate_number=app.certificate_number or "",
-                    certified_on=app.certified_on,
-                    valid_until=app.valid_until,
-                    decision_number=document.number,
+    if tier in ("", "municipal"):
+        documents = _decisions_public()
+        if year is not None:
+            documents = documents.filter(round__year=year)
+        for document in documents[:50]:
+            for app in cert.decision_entries(document=document):
+                if app.status != "certified":
+                    continue  # revoked since, or not certified by this decision after all
+                rows.append(
+                    CertifiedRow(
+                        name=app.enterprise.name,
+                        credit_code=app.enterprise.credit_code,
+                        unit=app.unit.name,
+                        year=document.round.year,
+                        tier="municipal",
+                        tier_label=labels["municipal"],
+                        certificate_number=app.certificate_number or "",
+                        certified_on=app.certified_on,
+                        valid_until=app.valid_until,
+                        decision_number=document.number,
+                        published_by=document.number,
+                    )
                 )
+                if len(rows) >= LIST_LIMIT:
+                    return rows
+    if tier == "municipal":
+        return rows
+    listed = [row for row in _tier_history_listed(tier=tier) if year is None or row.on.year == year]
+    if not listed:
+        return rows
+    from zjtx.enterprises.models import Enterprise
+
+    firms = {
+        pk: (name, code, unit)
+        for pk, name, code, unit in Enterprise.objects.filter(
+            pk__in={row.enterprise_id for row in listed}
+        ).values_list("pk", "name", "credit_code", "unit__name")
+    }
+    order = list(labels)
+    listed.sort(
+        key=lambda row: (
+            -order.index(row.tier),
+            -row.on.toordinal(),
+            firms.get(row.enterprise_id, ("", "", ""))[2] or "",
+            firms.get(row.enterprise_id, ("", "", ""))[0],
+        )
+    )
+    publishers = _publishers()
+    for row in listed:
+        if row.enterprise_id not in firms:
+            continue
+        name, code, unit = firms[row.enterprise_id]
+        rows.append(
+            CertifiedRow(
+                name=name,
+                credit_code=code,
+                unit=unit or "",
+                year=row.on.year,
+                tier=row.tier,
+                tier_label=labels[row.tier],
+                certificate_number="",
+                certified_on=row.on,
+                valid_until=row.valid_until,
+                decision_number="",
+                published_by=publishers[row.tier],
             )
-            if len(rows) >= LIST_LIMIT:
-                return rows
+        )
+        if len(rows) >= LIST_LIMIT:
+            break
     return rows
 
 

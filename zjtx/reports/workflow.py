@@ -6,6 +6,7 @@ published again. Only a finished report can be published; only the city publishe
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from zjtx.accounts.models import Role
@@ -27,6 +28,13 @@ def stamp_published(step: Step) -> None:
     step.obj.published_at = step.now
 
 
+def clear_public_pages(step: Step) -> None:
+    """The portal's report list is cached whole: drop it once the change is committed."""
+    from zjtx.portal.cache import pages_changed
+
+    transaction.on_commit(pages_changed)
+
+
 PUBLICATION = Workflow(
     name="annual_report",
     model=AnnualReport,
@@ -43,7 +51,7 @@ PUBLICATION = Workflow(
             CITY,
             _("Publish on the portal"),
             guards=(is_finished,),
-            effects=(stamp_published,),
+            effects=(stamp_published, clear_public_pages),
         ),
         "withdraw": Transition(
             frozenset({Pub.PUBLISHED}),
@@ -51,6 +59,7 @@ PUBLICATION = Workflow(
             CITY,
             _("Withdraw from the portal"),
             needs_reason=True,
+            effects=(clear_public_pages,),
             style="outline-danger",
         ),
     },

@@ -22,6 +22,9 @@ from ._common import _require_city
 if TYPE_CHECKING:
     from zjtx.accounts.models import User
 
+# Steps that change what the portal shows: the 公示 list, the decisions and certified lists.
+PUBLIC_ACTIONS = frozenset({"publish", "remove", "certify", "revoke"})
+
 
 def application_transition(
     *,
@@ -49,6 +52,11 @@ def application_transition(
     from zjtx.cultivation.services import record_certified_tier  # the tier history (issue 13)
 
     record_certified_tier(application=result, action=action, actor=actor)
+    if action in PUBLIC_ACTIONS:
+        # The portal caches the 公示 and certified lists whole; drop them after the commit.
+        from zjtx.portal.cache import pages_changed
+
+        transaction.on_commit(pages_changed)
     return result
 
 

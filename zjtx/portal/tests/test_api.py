@@ -42,9 +42,53 @@ def test_certified_list_by_year_and_tier_shows_only_certified(client, public_wor
     assert names == ["芜湖已认定精工有限公司"]
     assert rows[0]["certificate_number"] == public_world["certificate"]
     assert rows[0]["tier_label"] == "市级专精特新中小企业"
-    everything = client.get(f"{API}/certified").json()
+    everything = client.get(f"{API}/certified", {"tier": "municipal"}).json()
     assert {r["name"] for r in everything} == {"芜湖已认定精工有限公司"}
     assert client.get(f"{API}/certified", {"year": year + 1}).json() == []
+
+
+def test_certified_lists_every_published_tier_filterable_by_tier(client, public_world):
+    year = public_world["year"] - 1
+    rows = client.get(f"{API}/certified", {"year": year}).json()
+    by_name = {r["name"]: r for r in rows}
+    assert set(by_name) == {
+        "芜湖已认定精工有限公司",
+        "芜湖省级精密有限公司",
+        "芜湖小巨人装备有限公司",
+        "芜湖创新型科技有限公司",
+    }
+    # municipal first (the city's decisions), then the higher tiers, 创新型 last
+    assert [r["tier"] for r in rows] == ["municipal", "little_giant", "provincial", "innovative"]
+    provincial = by_name["芜湖省级精密有限公司"]
+    assert provincial["tier_label"] == "省级专精特新中小企业"
+    assert provincial["published_by"] == "安徽省经济和信息化厅公告"
+    assert provincial["certificate_number"] == "" and provincial["year"] == year
+    assert provincial["unit"] == "无为市"
+    assert by_name["芜湖小巨人装备有限公司"]["published_by"] == "工业和信息化部公告"
+    assert by_name["芜湖已认定精工有限公司"]["published_by"] == public_world["document"].number
+    only = client.get(f"{API}/certified", {"tier": "little_giant"}).json()
+    assert [r["name"] for r in only] == ["芜湖小巨人装备有限公司"]
+    only = client.get(f"{API}/certified", {"tier": "innovative", "year": year}).json()
+    assert [r["name"] for r in only] == ["芜湖创新型科技有限公司"]
+    assert client.get(f"{API}/certified", {"tier": "champion"}).json() == []
+
+
+def test_certified_lists_leak_nothing_unpublished_or_no_longer_held(client, public_world):
+    names = {r["name"] for r in client.get(f"{API}/certified").json()}
+    for key in (
+        "revoked",  # municipal title revoked after the decision
+        "noticed",  # only in 公示
+        "hidden",  # approved, 公示 not started
+        "ahead",  # on a decision dated ahead: not issued yet
+        "giant_revoked",  # 小巨人 revoked since
+        "provincial_ahead",  # recorded with a date still to come
+        "innovative_expired",  # expired
+        "municipal_old",  # municipal tier without a published decision in the platform
+    ):
+        assert public_world[key].name not in names, key
+    from zjtx.portal.selectors import certified_years
+
+    assert certified_years() == [public_world["year"] - 1]
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,19 @@ def test_certified_list_shows_only_certified_and_filters_by_year_and_tier(client
     assert "芜湖已认定精工有限公司" not in html
 
 
+def test_certified_page_offers_every_tier_and_shows_who_published_the_list(client, public_world):
+    year = public_world["year"] - 1
+    html = _text(client.get(reverse("portal:certified") + f"?year={year}&tier=provincial"))
+    assert "芜湖省级精密有限公司" in html and "安徽省经济和信息化厅公告" in html
+    assert "芜湖已认定精工有限公司" not in html and "芜湖小巨人装备有限公司" not in html
+    for label in ("创新型中小企业", "省级专精特新中小企业", "专精特新“小巨人”企业"):
+        assert label in html
+    html = _text(client.get(reverse("portal:certified") + f"?year={year}"))
+    for name in ("芜湖已认定精工有限公司", "芜湖小巨人装备有限公司", "芜湖创新型科技有限公司"):
+        assert name in html
+    assert "芜湖撤销小巨人有限公司" not in html and "芜湖未发文预备有限公司" not in html
+
+
 @pytest.mark.parametrize(
     "query", ["year=abc", "year=99999", "year=1900", "tier=galaxy", "year=%E4%B8%80"]
 )
