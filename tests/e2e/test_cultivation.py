@@ -158,3 +158,38 @@ def test_city_runs_candidates_and_moves_one_into_a_pool_unit_reads_its_share(
     assert rows.nth(1).locator(".target-goal").inner_text() == "18"
     assert rows.nth(1).locator(".target-value").inner_text() == "1"
     _shot(page, "targets-unit")
+
+
+def test_city_sets_targets_on_the_grid_and_the_unit_reads_its_share(live_server, page, world):
+    base = live_server.url
+    year = timezone.localdate().year
+    _login(page, base, world["city"])
+    page.goto(f"{base}/cultivation/targets/")
+    page.get_by_role("link", name="新建目标任务").click()
+    page.fill("#id_title", f"{year}年度技能人才目标")
+    page.fill("#id_period_start", f"{year}-01-01")
+    page.fill("#id_period_end", f"{year}-12-31")
+    page.select_option("select[name=item-0-metric]", "technicians")
+    # only the parameters that apply to the metric are shown
+    assert page.locator("select[name=item-0-tier]").is_hidden()
+    page.fill("input[name=item-0-label]", "培育技师、高级技师（名）")
+    page.fill("input[name=item-0-target]", "600")
+    page.fill("input[name=share-0-340202]", "250")
+    page.fill("input[name=share-0-340281]", "abc")
+    assert page.inner_text("tr[data-row='0'] .share-total") == "250"
+    page.click("#target-form button[type=submit]")
+    assert "无为市 分解任务：请填写整数。" in page.inner_text(".row-errors")
+    assert page.input_value("#id_title") == f"{year}年度技能人才目标"  # nothing typed is lost
+    page.fill("input[name=share-0-340281]", "350")
+    page.click("#target-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/cultivation/targets/#set-\d+"))
+    assert "目标任务已创建" in page.inner_text("main")
+    card = page.locator("[data-target-set]", has_text=f"{year}年度技能人才目标")
+    assert card.locator(".target-goal").inner_text() == "600"
+    _shot(page, "target-grid")
+
+    _login(page, base, world["unit"])
+    page.goto(f"{base}/cultivation/targets/")
+    card = page.locator("[data-target-set]", has_text=f"{year}年度技能人才目标")
+    assert card.locator(".target-goal").inner_text() == "250"
+    assert page.get_by_role("link", name="新建目标任务").count() == 0

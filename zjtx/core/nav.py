@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CITY, UNIT, ENT, EXPERT, BANK, PROV = (
     "city_officer",
@@ -137,7 +138,12 @@ NAVIGATION: tuple[NavSection, ...] = (
             _i(_("Pool changes"), "cultivation:changes", {CITY, UNIT}, "arrow-left-right"),
             _i(_("Candidate runs"), "cultivation:candidates", {CITY, UNIT}, "funnel"),
             _i(_("Targets"), "cultivation:targets", {CITY, UNIT}, "bullseye"),
-            _i(_("Talent"), "cultivation:talent", {CITY, UNIT, ENT}, "mortarboard"),
+            _i(
+                pgettext_lazy("skills", "Talent"),
+                "cultivation:talent",
+                {CITY, UNIT, ENT},
+                "mortarboard",
+            ),
             _i(_("Unit assessment"), "assessment:runs", {CITY, UNIT}, "trophy"),
             _i(_("Assessment schemes"), "assessment:schemes", {CITY}, "list-check"),
         ),

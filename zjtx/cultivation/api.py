@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from zjtx.accounts.models import Role
@@ -24,7 +25,7 @@ from zjtx.core.workflow import actions_for
 from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.reference.models import AssessmentUnit
 
-from . import selectors, services
+from . import selectors, services, talent_import
 from .candidates import job_url_of, start_candidate_run
 from .errors import CultivationError, CultivationErrorCode
 from .models import CandidateRun, PoolChange, TalentRecord, tier_label
@@ -174,6 +175,61 @@ class TargetSetOut(Schema):
     period_end: date
     unit: str | None
     items: list[TargetProgressOut]
+
+
+MetricCode = Literal[
+    "certified_held",
+    "certified_new",
+    "certified_large",
+    "province_recommended",
+    "listing_recommended",
+    "pool_size",
+    "technicians",
+    "chief_technicians",
+    "master_studios",
+]
+
+
+class TargetParamsIn(Schema):
+    model_config = FORBID_EXTRA
+    tier: Literal["innovative", "municipal", "provincial", "little_giant", "champion"] | None = None
+    pools: list[Literal["reserve", "cultivate", "upgrade"]] | None = Field(None, max_length=3)
+    min_revenue_yuan: Annotated[int, Field(ge=1, le=10**15)] | None = None
+
+
+class TargetItemIn(Schema):
+    model_config = FORBID_EXTRA
+    metric: MetricCode
+    label: str = Field(max_length=200)
+    target: int = Field(ge=1, le=10**9)
+    params: TargetParamsIn | None = None
+    shares: dict[Annotated[str, Field(max_length=20)], Annotated[int, Field(ge=0, le=10**9)]] = (
+        Field(default_factory=dict, max_length=100)
+    )
+
+
+class TargetSetIn(Schema):
+    model_config = FORBID_EXTRA
+    title: str = Field(max_length=200)
+    basis: str = Field("", max_length=200)
+    note: str = Field("", max_length=2000)
+    period_start: date
+    period_end: date
+    items: list[TargetItemIn] = Field(max_length=40)
+
+
+class TargetSetUpdateIn(TargetSetIn):
+    reason: Reason
+
+
+class TargetSetSavedOut(Schema):
+    id: int
+    title: str
+    basis: str
+    note: str
+    period_start: date
+    period_end: date
+    items: list[dict[str, Any]]
 
 
 class TalentIn(Schema):
@@ -458,6 +514,66 @@ def target_list(
     return out
 
 
+def _target_values(payload: TargetSetIn) -> dict[str, Any]:
+    return {
+        "title": payload.title,
+        "basis": payload.basis,
+        "note": payload.note,
+        "period_start": payload.period_start,
+        "period_end": payload.period_end,
+        "items": [
+            services.TargetItemIn(
+                metric=i.metric,
+                label=i.label,
+                target=i.target,
+                params=i.params.model_dump(exclude_none=True) if i.params else {},
+                shares=dict(i.shares),
+            )
+            for i in payload.items
+        ],
+    }
+
+
+def _target_saved(tset: Any) -> dict[str, Any]:
+    snapshot = services.target_set_snapshot(selectors.target_set_get(pk=tset.pk))
+    return {
+        "id": tset.pk,
+        "title": snapshot["title"],
+        "basis": snapshot["basis"],
+        "note": tset.note,
+        "period_start": tset.period_start,
+        "period_end": tset.period_end,
+        "items": snapshot["items"],
+    }
+
+
+@router.post(
+    "/cultivation/targets",
+    response={201: TargetSetSavedOut, **ERRORS},
+    url_name="cultivation-target-create",
+)
+def target_create(request: AuthedRequest, payload: TargetSetIn) -> tuple[int, Any]:
+    require_role(request.user, Role.CITY_OFFICER, hide=True)
+    tset = services.target_set_create(actor=request.user, **_target_values(payload))
+    return 201, _target_saved(tset)
+
+
+@router.put(
+    "/cultivation/targets/{set_id}",
+    response={200: TargetSetSavedOut, **ERRORS},
+    url_name="cultivation-target-update",
+)
+def target_update(request: AuthedRequest, set_id: Id, payload: TargetSetUpdateIn) -> Any:
+    require_role(request.user, Role.CITY_OFFICER, hide=True)
+    tset = services.target_set_update(
+        actor=request.user,
+        target_set=selectors.target_set_get(pk=set_id),
+        reason=payload.reason,
+        **_target_values(payload),
+    )
+    return _target_saved(tset)
+
+
 def _talent_out(r: TalentRecord) -> dict[str, Any]:
     return {
         "id": r.pk,
@@ -526,3 +642,26 @@ def talent_create(request: AuthedRequest, payload: TalentIn) -> tuple[int, Any]:
         unit=unit,
     )
     return 201, _talent_out(selectors.talent_get(user=user, pk=record.pk))
+
+
+class TalentImportOut(Schema):
+    created: int
+
+
+@router.post(
+    "/cultivation/talent/import",
+    response={201: TalentImportOut, **ERRORS},
+    url_name="cultivation-talent-import",
+)
+def talent_import_create(request: AuthedRequest, file: File[UploadedFile]) -> tuple[int, Any]:
+    """An Excel file of talent records (the template at /cultivation/talent/template.xlsx):
+    all rows or none; a refused file answers 400 with every faulty row in `fields`."""
+    require_role(request.user, Role.CITY_OFFICER, Role.UNIT_OFFICER, Role.ENTERPRISE, hide=True)
+    if file.size is not None and file.size > talent_import.MAX_BYTES:
+        raise CultivationError(
+            CultivationErrorCode.INVALID_INPUT,
+            _("The file is larger than 5 MB."),
+            {"file": _("Too large")},
+        )
+    report = talent_import.talent_import(actor=request.user, data=file.read())
+    return 201, {"created": report.created}

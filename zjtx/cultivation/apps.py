@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CultivationConfig(AppConfig):
@@ -21,5 +22,5 @@ NAV_LABELS = (
     _("Pool changes"),
     _("Candidate runs"),
     _("Targets"),
-    _("Talent"),
+    pgettext_lazy("skills", "Talent"),
 )

@@ -461,25 +461,17 @@ class TargetItemIn:
     shares: Mapping[str, int] = field(default_factory=dict)  # unit code -> share
 
 
-@transaction.atomic
-def target_set_create(
-    *,
-    actor: User,
-    title: str,
-    period_start: date,
-    period_end: date,
-    items: Iterable[TargetItemIn],
-    basis: str = "",
-    note: str = "",
-) -> TargetSet:
-    """The city sets dated targets (芜湖实施意见 一(三) 主要目标, 二(八)) with unit shares."""
+def target_set_check(
+    title: str, period_start: date, period_end: date, items: list[TargetItemIn]
+) -> dict[str, Any]:
+    """Refuse a target set with invalid fields (all of them named at once); the units by code."""
     from zjtx.reference.models import AssessmentUnit
 
-    require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer sets targets."))
-    items = list(items)
     fields: dict[str, str] = {}
     if not (title or "").strip():
         fields["title"] = _("Required")
+    elif len(title.strip()) > 200:
+        fields["title"] = _("Too long")
     if period_end < period_start:
         fields["period_end"] = _("The period ends before it starts.")
     if not items:
@@ -495,11 +487,19 @@ def target_set_create(
         tier = item.params.get("tier")
         if tier is not None and tier not in Tier.values:
             fields[f"items.{i}.params.tier"] = _("Not in the list")
+        pools = item.params.get("pools")
+        if pools is not None and (
+            not isinstance(pools, list) or not pools or any(p not in POOL_VALUES for p in pools)
+        ):
+            fields[f"items.{i}.params.pools"] = _("Not in the list")
         if "min_revenue_yuan" in item.params:
             try:
-                Decimal(str(item.params["min_revenue_yuan"]))
+                line = Decimal(str(item.params["min_revenue_yuan"]))
             except InvalidOperation:
                 fields[f"items.{i}.params.min_revenue_yuan"] = _("Not a number")
+            else:
+                if not line.is_finite() or line <= 0:
+                    fields[f"items.{i}.params.min_revenue_yuan"] = _("Must be a positive number.")
         for code, share in item.shares.items():
             if code not in units:
                 fields[f"items.{i}.shares.{code}"] = _("Unknown unit")
@@ -509,14 +509,13 @@ def target_set_create(
         raise CultivationError(
             CultivationErrorCode.INVALID_INPUT, _("The targets have invalid fields."), fields
         )
-    tset = TargetSet.objects.create(
-        title=title.strip()[:200],
-        basis=(basis or "").strip()[:200],
-        period_start=period_start,
-        period_end=period_end,
-        note=(note or "")[:2000],
-        created_by=_user(actor),
-    )
+    return units
+
+
+POOL_VALUES = frozenset({Pool.RESERVE, Pool.CULTIVATE, Pool.UPGRADE})
+
+
+def _write_items(tset: TargetSet, items: list[TargetItemIn], units: Mapping[str, Any]) -> None:
     for n, item in enumerate(items):
         row = TargetItem.objects.create(
             target_set=tset,
@@ -530,6 +529,51 @@ def target_set_create(
             TargetShare(item=row, unit=units[code], target=share)
             for code, share in item.shares.items()
         )
+
+
+def target_set_snapshot(tset: TargetSet) -> dict[str, Any]:
+    """What an audit event keeps of a target set (before and after an edit)."""
+    return {
+        "title": tset.title,
+        "basis": tset.basis,
+        "period": [tset.period_start, tset.period_end],
+        "items": [
+            {
+                "metric": i.metric,
+                "label": i.label,
+                "target": i.target,
+                "params": i.params,
+                "shares": {s.unit.code: s.target for s in i.shares.all()},
+            }
+            for i in tset.items.all()
+        ],
+    }
+
+
+@transaction.atomic
+def target_set_create(
+    *,
+    actor: User,
+    title: str,
+    period_start: date,
+    period_end: date,
+    items: Iterable[TargetItemIn],
+    basis: str = "",
+    note: str = "",
+) -> TargetSet:
+    """The city sets dated targets (芜湖实施意见 一(三) 主要目标, 二(八)) with unit shares."""
+    require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer sets targets."))
+    items = list(items)
+    units = target_set_check(title, period_start, period_end, items)
+    tset = TargetSet.objects.create(
+        title=title.strip()[:200],
+        basis=(basis or "").strip()[:200],
+        period_start=period_start,
+        period_end=period_end,
+        note=(note or "")[:2000],
+        created_by=_user(actor),
+    )
+    _write_items(tset, items, units)
     audit_record(
         actor=actor,
         action="cultivation.target_set.create",
@@ -538,6 +582,46 @@ def target_set_create(
             "period": [period_start, period_end],
             "items": [{"metric": i.metric, "target": i.target} for i in items],
         },
+    )
+    return tset
+
+
+@transaction.atomic
+def target_set_update(
+    *,
+    actor: User,
+    target_set: TargetSet,
+    title: str,
+    period_start: date,
+    period_end: date,
+    items: Iterable[TargetItemIn],
+    reason: str,
+    basis: str = "",
+    note: str = "",
+) -> TargetSet:
+    """The city revises a target set (a new document, a corrected share): the items and shares
+    are replaced as a whole, with a written reason and the before/after in the audit trail."""
+    require_role(actor, Role.CITY_OFFICER, message=_("Only the city officer sets targets."))
+    why = _reason(reason)
+    items = list(items)
+    units = target_set_check(title, period_start, period_end, items)
+    tset = TargetSet.objects.select_for_update().get(pk=target_set.pk)
+    before = target_set_snapshot(tset)
+    tset.title = title.strip()[:200]
+    tset.basis = (basis or "").strip()[:200]
+    tset.period_start = period_start
+    tset.period_end = period_end
+    tset.note = (note or "")[:2000]
+    tset.save(update_fields=["title", "basis", "period_start", "period_end", "note"])
+    tset.items.all().delete()
+    _write_items(tset, items, units)
+    tset = TargetSet.objects.prefetch_related("items__shares__unit").get(pk=tset.pk)
+    audit_record(
+        actor=actor,
+        action="cultivation.target_set.update",
+        obj=tset,
+        before=before,
+        after={**target_set_snapshot(tset), "reason": why},
     )
     return tset
 

@@ -17,7 +17,11 @@ urlpatterns = [
     path("candidates/<int:pk>/", views.candidate_run_detail, name="run"),
     path("candidates/<int:pk>/move/", views.candidate_move, name="run-move"),
     path("targets/", views.targets, name="targets"),
+    path("targets/new/", views.target_edit, name="target-new"),
+    path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),
     path("talent/", views.talent, name="talent"),
     path("talent/add/", views.talent_add, name="talent-add"),
+    path("talent/template.xlsx", views.talent_template, name="talent-template"),
+    path("talent/import/", views.talent_import_view, name="talent-import"),
     path("talent/studios/add/", views.studio_add, name="studio-add"),
 ]

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,15 +23,18 @@ from zjtx.accounts.scoping import require_role
 from zjtx.core.errors import DomainError
 from zjtx.core.http import AuthedRequest
 from zjtx.core.workflow import actions_for, clock_due
+from zjtx.core.xlsx import XLSX_CONTENT_TYPE
 from zjtx.enterprises import selectors as enterprise_selectors
 from zjtx.reference.models import AssessmentUnit
 
-from . import selectors, services
+from . import forms, selectors, services, talent_import
 from .candidates import CANDIDATE_TIERS, start_candidate_run
+from .errors import CultivationError, CultivationErrorCode
 from .models import (
     POOL_ORDER,
     CandidateRun,
     Mark,
+    Metric,
     Pool,
     PoolChange,
     StudioLevel,
@@ -360,7 +364,89 @@ def targets(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "cultivation/targets.html",
-        {"sets": sets, "on": on, "unit": unit},
+        {"sets": sets, "on": on, "unit": unit, "can_edit": _role(request) == Role.CITY_OFFICER},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def target_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    """The city officer's grid of targets: one row per target, a column per unit's share."""
+    _require(request, Role.CITY_OFFICER)
+    tset = selectors.target_set_get(pk=pk) if pk is not None else None
+    units = list(AssessmentUnit.objects.all())
+    codes = [u.code for u in units]
+    names = {u.code: u.short_name or u.name for u in units}
+    grid = forms.grid_of(tset, codes)
+    top: dict[str, str] = {}
+    rows: dict[int, list[str]] = {}
+    if request.method == "POST":
+        grid = forms.read_grid(request.POST, codes)
+        parsed = forms.items_of(grid)
+        try:
+            if parsed.errors or parsed.start is None or parsed.end is None:
+                # Cells that are not numbers or dates, and every other fault the service finds.
+                fields = dict(parsed.errors)
+                try:
+                    services.target_set_check(
+                        grid.title,
+                        parsed.start or date.min,
+                        parsed.end or date.max,
+                        parsed.items,
+                    )
+                except DomainError as error:
+                    fields = {**error.fields, **fields}
+                raise CultivationError(
+                    CultivationErrorCode.INVALID_INPUT,
+                    _("The targets have invalid fields."),
+                    fields,
+                )
+            values: dict[str, Any] = {
+                "actor": request.user,
+                "title": grid.title,
+                "basis": grid.basis,
+                "note": grid.note,
+                "period_start": parsed.start,
+                "period_end": parsed.end,
+                "items": parsed.items,
+            }
+            if tset is None:
+                saved = services.target_set_create(**values)
+                messages.success(request, _("The target set was created."))
+            else:
+                saved = services.target_set_update(target_set=tset, reason=grid.reason, **values)
+                messages.success(request, _("The target set was saved."))
+        except DomainError as error:
+            messages.error(request, error.message)
+            top, rows = parsed.by_row(error.fields or {}, names)
+        else:
+            return redirect(f"{reverse('cultivation:targets')}#set-{saved.pk}")
+        grid.rows += [forms.Row(shares=dict.fromkeys(codes, ""))]
+    return render(
+        request,
+        "cultivation/target_form.html",
+        {
+            "tset": tset,
+            "grid": grid,
+            "rows": [
+                {
+                    "i": i,
+                    "row": row,
+                    "cells": [(u, row.shares.get(u.code, "")) for u in units],
+                    "errors": rows.get(i, []),
+                }
+                for i, row in enumerate(grid.rows)
+            ],
+            "units": units,
+            "unit_names": names,
+            "metrics": Metric.choices,
+            "tiers": forms.tier_choices(),
+            "pools": [(p.value, p.label) for p in forms.POOLS],
+            "tier_metrics": sorted(forms.TIER_METRICS),
+            "errors": top,
+            "row_errors": rows,
+        },
+        status=400 if top or rows else 200,
     )
 
 
@@ -370,6 +456,10 @@ def targets(request: AuthedRequest) -> HttpResponse:
 @login_required
 def talent(request: AuthedRequest) -> HttpResponse:
     _require(request, *TALENT_ROLES)
+    return _talent_page(request)
+
+
+def _talent_page(request: AuthedRequest, import_error: DomainError | None = None) -> HttpResponse:
     kind = request.GET.get("kind") or ""
     if kind not in TalentKind.values:
         kind = ""
@@ -385,8 +475,41 @@ def talent(request: AuthedRequest) -> HttpResponse:
             "is_enterprise": _role(request) == Role.ENTERPRISE,
             "today": timezone.localdate(),
             "values": request.POST,
+            "import_message": import_error.message if import_error else "",
+            "import_errors": list(import_error.fields.items()) if import_error else [],
         },
+        status=400 if import_error else 200,
     )
+
+
+@login_required
+def talent_template(request: AuthedRequest) -> HttpResponse:
+    _require(request, *TALENT_ROLES)
+    response = HttpResponse(talent_import.template_xlsx(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, "技能人才导入模板.xlsx") or ""
+    )
+    return response
+
+
+@require_POST
+@login_required
+def talent_import_view(request: AuthedRequest) -> HttpResponse:
+    _require(request, *TALENT_ROLES)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise CultivationError(
+                CultivationErrorCode.INVALID_INPUT,
+                _("Choose an Excel file."),
+                {"file": _("Required")},
+            )
+        report = talent_import.talent_import(actor=request.user, data=upload.read())
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _talent_page(request, error)
+    messages.success(request, _("%(n)s talent records were imported.") % {"n": report.created})
+    return redirect("cultivation:talent")
 
 
 def _talent_enterprise(request: AuthedRequest) -> Any:
