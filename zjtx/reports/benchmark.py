@@ -4,7 +4,9 @@ Peer groups for a year: the same GB/T 4754 大类 and size class, the same 大�
 and the SRDI enterprises (municipal tier or higher) of the city. A group is shown only with at
 least MIN_PEERS other enterprises that have the indicator; smaller groups are named and
 hidden, so no single competitor's figure can be worked out. Figures come from the
-EnterpriseYear roll-ups (monthly monitoring summed over the year); the groups' quartiles
+EnterpriseYear roll-ups (the annual financial statement where the registry holds one, else
+monthly monitoring summed over the year; growth only between years of the same source); the
+groups' quartiles
 (the enterprise itself included) are precomputed into BenchmarkStat with the other roll-ups,
 so a benchmark page reads a few rows, not the whole city.
 """
@@ -182,15 +184,20 @@ def benchmark_stats_refresh(year: int) -> int:
 
     from .models import BenchmarkStat
 
-    previous = dict(
-        EnterpriseYear.objects.filter(year=year - 1).values_list("enterprise_id", "revenue")
-    )
+    # Growth compares like with like: last year's revenue only from the same source.
+    previous = {
+        eid: (revenue, source)
+        for eid, revenue, source in EnterpriseYear.objects.filter(year=year - 1).values_list(
+            "enterprise_id", "revenue", "source"
+        )
+    }
     certified = {
         eid for eid, tier in tiers_as_of(date(year, 12, 31)).items() if tier != "innovative"
     }
     buckets: dict[tuple[str, str, str], list[Decimal]] = defaultdict(list)
     for ey in EnterpriseYear.objects.filter(year=year).iterator(chunk_size=5000):
-        prev = _Prev(previous.get(ey.enterprise_id))
+        revenue, source = previous.get(ey.enterprise_id, (None, ""))
+        prev = _Prev(revenue if source == ey.source else None)
         keys = _group_keys(ey, ey.enterprise_id in certified)
         for ind in INDICATORS:
             value = ind.compute(ey, prev if prev.revenue is not None else None)  # type: ignore[arg-type]
@@ -245,7 +252,9 @@ def benchmark_for(*, firm: Enterprise, year: int | None = None) -> dict[str, Any
             "indicators": [],
             "min_peers": MIN_PEERS,
         }
-    prev = EnterpriseYear.objects.filter(enterprise_id=firm.pk, year=year - 1).first()
+    prev = EnterpriseYear.objects.filter(
+        enterprise_id=firm.pk, year=year - 1, source=own.source
+    ).first()
     own_values = {ind.key: ind.compute(own, prev) for ind in INDICATORS}
     tier = tiers_as_of(date(year, 12, 31)).get(firm.pk)
     keys = _group_keys(own, tier is not None and tier != "innovative")

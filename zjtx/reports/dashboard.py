@@ -117,7 +117,13 @@ def dashboard_data(*, unit: AssessmentUnit | None, year: int | None = None) -> d
             display = _count(value, pgettext("unit", "people"))
         else:
             display = _count(value, kind)
-        return Kpi(key, label, value or ZERO, display, yoy(value, prev), section)
+        if metric.startswith("econ."):
+            # As the report: economic figures change over the fixed panel of the same firms.
+            field = metric.removeprefix("econ.")
+            change = yoy(c.v(year, f"panel.{field}", "cur"), c.v(year, f"panel.{field}", "prev"))
+        else:
+            change = yoy(value, prev)
+        return Kpi(key, label, value or ZERO, display, change, section)
 
     k = [
         kpi("zjtx_firms", _("SRDI enterprises at year end"), "zjtx.firms", firms_u, "overview"),
@@ -162,7 +168,7 @@ def dashboard_data(*, unit: AssessmentUnit | None, year: int | None = None) -> d
             "warnings",
         ),
     ]
-    intensity = pct(c.v(year, "econ.rd"), c.v(year, "econ.revenue"))
+    intensity = pct(c.v(year, "econ.rd_paired"), c.v(year, "econ.rd_base"))
     k.insert(
         6,
         Kpi(

@@ -147,8 +147,18 @@ class AnnualReport(TimeStampedModel):
 
 
 class EnterpriseYear(models.Model):
-    """Roll-up: one enterprise's year from its monthly monitoring values (sums of the months;
-    employees at the last reported month), refreshed by `refresh_rollups`. Money in 元."""
+    """Roll-up: one enterprise's economic figures of a year, refreshed by `refresh_rollups`.
+    Money in 元.
+
+    Where the registry holds the enterprise's annual financial statement for the year (not an
+    unchecked declaration), revenue, net profit, R&D, exports and employees are the statement's
+    (`source` annual); otherwise they are its monthly monitoring values (sums of the months;
+    employees at the last reported month). Total profit and taxes are always the monitoring
+    sums: statements in the registry carry neither."""
+
+    class Source(models.TextChoices):
+        ANNUAL = "annual", _("Annual financial statement")
+        MONITORING = "monitoring", _("Monthly monitoring")
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -171,6 +181,10 @@ class EnterpriseYear(models.Model):
     exports = models.DecimalField(_("exports"), max_digits=20, decimal_places=2, null=True)
     rd = models.DecimalField(_("R&D spending"), max_digits=20, decimal_places=2, null=True)
     employees = models.PositiveIntegerField(_("employees"), null=True)
+    net_profit = models.DecimalField(_("net profit"), max_digits=20, decimal_places=2, null=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MONITORING
+    )
 
     class Meta:
         verbose_name = _("enterprise year")

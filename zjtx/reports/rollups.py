@@ -2,9 +2,12 @@
 
 `rollups_refresh(years=...)` rebuilds, in one transaction per year:
 
-- EnterpriseYear: per enterprise and year, the sums of its monthly monitoring values
-  (operating revenue, total profit, taxes, exports, R&D spending) and its headcount at the
-  last month reported. One GROUP BY over the monthly values of that year.
+- EnterpriseYear: per enterprise and year, its economic figures. Where the registry holds the
+  enterprise's annual financial statement for the year (audited, or checked by an officer),
+  revenue, net profit, R&D, exports and employees are the statement's; otherwise the sums of
+  its monthly monitoring values and its headcount at the last month reported (one GROUP BY
+  over the monthly values of that year). Total profit and taxes are always the monitoring
+  sums: the statements carry neither.
 - DashboardRollup: per year (month 0) or month, unit (0 = city) and breakdown, every figure
   the dashboards show: economics, tiers, certifications, awards and budgets, financing,
   service requests, warnings, pools and targets, assessment.
@@ -49,7 +52,42 @@ SUMMED = {
     "rd_spending": "rd",
 }
 HEADCOUNT = "employees"
-ECON_FIELDS = ("revenue", "profit", "taxes", "exports", "rd", "employees")
+# AnnualFinancial field → EnterpriseYear field, taken from the statement where there is one.
+FROM_STATEMENT = {
+    "operating_revenue": "revenue",
+    "net_profit": "net_profit",
+    "rd_expense": "rd",
+    "export_value": "exports",
+    "employees": "employees",
+}
+STATEMENT_FIELDS = frozenset(FROM_STATEMENT.values())
+ECON_FIELDS = ("revenue", "profit", "net_profit", "taxes", "exports", "rd", "employees")
+
+
+def field_source(row_source: str, field: str) -> str:
+    """Where a figure of an EnterpriseYear row came from: the statement (annual) only for
+    the fields statements carry, monitoring for the rest."""
+    if row_source == "annual" and field in STATEMENT_FIELDS:
+        return "annual"
+    return "monitoring"
+
+
+def statements_of(year: int) -> dict[int, dict[str, Any]]:
+    """Enterprise id → the figures of its annual financial statement for `year`: audited ones,
+    and enterprise declarations only once an officer has checked them."""
+    from django.db.models import Q
+
+    from zjtx.enterprises.models import AnnualFinancial
+
+    rows = AnnualFinancial.objects.filter(year=year).filter(
+        Q(declared_by_enterprise=False) | Q(verified_at__isnull=False)
+    )
+    return {
+        row[0]: dict(zip(FROM_STATEMENT.values(), row[1:], strict=True))
+        for row in rows.values_list("enterprise_id", *FROM_STATEMENT)
+    }
+
+
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
@@ -68,7 +106,8 @@ def _noop(done: int, total: int, message: str = "") -> None:
 
 
 def enterprise_years_refresh(year: int) -> int:
-    """Rebuild the EnterpriseYear rows of `year` from the monthly monitoring values.
+    """Rebuild the EnterpriseYear rows of `year` from the annual financial statements and the
+    monthly monitoring values (module docstring).
 
     Two plain SQL reads over a range of the values' primary key (period, enterprise,
     indicator): the sums per enterprise and money indicator, and the headcounts (the last
@@ -119,12 +158,17 @@ def enterprise_years_refresh(year: int) -> int:
             "pk", "unit_id", "industry_id", "size_class"
         )
     }
+    statements = statements_of(year)
     objs: list[EnterpriseYear] = []
-    for enterprise_id, row in facts.items():
+    for enterprise_id in sorted(set(facts) | set(statements)):
         firm = firms.get(enterprise_id)
         if firm is None:
             continue
         unit_id, industry, size = firm
+        row = facts.get(enterprise_id, {})
+        statement = statements.get(enterprise_id)
+        # A statement replaces the monitoring figures it carries (even an empty one: unknown).
+        figures = statement if statement is not None else row
         objs.append(
             EnterpriseYear(
                 enterprise_id=enterprise_id,
@@ -134,12 +178,16 @@ def enterprise_years_refresh(year: int) -> int:
                 section=str(industry)[:1].upper(),
                 size_class=size,
                 months=row.get("months", 0),
-                revenue=row.get("revenue"),
+                source=EnterpriseYear.Source.ANNUAL
+                if statement is not None
+                else EnterpriseYear.Source.MONITORING,
+                revenue=figures.get("revenue"),
+                net_profit=figures.get("net_profit"),
+                rd=figures.get("rd"),
+                exports=figures.get("exports"),
+                employees=figures.get("employees"),
                 profit=row.get("profit"),
                 taxes=row.get("taxes"),
-                exports=row.get("exports"),
-                rd=row.get("rd"),
-                employees=row.get("employees"),
             )
         )
     with transaction.atomic():
@@ -190,15 +238,39 @@ class _Acc:
 
 
 def _economics(acc: _Acc, year: int) -> None:
+    """The year's totals, how many enterprises each came from by source (econsrc.*), R&D
+    intensity's pairs (econ.rd_paired ÷ econ.rd_base: enterprises reporting both), and the
+    fixed panel of each figure (panel.*: the enterprises with it in both years from the same
+    source; breakdown cur/prev the two years' sums, panelsrc.* the panel's sources)."""
+    previous = {
+        ey.enterprise_id: ey
+        for ey in EnterpriseYear.objects.filter(year=year - 1).iterator(chunk_size=5000)
+    }
     for ey in EnterpriseYear.objects.filter(year=year).iterator(chunk_size=5000):
-        acc.add("econ.firms", 1, unit_id=ey.unit_id_at)
+        unit = ey.unit_id_at
+        acc.add("econ.firms", 1, unit_id=unit)
+        acc.add("econsrc.firms", 1, unit_id=unit, breakdown=ey.source)
+        before = previous.get(ey.enterprise_id)
         for field in ECON_FIELDS:
             value = getattr(ey, field)
             if value is None:
                 continue
-            acc.add(f"econ.{field}", value, unit_id=ey.unit_id_at)
+            source = field_source(ey.source, field)
+            acc.add(f"econ.{field}", value, unit_id=unit)
+            acc.add(f"econsrc.{field}", 1, unit_id=unit, breakdown=source)
             if field == "revenue":
-                acc.add("econ.revenue", value, unit_id=ey.unit_id_at, breakdown=ey.division or "-")
+                acc.add("econ.revenue", value, unit_id=unit, breakdown=ey.division or "-")
+            if before is None:
+                continue
+            old = getattr(before, field)
+            if old is None or field_source(before.source, field) != source:
+                continue
+            acc.add(f"panel.{field}", value, unit_id=unit, breakdown="cur")
+            acc.add(f"panel.{field}", old, unit_id=unit, breakdown="prev")
+            acc.add(f"panelsrc.{field}", 1, unit_id=unit, breakdown=source)
+        if ey.rd is not None and ey.revenue is not None:
+            acc.add("econ.rd_paired", ey.rd, unit_id=unit)
+            acc.add("econ.rd_base", ey.revenue, unit_id=unit)
 
 
 def _monthly(acc: _Acc, year: int) -> None:

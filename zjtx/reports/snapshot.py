@@ -264,11 +264,12 @@ def _overview(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
 
 
 ECON = [
-    ("revenue", "operating_revenue", "元"),
-    ("profit", "total_profit", "元"),
-    ("taxes", "taxes", "元"),
-    ("exports", "export_delivery", "元"),
-    ("employees", "employees", "人"),
+    ("revenue", "元"),
+    ("profit", "元"),
+    ("net_profit", "元"),
+    ("taxes", "元"),
+    ("exports", "元"),
+    ("employees", "人"),
 ]
 
 
@@ -276,6 +277,7 @@ def _econ_labels() -> dict[str, str]:
     return {
         "revenue": _("Operating revenue"),
         "profit": _("Total profit"),
+        "net_profit": _("Net profit"),
         "taxes": _("Taxes"),
         "exports": _("Export delivery value"),
         "employees": _("Employees"),
@@ -283,41 +285,97 @@ def _econ_labels() -> dict[str, str]:
     }
 
 
+def _by_source(r: Rollups, year: int, metric: str, unit: int = 0) -> tuple[int, int]:
+    """How many enterprises a figure came from: (annual statements, monthly monitoring)."""
+    return (
+        int(r.value(year, metric, breakdown="annual", unit=unit) or 0),
+        int(r.value(year, metric, breakdown="monitoring", unit=unit) or 0),
+    )
+
+
+def _source_sentence(field: str, label: str, y: int, annual: int, monitoring: int) -> str:
+    """Which source a figure was taken from, for its definition."""
+    if field in ("profit", "taxes"):
+        return _(
+            "Source: monthly monitoring of %(m)s enterprises, January to December %(y)s summed; "
+            "the annual financial statements in the registry carry no %(ind)s."
+        ) % {"m": monitoring, "y": y, "ind": label}
+    if field == "net_profit":
+        return _(
+            "Source: the %(y)s annual financial statements of %(a)s enterprises in the registry "
+            "(audited, or declared and checked by an officer); monthly monitoring reports total "
+            "profit, not net profit."
+        ) % {"a": annual, "y": y}
+    return _(
+        "Source: the %(y)s annual financial statements in the registry (audited, or declared "
+        "and checked by an officer) for %(a)s enterprises; monthly monitoring for the %(m)s "
+        "enterprises without such a statement (amounts: January to December summed; "
+        "employees: the last month reported)."
+    ) % {"a": annual, "m": monitoring, "y": y}
+
+
+def _source_query(field: str, y: int) -> str:
+    if field in ("profit", "taxes"):
+        return _(
+            "EnterpriseYear rows of %(y)s, field %(f)s: MonitoringValue of the monthly periods "
+            "of %(y)s summed per enterprise; summed over the city"
+        ) % {"y": y, "f": field}
+    return _(
+        "EnterpriseYear rows of %(y)s, field %(f)s: AnnualFinancial of year %(y)s where present "
+        "(not declared, or verified), otherwise MonitoringValue of the monthly periods of %(y)s "
+        "per enterprise; summed over the city"
+    ) % {"y": y, "f": field}
+
+
+def panel_change(r: Rollups, year: int, field: str, unit: int = 0) -> tuple[Decimal | None, int]:
+    """Year-on-year change of `field` over its fixed panel, and the panel's size."""
+    current, n = r.get(year, f"panel.{field}", breakdown="cur", unit=unit)
+    previous = r.value(year, f"panel.{field}", breakdown="prev", unit=unit)
+    return yoy(current, previous), n
+
+
 def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
     y = b.year
     ch = "economics"
     labels = _econ_labels()
     firms, n_firms = r.get(y, "econ.firms")
+    by_statement, by_monitoring = _by_source(r, y, "econsrc.firms")
     firms_shown = b.fig(
         "economics.firms",
         ch,
-        _("Enterprises reporting monthly monitoring"),
+        _("Enterprises with economic figures"),
         firms or 0,
         unit=pgettext("unit", "firms"),
-        definition=_("Enterprises with at least one monthly monitoring value in %(y)s") % {"y": y},
+        definition=_(
+            "Enterprises with an annual financial statement in the registry or monthly "
+            "monitoring values for %(y)s: %(a)s by their statement, %(m)s by monitoring only"
+        )
+        % {"y": y, "a": by_statement, "m": by_monitoring},
         source=_(
-            "Roll-up EnterpriseYear rows of the year (one per enterprise with monthly values)"
+            "EnterpriseYear rows of the year (one per enterprise with a statement or monthly "
+            "values)"
         ),
         records=n_firms,
     )
     table = []
     sentences = []
-    for field_name, _code, unit in ECON:
+    for field_name, unit in ECON:
         value, n = r.get(y, f"econ.{field_name}")
-        prev, _np = r.get(y - 1, f"econ.{field_name}")
+        prev = r.value(y - 1, f"econ.{field_name}")
         label = labels[field_name]
+        annual, monitoring = _by_source(r, y, f"econsrc.{field_name}")
+        where = _source_sentence(field_name, label, y, annual, monitoring)
         if unit == "元":
-            definition = _(
-                "Sum of the monthly %(ind)s of every enterprise for January to December %(y)s"
-            ) % {"ind": label, "y": y}
+            definition = _("Sum over enterprises of their %(ind)s for %(y)s. %(src)s") % {
+                "ind": label,
+                "y": y,
+                "src": where,
+            }
         else:
-            definition = _(
-                "Sum over enterprises of the headcount in the last month each reported in %(y)s"
-            ) % {"y": y}
-        source = _(
-            "Monthly monitoring values of %(ind)s for %(y)s, summed per enterprise into its "
-            "yearly figure, then summed over the city"
-        ) % {"y": y, "ind": label}
+            definition = _("Sum over enterprises of their employees in %(y)s. %(src)s") % {
+                "y": y,
+                "src": where,
+            }
         shown = b.fig(
             f"economics.{field_name}",
             ch,
@@ -325,20 +383,29 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             value,
             unit=unit if unit == "元" else pgettext("unit", "people"),
             definition=definition,
-            source=source,
+            source=_source_query(field_name, y),
             records=n,
         )
-        change = yoy(value, prev)
+        change, panel = panel_change(r, y, field_name)
+        p_annual, p_monitoring = _by_source(r, y, f"panelsrc.{field_name}")
         b.fig(
             f"economics.{field_name}_yoy",
             ch,
             _("%(ind)s, year-on-year change") % {"ind": label},
             change,
             unit="%",
-            definition=_("(%(y)s − %(p)s) ÷ %(p)s of the city total, all reporting enterprises")
-            % {"y": y, "p": y - 1},
-            source=_("Roll-up of %(ind)s, %(y)s and %(p)s") % {"ind": label, "y": y, "p": y - 1},
-            records=n + _np,
+            definition=_(
+                "(%(y)s − %(p)s) ÷ %(p)s of the sum over a fixed panel: the %(n)s enterprises "
+                "with this figure in both years from the same source (%(a)s by annual "
+                "statements, %(m)s by monthly monitoring)"
+            )
+            % {"y": y, "p": y - 1, "n": panel, "a": p_annual, "m": p_monitoring},
+            source=_(
+                "Roll-up of the fixed panel of %(ind)s: EnterpriseYear rows of %(y)s and %(p)s "
+                "of the same enterprises, from the same source"
+            )
+            % {"ind": label, "y": y, "p": y - 1},
+            records=2 * panel,
         )
         table.append(
             [
@@ -346,6 +413,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
                 format_wan(value) if unit == "元" else show_count(value),
                 format_wan(prev) if unit == "元" else show_count(prev),
                 show_yoy(change),
+                show_count(panel),
             ]
         )
         sentences.append(
@@ -353,16 +421,18 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             % {"ind": label, "v": shown, "chg": show_yoy(change)}
         )
     rd, n_rd = r.get(y, "econ.rd")
-    revenue, _n_rev = r.get(y, "econ.revenue")
-    intensity = pct(rd, revenue)
+    rd_annual, rd_monitoring = _by_source(r, y, "econsrc.rd")
+    paired, n_paired = r.get(y, "econ.rd_paired")
+    intensity = pct(paired, r.value(y, "econ.rd_base"))
     b.fig(
         "economics.rd",
         ch,
         labels["rd"],
         rd,
         unit="元",
-        definition=_("Sum of the monthly R&D spending of every enterprise for %(y)s") % {"y": y},
-        source=_("Roll-up of R&D spending"),
+        definition=_("Sum over enterprises of their R&D spending for %(y)s. %(src)s")
+        % {"y": y, "src": _source_sentence("rd", labels["rd"], y, rd_annual, rd_monitoring)},
+        source=_source_query("rd", y),
         records=n_rd,
     )
     b.fig(
@@ -371,10 +441,15 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
         _("R&D intensity"),
         intensity,
         unit="%",
-        definition=_("R&D spending ÷ operating revenue of all reporting enterprises, %(y)s")
+        definition=_(
+            "R&D spending ÷ operating revenue of the %(n)s enterprises with both figures for "
+            "%(y)s, each enterprise's pair from one source (its annual statement, else monthly "
+            "monitoring)"
+        )
+        % {"y": y, "n": n_paired},
+        source=_("EnterpriseYear rows of %(y)s with R&D and revenue: sum of R&D ÷ sum of revenue")
         % {"y": y},
-        source=_("Roll-ups of R&D spending ÷ operating revenue"),
-        records=n_rd,
+        records=n_paired,
     )
     ratios = sorted(
         pct(rdv, rev) or ZERO
@@ -389,7 +464,10 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
         _("Median R&D intensity of enterprises"),
         med,
         unit="%",
-        definition=_("Median over enterprises with revenue of their own R&D ÷ revenue, %(y)s")
+        definition=_(
+            "Median over enterprises with revenue of their own R&D ÷ revenue, %(y)s (annual "
+            "statement where present, else monthly monitoring)"
+        )
         % {"y": y},
         source=_("EnterpriseYear rows of the year with revenue > 0 and R&D reported"),
         records=len(ratios),
@@ -398,8 +476,9 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
         [
             _("R&D intensity"),
             show_pct(intensity),
-            show_pct(pct(r.value(y - 1, "econ.rd"), r.value(y - 1, "econ.revenue"))),
+            show_pct(pct(r.value(y - 1, "econ.rd_paired"), r.value(y - 1, "econ.rd_base"))),
             "—",
+            show_count(n_paired),
         ]
     )
     unit_rows = []
@@ -412,7 +491,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
                 format_wan(rev),
                 format_wan(r.value(y, "econ.profit", unit=u.pk)),
                 format_wan(r.value(y, "econ.taxes", unit=u.pk)),
-                show_yoy(yoy(rev, r.value(y - 1, "econ.revenue", unit=u.pk))),
+                show_yoy(panel_change(r, y, "revenue", unit=u.pk)[0]),
             ]
         )
     months = list(range(1, 13))
@@ -428,9 +507,18 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             "key": ch,
             "title": _("2. Economic performance"),
             "paragraphs": [
-                _("In %(y)s, %(n)s enterprises reported monthly monitoring data.")
-                % {"y": y, "n": firms_shown},
+                _(
+                    "In %(y)s, %(n)s enterprises had economic figures: %(a)s filed an annual "
+                    "financial statement in the registry, whose figures are used; the figures "
+                    "of the other %(m)s come from their monthly monitoring reports."
+                )
+                % {"y": y, "n": firms_shown, "a": by_statement, "m": by_monitoring},
                 "；".join(sentences) + "。",
+                _(
+                    "Year-on-year changes compare the same enterprises in both years (a fixed "
+                    "panel, from the same source in both years), so enterprises joining or "
+                    "leaving do not count as growth or decline."
+                ),
                 _(
                     "R&D intensity was %(i)s overall; the median enterprise spent %(m)s of its revenue on R&D."
                 )
@@ -439,7 +527,13 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             "tables": [
                 {
                     "title": _("Main indicators"),
-                    "columns": [_("Indicator"), str(y), str(y - 1), _("Year on year")],
+                    "columns": [
+                        _("Indicator"),
+                        str(y),
+                        str(y - 1),
+                        _("Year on year (fixed panel)"),
+                        _("Panel enterprises"),
+                    ],
                     "rows": table,
                 },
                 {
@@ -458,7 +552,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             "charts": [
                 {
                     "kind": "line",
-                    "title": _("Monthly operating revenue (10k yuan)"),
+                    "title": _("Monthly operating revenue from monitoring (10k yuan)"),
                     "categories": [_("%(m)s月") % {"m": m} for m in months],
                     "series": [
                         {"name": str(y - 1), "data": month_series(y - 1)},
@@ -806,11 +900,14 @@ def _cases(b: Builder, units: list[AssessmentUnit]) -> None:
         e.enterprise_id: e
         for e in EnterpriseYear.objects.filter(year=y, enterprise_id__in=list(tiers), revenue__gt=0)
     }
-    previous = dict(
-        EnterpriseYear.objects.filter(year=y - 1, enterprise_id__in=list(current)).values_list(
-            "enterprise_id", "revenue"
-        )
-    )
+    # Growth compares like with like: last year's revenue from the same source as this year's.
+    previous = {
+        eid: revenue
+        for eid, revenue, source in EnterpriseYear.objects.filter(
+            year=y - 1, enterprise_id__in=list(current)
+        ).values_list("enterprise_id", "revenue", "source")
+        if source == current[eid].source
+    }
     firms = {
         e.pk: e
         for e in Enterprise.objects.filter(pk__in=list(current)).select_related("unit", "industry")
