@@ -121,6 +121,21 @@ def round_is_open(step: Step) -> GuardFailure | None:
     return None
 
 
+def round_is_closed(step: Step) -> GuardFailure | None:
+    """Expert review starts only after the round has closed, for one application as for all."""
+    rnd = step.obj.round
+    if rnd.status == Round.Status.OPEN:
+        return GuardFailure(
+            "round_still_open",
+            _(
+                "Applications are still open (the window closes on %(date)s): close the round "
+                "first, then start the expert review."
+            )
+            % {"date": rnd.closes_on.isoformat()},
+        )
+    return None
+
+
 def within_the_window(step: Step) -> GuardFailure | None:
     """A first submission falls within the round's application window (server's date)."""
     rnd = step.obj.round
@@ -437,7 +452,7 @@ APPLICATION = Workflow(
             Status.EXPERT_REVIEW,
             CITY,
             _("Start expert review"),
-            guards=(experts_assigned,),
+            guards=(round_is_closed, experts_assigned),
         ),
         "complete_review": _t(
             {Status.EXPERT_REVIEW},

@@ -172,7 +172,17 @@ def advance(city, unit_officer, make_expert) -> Callable[..., Any]:
         experts = [make_expert() for _ in scores]
         for e in experts:
             services.expert_assign(application=app, expert=e, actor=city)
+        # Expert review starts after the round closes; tests that go on to submit other
+        # applications to the same round find it open again (reopened with a reason).
+        app.round.refresh_from_db()
+        was_open = app.round.status == "open"
+        if was_open:
+            services.round_set_status(round=app.round, status="closed", actor=city)
         services.application_transition(application=app, action="start_review", actor=city)
+        if was_open:
+            services.round_set_status(
+                round=app.round, status="open", actor=city, reason="测试：其余申报继续受理"
+            )
         rubric = app.form_schema["rubric"]
         for e, s in zip(experts, scores, strict=True):
             assignment = app.assignments.get(expert=e)

@@ -144,6 +144,8 @@ def test_expert_scores_through_the_api(client, submitted, unit_officer, city, ma
     )
     e = make_expert()
     services.expert_assign(application=submitted, expert=e, actor=city)
+    if submitted.round.status == "open":  # expert review starts after the close
+        services.round_set_status(round=submitted.round, status="closed", actor=city)
     services.application_transition(application=submitted, action="start_review", actor=city)
     caller = bearer(client, e.user)
     url = f"{API}/certification/applications/{submitted.pk}"

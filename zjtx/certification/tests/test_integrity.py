@@ -243,6 +243,8 @@ def scoring(submitted, unit_officer, city, make_expert):
     )
     expert = make_expert()
     assignment = services.expert_assign(application=submitted, expert=expert, actor=city)
+    if submitted.round.status == "open":  # expert review starts after the close
+        services.round_set_status(round=submitted.round, status="closed", actor=city)
     services.application_transition(application=submitted, action="start_review", actor=city)
     return submitted, expert, assignment
 

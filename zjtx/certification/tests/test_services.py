@@ -322,6 +322,8 @@ def test_an_outlying_score_needs_a_justification(submitted, unit_officer, city, 
     experts = [make_expert() for _ in range(3)]
     for e in experts:
         services.expert_assign(application=submitted, expert=e, actor=city)
+    if submitted.round.status == "open":  # expert review starts after the close
+        services.round_set_status(round=submitted.round, status="closed", actor=city)
     services.application_transition(application=submitted, action="start_review", actor=city)
     rubric = submitted.form_schema["rubric"]
 
@@ -353,6 +355,8 @@ def test_scores_out_of_range_are_refused(submitted, advance, make_expert, city, 
     )
     e = make_expert()
     services.expert_assign(application=submitted, expert=e, actor=city)
+    if submitted.round.status == "open":  # expert review starts after the close
+        services.round_set_status(round=submitted.round, status="closed", actor=city)
     services.application_transition(application=submitted, action="start_review", actor=city)
     rubric = submitted.form_schema["rubric"]
     with pytest.raises(CertificationError) as exc:

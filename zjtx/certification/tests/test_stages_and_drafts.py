@@ -149,3 +149,21 @@ def test_the_round_api_gives_the_stage_and_why_steps_are_not_possible(
     assert steps["start_review"]["possible"] is False and steps["start_review"]["why"]
     client.force_login(ent_user)
     assert client.get(f"{API}/rounds/{rnd.pk}").json()["steps"] == []
+
+
+def test_one_application_cannot_start_review_before_the_round_closes(
+    rnd, submitted, city, unit_officer, make_expert
+):
+    services.application_transition(
+        application=submitted, action="recommend", actor=unit_officer, rank=1
+    )
+    services.expert_assign(application=submitted, expert=make_expert(), actor=city)
+    with translation.override("zh-hans"), pytest.raises(DomainError) as err:
+        services.application_transition(application=submitted, action="start_review", actor=city)
+    assert err.value.code == "round_still_open" and "申报尚未截止" in err.value.message
+    submitted.refresh_from_db()
+    assert submitted.status == "recommended"
+    services.round_set_status(round=rnd, status="closed", actor=city)
+    submitted.refresh_from_db()
+    services.application_transition(application=submitted, action="start_review", actor=city)
+    assert submitted.status == "expert_review"

@@ -221,6 +221,8 @@ def test_the_scoring_clock_starts_on_assignment_and_is_met_on_scores(
     assert not clock_list_for(user=make_expert().user).exists()
     assert personal_clocks_due(clock.due_on) == 1
     assert Notification.objects.filter(recipient=expert.user).exists()
+    if submitted.round.status == "open":  # expert review starts after the close
+        services.round_set_status(round=submitted.round, status="closed", actor=city)
     services.application_transition(application=submitted, action="start_review", actor=city)
     (group,) = worklist.waiting_for(expert.user, timezone.localdate())
     assert [item.due_on for item in group.items] == [clock.due_on]
@@ -234,6 +236,8 @@ def test_the_scoring_clock_starts_on_assignment_and_is_met_on_scores(
 @pytestmark_db
 def test_late_scores_breach_the_scoring_clock(submitted, unit_officer, city, make_expert, travel):
     expert, assignment = _in_review(submitted, unit_officer, city, make_expert)
+    if submitted.round.status == "open":  # expert review starts after the close
+        services.round_set_status(round=submitted.round, status="closed", actor=city)
     services.application_transition(application=submitted, action="start_review", actor=city)
     due = _clock("certification.assignment", assignment, "scoring").due_on
     travel(due + timedelta(days=1))
@@ -245,6 +249,8 @@ def test_late_scores_breach_the_scoring_clock(submitted, unit_officer, city, mak
 @pytestmark_db
 def test_scores_twice_are_a_conflict(submitted, unit_officer, city, make_expert):
     expert, assignment = _in_review(submitted, unit_officer, city, make_expert)
+    if submitted.round.status == "open":  # expert review starts after the close
+        services.round_set_status(round=submitted.round, status="closed", actor=city)
     services.application_transition(application=submitted, action="start_review", actor=city)
     _score(assignment, expert)
     with pytest.raises(TransitionConflict) as exc:

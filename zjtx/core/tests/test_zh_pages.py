@@ -267,6 +267,8 @@ def _cases_in_progress() -> None:
             user=User.objects.get(username="expert_demo"), actor=city, unit=elsewhere
         )
         cert.expert_assign(application=app, expert=expert, actor=city)
+        if app.round.status == "open":  # expert review starts after the close
+            cert.round_set_status(round=app.round, status="closed", actor=city)
         cert.application_transition(application=app, action="start_review", actor=city)
     subsidy = application_create(
         enterprise=firm,
