@@ -193,3 +193,36 @@ def test_city_sets_targets_on_the_grid_and_the_unit_reads_its_share(live_server,
     card = page.locator("[data-target-set]", has_text=f"{year}年度技能人才目标")
     assert card.locator(".target-goal").inner_text() == "250"
     assert page.get_by_role("link", name="新建目标任务").count() == 0
+
+
+def test_unit_imports_talent_from_excel_and_fixes_a_refused_row(live_server, page, world, tmp_path):
+    import xlsxwriter
+
+    from zjtx.cultivation.talent_import import HEADERS
+
+    def workbook(name: str, id_number: str) -> str:
+        path = tmp_path / name
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, HEADERS)
+        code = world["firm"].credit_code
+        ws.write_row(1, 0, ["技师", "张三", "11010519491231002X", "JS-01", "2026-03-01", code])
+        ws.write_row(2, 0, ["高级技师", "李四", id_number, "GJ-02", "2026-03-02", code])
+        wb.close()
+        return str(path)
+
+    base = live_server.url
+    _login(page, base, world["unit"])
+    page.goto(f"{base}/cultivation/talent/")
+    page.set_input_files("#t-file", workbook("bad.xlsx", "340202198001011230"))
+    page.click("#talent-import button[type=submit]")
+    errors = page.inner_text("#import-errors")
+    assert "第3行，公民身份号码" in errors and "第2行" not in errors
+    assert "未导入任何数据" in page.inner_text("main")
+    assert page.locator("#talent-table", has_text="张三").count() == 0
+    _shot(page, "talent-import-refused")
+    page.set_input_files("#t-file", workbook("good.xlsx", "110105198001010016"))
+    page.click("#talent-import button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    table = page.inner_text("#talent-table")
+    assert "张三" in table and "李四" in table and "11010519491231002X" not in table
