@@ -84,6 +84,10 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "timeline": timeline_build(app),
         "assignment": assignment,
         "rubric": app.form_schema.get("rubric") or app.round.rubric,
+        "rubric_titles": {
+            i.get("id"): i.get("title") or i.get("id")
+            for i in (app.form_schema.get("rubric") or app.round.rubric or [])
+        },
         "decline_reasons": ExpertAssignment.DeclineReason.choices,
         "result": (app.self_assessment or {}).get("result"),
         "history": selectors.tier_history(enterprise_id=app.enterprise_id, user=user),

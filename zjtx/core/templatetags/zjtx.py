@@ -112,3 +112,12 @@ def field_value(value, unit="") -> Any:  # type: ignore[no-untyped-def]
     ):
         return formatting.number(value, 2) if "." in str(value) else str(value)
     return value
+
+
+@register.filter
+def lookup(mapping, key):  # type: ignore[no-untyped-def]
+    """`{{ titles|lookup:code }}`: the mapping's value for a code, the code itself when absent."""
+    try:
+        return mapping.get(key, key)
+    except AttributeError:
+        return key

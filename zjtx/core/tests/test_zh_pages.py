@@ -279,6 +279,14 @@ def _cases_in_progress() -> None:
     )
     evidence_add(application=subsidy, name="证明.pdf", data=PDF, actor=firm_user)
     subsidy_transition(application=subsidy, action="submit", actor=firm_user)
+    # A draft left open, so that its edit page is walked too.
+    application_create(
+        enterprise=firm,
+        program_id="wuhu.tech_upgrade",
+        facts={},
+        as_of=timezone.localdate(),
+        actor=firm_user,
+    )
 
     # A 免申即享 scan and a proposed parameter change (their pages: scan and change detail).
     from datetime import date
