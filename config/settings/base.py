@@ -113,7 +113,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # 等保2.0 8.1.4.1: argon2 first; passwords >= 8 chars with 3 character classes.
+# argon2id with OWASP's parameters (19 MiB, t=2, p=1; ADR 0018). Hashes made with Django's
+# defaults (100 MiB, p=8) still verify and are re-hashed at the next login.
 PASSWORD_HASHERS = [
+    "zjtx.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
