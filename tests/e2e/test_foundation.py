@@ -7,6 +7,7 @@ import re
 import pytest
 
 from .conftest import login_via_form
+from .conftest import totp_now as _totp_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,14 +54,6 @@ def test_login_page_is_chinese_and_english_is_selectable(live_server, page, db):
     with page.expect_navigation():
         page.select_option("select[name=language]", "zh-hans")
     assert "登录" in page.inner_text("body")
-
-
-def _totp_now(user) -> str:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def test_city_officer_needs_totp_then_reaches_the_registry(live_server, page, units, make_user):

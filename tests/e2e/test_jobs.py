@@ -13,30 +13,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from .conftest import login_via_form
+from .conftest import login_as as _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Zjtx#2026demo"
 SHOTS = Path("/tmp/shots/ops")
-
-
-def _totp_now(user: Any) -> str:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
-def _login(page: Any, base: str, user: Any) -> None:
-    page.context.clear_cookies()
-    login_via_form(page, base, user.username, PASSWORD)
-    page.wait_for_load_state()
-    if "/accounts/otp/" in page.url:
-        page.fill("form input[type=text], form input[inputmode=numeric]", _totp_now(user))
-        page.get_by_role("button", name="验证").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.fixture
