@@ -314,17 +314,17 @@ def _source_sentence(field: str, label: str, y: int, annual: int, monitoring: in
     ) % {"a": annual, "m": monitoring, "y": y}
 
 
-def _source_query(field: str, y: int) -> str:
+def _source_query(field: str, label: str, y: int) -> str:
     if field in ("profit", "taxes"):
         return _(
-            "EnterpriseYear rows of %(y)s, field %(f)s: MonitoringValue of the monthly periods "
-            "of %(y)s summed per enterprise; summed over the city"
-        ) % {"y": y, "f": field}
+            "Yearly roll-up of %(y)s, each enterprise's %(ind)s: its monthly monitoring values "
+            "of %(y)s summed; summed over the city"
+        ) % {"y": y, "ind": label}
     return _(
-        "EnterpriseYear rows of %(y)s, field %(f)s: AnnualFinancial of year %(y)s where present "
-        "(not declared, or verified), otherwise MonitoringValue of the monthly periods of %(y)s "
-        "per enterprise; summed over the city"
-    ) % {"y": y, "f": field}
+        "Yearly roll-up of %(y)s, each enterprise's %(ind)s: from its %(y)s annual financial "
+        "statement where there is one (not an unchecked declaration), otherwise from its monthly "
+        "monitoring values of %(y)s; summed over the city"
+    ) % {"y": y, "ind": label}
 
 
 def panel_change(r: Rollups, year: int, field: str, unit: int = 0) -> tuple[Decimal | None, int]:
@@ -352,8 +352,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
         )
         % {"y": y, "a": by_statement, "m": by_monitoring},
         source=_(
-            "EnterpriseYear rows of the year (one per enterprise with a statement or monthly "
-            "values)"
+            "Yearly roll-up of the year (one row per enterprise with a statement or monthly values)"
         ),
         records=n_firms,
     )
@@ -383,7 +382,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             value,
             unit=unit if unit == "元" else pgettext("unit", "people"),
             definition=definition,
-            source=_source_query(field_name, y),
+            source=_source_query(field_name, label, y),
             records=n,
         )
         change, panel = panel_change(r, y, field_name)
@@ -401,8 +400,8 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             )
             % {"y": y, "p": y - 1, "n": panel, "a": p_annual, "m": p_monitoring},
             source=_(
-                "Roll-up of the fixed panel of %(ind)s: EnterpriseYear rows of %(y)s and %(p)s "
-                "of the same enterprises, from the same source"
+                "Roll-up of the fixed panel of %(ind)s: the yearly roll-up rows of %(y)s and "
+                "%(p)s of the same enterprises, from the same source"
             )
             % {"ind": label, "y": y, "p": y - 1},
             records=2 * panel,
@@ -432,7 +431,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
         unit="元",
         definition=_("Sum over enterprises of their R&D spending for %(y)s. %(src)s")
         % {"y": y, "src": _source_sentence("rd", labels["rd"], y, rd_annual, rd_monitoring)},
-        source=_source_query("rd", y),
+        source=_source_query("rd", labels["rd"], y),
         records=n_rd,
     )
     b.fig(
@@ -447,7 +446,7 @@ def _economics(b: Builder, r: Rollups, units: list[AssessmentUnit]) -> None:
             "monitoring)"
         )
         % {"y": y, "n": n_paired},
-        source=_("EnterpriseYear rows of %(y)s with R&D and revenue: sum of R&D ÷ sum of revenue")
+        source=_("Yearly roll-up rows of %(y)s with R&D and revenue: sum of R&D ÷ sum of revenue")
         % {"y": y},
         records=n_paired,
     )
