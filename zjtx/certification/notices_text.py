@@ -89,7 +89,8 @@ def application_notify(
     """Tell the officers who act next and the enterprise about what concerns it, in Chinese."""
     url = reverse("certification:application-detail", args=[application.pk])
     params = {"enterprise": application.enterprise.name, "date": _date(application, action)}
-    enterprise_ids = {u.pk for u in _enterprise_users(application)}
+    enterprise_users = _enterprise_users(application)
+    enterprise_ids = {u.pk for u in enterprise_users}
     staff = [u for u in next_actors if u.pk not in enterprise_ids]
     if action in STAFF_TEXT and staff:
         notify(
@@ -103,7 +104,7 @@ def application_notify(
     if action in ENTERPRISE_TEXT:
         kind, text = ENTERPRISE_TEXT[action]
         notify(
-            recipients=_enterprise_users(application),
+            recipients=enterprise_users,
             title=text,
             params=params,
             body=reason,

@@ -88,9 +88,16 @@ def _write(
     delta_reported: dict[int, int],
 ) -> None:
     if deltas:
+        # Only the rows this load changes: a one-enterprise form would otherwise read every
+        # roll-up row of the period (units × divisions × indicators) each time.
         current = {
             (r.unit_id, r.industry_division, r.indicator_id): r
-            for r in MonthlyRollup.objects.filter(period_id=period_id)
+            for r in MonthlyRollup.objects.filter(
+                period_id=period_id,
+                unit_id__in={unit_id for unit_id, _d, _i in deltas},
+                industry_division__in={division for _u, division, _i in deltas},
+                indicator_id__in={indicator_id for _u, _d, indicator_id in deltas},
+            )
         }
         create, update = [], []
         for key, (count, total) in deltas.items():
@@ -111,7 +118,12 @@ def _write(
         MonthlyRollup.objects.bulk_create(create)
         MonthlyRollup.objects.bulk_update(update, ["value_count", "total", "updated_at"])
     if delta_reported:
-        stats = {s.unit_id: s for s in UnitPeriodStat.objects.filter(period_id=period_id)}
+        stats = {
+            s.unit_id: s
+            for s in UnitPeriodStat.objects.filter(
+                period_id=period_id, unit_id__in=list(delta_reported)
+            )
+        }
         create_s, update_s = [], []
         for unit_id, change in delta_reported.items():
             stat = stats.get(unit_id)

@@ -106,7 +106,8 @@ def enterprise_report_submit(
     ]
     payload = repr(sorted((i, str(v), t) for _e, i, v, t in values)).encode()
     with transaction.atomic():
-        period = period_get_or_open(ref=ref)
+        # The row read above when it exists (opening one reads the holiday calendar).
+        period = existing_period or period_get_or_open(ref=ref)
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if period.is_locked:
             raise MonitoringConflict(

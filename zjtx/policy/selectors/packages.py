@@ -46,12 +46,31 @@ def program_get(*, program_id: str) -> PolicyProgram:
 
 
 def packages_current() -> dict[str, Package]:
-    """Every program's current package, by program id."""
-    return {
-        program.id: package_for(version=program.current_version)
-        for program in program_list()
-        if program.current_version is not None
-    }
+    """Every program's current package, by program id.
+
+    Reads only which version is current (id, checksum, number): a version's content and source
+    text are fetched (and compiled) the first time this process meets it; after that the
+    compiled package comes from the cache. Submissions call this per request (the deadline
+    surge), where loading every program's full JSON each time was most of the cost.
+    """
+    rows = (
+        PolicyProgram.objects.filter(current_version__isnull=False)
+        .select_related("current_version")
+        .only(
+            "id",
+            "current_version",
+            "current_version__id",
+            "current_version__checksum",
+            "current_version__version",
+        )
+        .order_by("id")
+    )
+    current = [(p.id, p.current_version) for p in rows if p.current_version is not None]
+    # Versions this process has not compiled yet: their full rows, in one query.
+    full = PolicyPackageVersion.objects.in_bulk(
+        [v.pk for _pid, v in current if (v.pk, v.checksum) not in _COMPILED]
+    )
+    return {pid: package_for(version=full.get(v.pk, v)) for pid, v in current}
 
 
 # Banks' product eligibility rules (policies/financing, ids "financing.*") share the engine and
