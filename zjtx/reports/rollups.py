@@ -454,10 +454,13 @@ def dashboard_rollups_refresh(year: int) -> int:
 
 
 def rollup_years() -> list[int]:
-    """Every year that has monthly monitoring periods, plus the current year."""
+    """Every year that has monthly monitoring periods or annual financial statements, plus the
+    current year."""
+    from zjtx.enterprises.models import AnnualFinancial
     from zjtx.monitoring.models import ReportingPeriod
 
     years = set(ReportingPeriod.objects.values_list("year", flat=True).distinct())
+    years |= set(AnnualFinancial.objects.values_list("year", flat=True).distinct())
     years.add(timezone.localdate().year)
     return sorted(years)
 

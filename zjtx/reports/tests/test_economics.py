@@ -192,3 +192,14 @@ def test_the_same_data_gives_the_same_figures(city_data, statements, figures):
         }
         for k, f in figures.items()
     }
+
+
+def test_nightly_roll_ups_cover_years_with_statements_but_no_monitoring(make_enterprise):
+    from zjtx.reports.rollups import rollup_years, rollups_refresh
+
+    firm = make_enterprise()
+    _statement(firm, 2019, 1000)
+    assert 2019 in rollup_years()
+    rollups_refresh()
+    row = EnterpriseYear.objects.get(enterprise=firm, year=2019)
+    assert row.source == "annual" and row.revenue == Decimal(1000) * WAN
