@@ -92,6 +92,8 @@ CITY_ONLY_IDS = {
     "key": "revenue",
     # A 通报 is published to every unit; one that does not exist proves nothing leaks.
     "bulletin_id": "1",
+    # Target sets are set and revised by the city only.
+    "set_id": "1",
 }
 
 
