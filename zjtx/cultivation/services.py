@@ -131,6 +131,11 @@ def tier_write(
             "source_ref": source_ref,
         },
     )
+    if track == TierRecord.Track.CERTIFIED:
+        # The portal's certified lists are cached whole; drop them once this is committed.
+        from zjtx.portal.cache import pages_changed
+
+        transaction.on_commit(pages_changed)
     return record
 
 

@@ -298,3 +298,24 @@ def test_target_set_validation(people):
     assert {"period_end", "items.0.metric", "items.0.target", "items.0.shares.NOPE"} <= set(
         err.value.fields
     )
+
+
+def test_a_recorded_certified_tier_clears_the_cached_public_pages(
+    people, django_capture_on_commit_callbacks
+):
+    """The portal's certified lists show provincial and higher tiers from the tier history."""
+    from zjtx.cultivation.services import tier_record_by_city
+    from zjtx.portal.cache import pages_version
+
+    before = pages_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        tier_record_by_city(
+            enterprise=people["firm"],
+            track="certified",
+            tier="provincial",
+            action="grant",
+            on=date(2026, 3, 1),
+            reason="安徽省经信厅公告",
+            actor=people["city"],
+        )
+    assert pages_version() == before + 1
