@@ -8,8 +8,10 @@ Every value can be overridden from the environment (the systemd unit's Environme
   that waits on PostgreSQL part of each request. Each worker holds one database connection
   per thread, so workers × threads must stay below PostgreSQL's max_connections (minus the
   task workers, the scheduler and a margin for psql and backups).
-- Threads: GUNICORN_THREADS, default 2 (gthread workers): a request waiting on the database
-  leaves the core to the other thread. More threads do not help CPU-bound pages.
+- Threads: GUNICORN_THREADS, default 1 (sync workers). The application's requests are
+  CPU-bound (Python, not waiting on the network), so a second thread per worker only adds GIL
+  contention: the deadline surge on the 2-core machine finished in 62.7 s with 2 threads and
+  55.0 s with 1 (bench/surge/RESULTS.md). Raise it only where requests wait on slow I/O.
 - Timeouts: GUNICORN_TIMEOUT, default 60 s. Long work (imports over the size threshold, the
   免申即享 scan, reports, bulk notices) runs as a background task, so no page needs longer;
   nginx's proxy_read_timeout must be a little longer than this (deploy/nginx/zjtx.conf).
@@ -24,7 +26,7 @@ _cores = multiprocessing.cpu_count()
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * _cores + 1)))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))

@@ -81,7 +81,7 @@ $PY bench/surge/setup_surge.py --users "$USERS"
 $PY manage.py audit_anchor >/dev/null
 
 WORKERS=${GUNICORN_WORKERS:-$((2 * $(nproc) + 1))}
-say "gunicorn ($WORKERS workers x ${GUNICORN_THREADS:-2} threads) and the task worker"
+say "gunicorn ($WORKERS workers x ${GUNICORN_THREADS:-1} threads) and the task worker"
 .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi >"$WORK/gunicorn.log" 2>&1 &
 PIDS+=($!)
 $PY manage.py db_worker --queue-name '*' --interval 1 >"$WORK/worker.log" 2>&1 &
@@ -120,7 +120,7 @@ if [ -n "$RESULTS" ]; then
     echo "# Deadline surge — results"
     echo
     echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') on this machine ($(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB),"
-    echo "PostgreSQL $(psql --version | awk '{print $3}'), gunicorn $WORKERS workers × ${GUNICORN_THREADS:-2} threads"
+    echo "PostgreSQL $(psql --version | awk '{print $3}'), gunicorn $WORKERS workers × ${GUNICORN_THREADS:-1} threads"
     echo "(config.settings.prod behind no TLS: bench/surge/surge_settings.py), the database task"
     echo "worker, and locust on the same two cores. Command: \`bench/surge/run_surge.sh --users $USERS --window $WINDOW\`."
     echo
