@@ -8,6 +8,7 @@ from django.urls import reverse
 ALLOWED_PREFIXES = ("/static/", "/i18n/", "/api/", "/public/")
 # Session key holding the Unix time of the session's last request (idle timeout).
 LAST_ACTIVITY_KEY = "zjtx_last_activity"
+ACTIVITY_RESOLUTION = 30  # seconds; the idle timeout is kept to within this
 
 
 class SecondFactorMiddleware:
@@ -38,8 +39,9 @@ class SecondFactorMiddleware:
 class SessionPolicyMiddleware:
     """Apply the security policy to each logged-in request (等保2.0 8.1.4.1 a, b).
 
-    - Idle timeout, kept on the server: the session stores the time of its last request and
-      is logged out once it has been idle longer than `idle_minutes`. The cookie itself is a
+    - Idle timeout, kept on the server: the session stores the time of its last request (to
+      within `ACTIVITY_RESOLUTION` seconds, so that most requests write nothing) and is
+      logged out once it has been idle longer than `idle_minutes`. The cookie itself is a
       browser-session cookie (no Max-Age), so closing the browser ends the session too.
     - A user holding a temporary password, or a password older than the policy allows,
       reaches only the password-change page.
@@ -62,7 +64,10 @@ class SessionPolicyMiddleware:
                 if not request.path.startswith(ALLOWED_PREFIXES):
                     return redirect_to_login(request.get_full_path())
                 return self.get_response(request)
-            request.session[LAST_ACTIVITY_KEY] = now
+            if not isinstance(last, int) or now - last >= ACTIVITY_RESOLUTION:
+                # Written at most every ACTIVITY_RESOLUTION seconds: a session save is a
+                # database write, and a timeout of minutes does not need it per request.
+                request.session[LAST_ACTIVITY_KEY] = now
             must_change = getattr(user, "must_change_password", False) or password_expired(user)
             if must_change and not request.path.startswith(ALLOWED_PREFIXES):
                 allowed = {

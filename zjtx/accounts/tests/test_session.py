@@ -62,3 +62,18 @@ def test_changed_idle_time_applies_to_the_next_request(
     _age(c, 11 * 60)
     response = c.get("/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_last_activity_is_written_at_most_every_half_minute(make_user: Any, login: Any) -> None:
+    from zjtx.accounts.middleware import ACTIVITY_RESOLUTION
+
+    c = login(make_user("expert"))
+    c.get("/")
+    first = c.session[LAST_ACTIVITY_KEY]
+    _age(c, 0)
+    stamp = c.session[LAST_ACTIVITY_KEY]
+    c.get("/")
+    assert c.session[LAST_ACTIVITY_KEY] == stamp  # a request right after writes nothing
+    _age(c, ACTIVITY_RESOLUTION + 1)
+    c.get("/")
+    assert c.session[LAST_ACTIVITY_KEY] >= first
