@@ -206,6 +206,11 @@ ZJTX_API_DOCS = os.environ.get("ZJTX_API_DOCS", "1") == "1"
 ZJTX_AUDIT_HMAC_KEY = os.environ.get(
     "ZJTX_AUDIT_HMAC_KEY", "dev-only-audit-key-not-secret-0123456789abcdefghijklmnopqrstuv"
 )
+# Key rotation (ADR 0003): the current key's id, recorded on every new event ("0", the default,
+# is the first key and is recorded as blank), and the retired keys "id:key,id:key", newest
+# first, kept only to verify the events and anchors they signed.
+ZJTX_AUDIT_HMAC_KEY_ID = os.environ.get("ZJTX_AUDIT_HMAC_KEY_ID", "0")
+ZJTX_AUDIT_HMAC_RETIRED_KEYS = os.environ.get("ZJTX_AUDIT_HMAC_RETIRED_KEYS", "")
 # Signed chain heads written by `manage.py audit_anchor`; copy the file with every backup.
 ZJTX_AUDIT_ANCHOR_PATH = Path(
     os.environ.get("ZJTX_AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl"))

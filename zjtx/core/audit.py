@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -33,11 +34,53 @@ HashAlg = AuditEvent.HashAlg
 anchor_logger = logging.getLogger("zjtx.audit.anchor")
 
 
+FIRST_KEY_ID = "0"  # the key before any rotation; its rows carry a blank key_id
+
+
+class AuditKeyError(RuntimeError):
+    """An event or anchor names a key this server does not hold."""
+
+
 def _key() -> bytes:
     key = getattr(settings, "ZJTX_AUDIT_HMAC_KEY", "")
     if not key:
         raise RuntimeError("ZJTX_AUDIT_HMAC_KEY is not set")
     return str(key).encode()
+
+
+def current_key_id() -> str:
+    return str(getattr(settings, "ZJTX_AUDIT_HMAC_KEY_ID", "") or FIRST_KEY_ID).strip()
+
+
+def key_ring() -> list[tuple[str, bytes]]:
+    """(id, key) newest first: the current key, then the retired ones as configured
+    (`ZJTX_AUDIT_HMAC_RETIRED_KEYS="id:key,id:key"`, newest first)."""
+    ring = [(current_key_id(), _key())]
+    for part in str(getattr(settings, "ZJTX_AUDIT_HMAC_RETIRED_KEYS", "") or "").split(","):
+        if not part.strip():
+            continue
+        key_id, sep, secret = part.strip().partition(":")
+        if not sep or not key_id.strip() or not secret:
+            raise RuntimeError("ZJTX_AUDIT_HMAC_RETIRED_KEYS must read id:key,id:key")
+        if any(key_id.strip() == known for known, _k in ring):
+            raise RuntimeError(f"audit key id {key_id.strip()!r} is listed twice")
+        ring.append((key_id.strip(), secret.encode()))
+    return ring
+
+
+def _key_for(key_id: str) -> bytes:
+    wanted = key_id or FIRST_KEY_ID
+    for known, key in key_ring():
+        if known == wanted:
+            return key
+    raise AuditKeyError(wanted)
+
+
+def _stored_key_id() -> str:
+    """What a new row records: blank for the first key, so that chains written before
+    rotation existed keep their hashes."""
+    key_id = current_key_id()
+    return "" if key_id == FIRST_KEY_ID else key_id
 
 
 def _default(value: Any) -> Any:
@@ -57,21 +100,27 @@ def to_jsonable(data: Any) -> Any:
     return json.loads(json.dumps(data, default=_default, ensure_ascii=False))
 
 
-def _digest(prev_hash: str, fields: dict[str, Any], alg: str = HashAlg.SHA256) -> str:
+def _digest(
+    prev_hash: str, fields: dict[str, Any], alg: str = HashAlg.SHA256, key_id: str = ""
+) -> str:
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     message = (prev_hash + payload).encode()
     if alg == HashAlg.HMAC_SHA256:
-        return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+        return hmac.new(_key_for(key_id), message, hashlib.sha256).hexdigest()
     return hashlib.sha256(message).hexdigest()
 
 
 def event_digest(event: AuditEvent) -> str:
-    """The hash an event must carry: legacy rows plain SHA-256, newer rows keyed."""
+    """The hash an event must carry: legacy rows plain SHA-256, newer rows keyed with the key
+    their `key_id` names (AuditKeyError when this server does not hold it)."""
     fields = _hashed_fields(event)
     if event.hash_alg == HashAlg.HMAC_SHA256:
-        # Binding the scheme into the keyed payload stops a row being relabelled.
+        # Binding the scheme (and the key id, after a rotation) into the keyed payload stops a
+        # row being relabelled.
         fields["hash_alg"] = event.hash_alg
-    return _digest(event.prev_hash, fields, event.hash_alg)
+        if event.key_id:
+            fields["key_id"] = event.key_id
+    return _digest(event.prev_hash, fields, event.hash_alg, event.key_id)
 
 
 def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
@@ -129,6 +178,7 @@ def audit_record(
             request_id=ctx.request_id,
             prev_hash=head.last_hash,
             hash_alg=HashAlg.HMAC_SHA256,
+            key_id=_stored_key_id(),
         )
         event.hash = event_digest(event)
         event.save()
@@ -170,11 +220,24 @@ def audit_verify(
     prev = GENESIS
     last_id = None
     keyed_seen = False
+    # Keys only move forward: a row signed with a key older than one already seen in the
+    # chain was written (or rewritten) with a retired key.
+    rank = {key_id: n for n, (key_id, _key) in enumerate(key_ring())}
+    newest_seen = len(rank)
     for event in qs:
         if event.prev_hash != prev:
             yield ChainProblem(event.id, "broken_link")
         if event.hash_alg == HashAlg.HMAC_SHA256:
             keyed_seen = True
+            position = rank.get(event.key_id or FIRST_KEY_ID)
+            if position is None:
+                yield ChainProblem(event.id, "unknown_key")
+                prev = event.hash
+                last_id = event.id
+                continue
+            if position > newest_seen:
+                yield ChainProblem(event.id, "key_rollback")
+            newest_seen = min(newest_seen, position)
         elif keyed_seen:
             yield ChainProblem(event.id, "downgrade")
         if not hmac.compare_digest(event_digest(event), event.hash):
@@ -196,8 +259,10 @@ def anchor_file() -> Path:
 
 
 def _anchor_signature(body: dict[str, Any]) -> str:
+    """Signed with the key the anchor names (`key_id`; none is the first key)."""
     payload = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return hmac.new(_key(), b"zjtx-audit-anchor:" + payload.encode(), hashlib.sha256).hexdigest()
+    key = _key_for(str(body.get("key_id", "")))
+    return hmac.new(key, b"zjtx-audit-anchor:" + payload.encode(), hashlib.sha256).hexdigest()
 
 
 def audit_anchor(*, path: Path | None = None) -> dict[str, Any]:
@@ -224,6 +289,8 @@ def audit_anchor(*, path: Path | None = None) -> dict[str, Any]:
         "count": count,
         "keyed_from": first_keyed,
     }
+    if _stored_key_id():
+        body["key_id"] = _stored_key_id()
     anchor = {**body, "sig": _anchor_signature(body)}
     line = json.dumps(anchor, sort_keys=True, separators=(",", ":"))
     target = path or anchor_file()
@@ -247,7 +314,7 @@ def anchors_read(path: Path) -> tuple[list[dict[str, Any]], int]:
             anchor = json.loads(raw)
             body = {k: v for k, v in anchor.items() if k != "sig"}
             valid = hmac.compare_digest(_anchor_signature(body), str(anchor.get("sig", "")))
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, AuditKeyError):
             valid = False
         if valid:
             good.append(anchor)
@@ -287,3 +354,13 @@ def _verify_anchors(path: Path) -> Iterator[ChainProblem]:
 def model_snapshot(obj: Model, fields: Iterable[str]) -> dict[str, Any]:
     """The named fields of obj as JSON-ready values, for before/after."""
     return to_jsonable({f: getattr(obj, f) for f in fields})
+
+
+@checks.register(checks.Tags.security)
+def check_audit_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The audit key ring parses (a bad ring would refuse every audited write)."""
+    try:
+        key_ring()
+    except RuntimeError as exc:
+        return [checks.Error(str(exc), id="zjtx.E019")]
+    return []

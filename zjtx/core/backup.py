@@ -65,10 +65,13 @@ def sha256_file(path: Path) -> str:
 
 
 def _signature(body: dict[str, Any]) -> str:
-    from .audit import _key
+    """Signed with the audit key the manifest names (`key_id`; none is the first key), so a
+    backup taken before a key rotation still verifies while the retired key is kept."""
+    from .audit import _key_for
 
+    key = _key_for(str(body.get("key_id", "")))
     payload = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(_key(), b"zjtx-backup-manifest:" + payload.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, b"zjtx-backup-manifest:" + payload.encode(), hashlib.sha256).hexdigest()
 
 
 def _walk(storage: Storage, folder: str = "") -> Iterator[str]:
@@ -224,6 +227,10 @@ def create_backup(
             "migrations": migration_state(alias),
             "audit": head,
         }
+        from .audit import _stored_key_id
+
+        if _stored_key_id():
+            body["key_id"] = _stored_key_id()
         manifest = {**body, "signature": _signature(body)}
         (root / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
@@ -288,7 +295,17 @@ def verify_backup(backup: OpenedBackup) -> list[str]:
     if manifest.get("format") != FORMAT:
         problems.append(f"unknown format {manifest.get('format')!r}")
         return problems
-    if not hmac.compare_digest(_signature(body), str(manifest.get("signature", ""))):
+    from .audit import AuditKeyError
+
+    try:
+        expected = _signature(body)
+    except AuditKeyError as exc:
+        problems.append(
+            f"the manifest is signed with audit key {exc} which this server does not hold "
+            "(add it to ZJTX_AUDIT_HMAC_RETIRED_KEYS)"
+        )
+        return problems
+    if not hmac.compare_digest(expected, str(manifest.get("signature", ""))):
         problems.append(
             "manifest signature does not match (altered manifest, or another ZJTX_AUDIT_HMAC_KEY)"
         )

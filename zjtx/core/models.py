@@ -51,6 +51,8 @@ class AuditEvent(models.Model):
     # How `hash` was computed: rows written before the keyed chain stay "sha256" and verify
     # the old way; a "sha256" row after an "hmac-sha256" row is a downgrade (ADR 0003).
     hash_alg = models.CharField(max_length=16, default=HashAlg.SHA256, choices=HashAlg.choices)
+    # The id of the HMAC key that signed a keyed row (ADR 0003, rotation); blank is key "0".
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit event")

@@ -253,3 +253,18 @@ def test_a_sqlite_backup_is_a_consistent_database(data, on_disk):
         db.close()
     assert raw and all(value.startswith("SM4.") for value in raw)
     assert PHONE not in "".join(raw)
+
+
+def test_a_backup_taken_before_an_audit_key_rotation_still_verifies(data, on_disk, settings):
+    first_key = settings.ZJTX_AUDIT_HMAC_KEY
+    result = create_backup(on_disk / "backups")
+    settings.ZJTX_AUDIT_HMAC_KEY = "rotated-audit-key-0123456789abcdefghijklmnopqrstuv"
+    settings.ZJTX_AUDIT_HMAC_KEY_ID = "2027a"
+    settings.ZJTX_AUDIT_HMAC_RETIRED_KEYS = ""
+    problems = verify_backup(open_backup(result.path))
+    assert len(problems) == 1 and "audit key 0" in problems[0]  # the retired key is missing
+    settings.ZJTX_AUDIT_HMAC_RETIRED_KEYS = f"0:{first_key}"
+    assert verify_backup(open_backup(result.path)) == []
+    later = create_backup(on_disk / "backups-later")
+    assert json.loads((later.path / "manifest.json").read_text())["key_id"] == "2027a"
+    assert verify_backup(open_backup(later.path)) == []

@@ -29,6 +29,13 @@ REASONS = {
     "anchor_invalid": gettext_lazy(
         "the anchor file holds a line whose signature does not match (the file was edited)"
     ),
+    "unknown_key": gettext_lazy(
+        "the event names an audit key this server does not hold (add the retired key to "
+        "ZJTX_AUDIT_HMAC_RETIRED_KEYS)"
+    ),
+    "key_rollback": gettext_lazy(
+        "the event is signed with an older key than events before it (written with a retired key)"
+    ),
 }
 
 
