@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zjtx.accounts.auth import API_AUTH
-from zjtx.core.edge import new_incident
+from zjtx.core.edge import OUT_OF_RANGE_MESSAGE, new_incident, out_of_range
 from zjtx.core.errors import DomainError, ErrorCode
 from zjtx.core.openapi import ContractNinjaAPI
 
@@ -73,6 +74,19 @@ def bad_multipart(request, exc: MultiPartParserError):
     # A body the edge middleware did not parse (e.g. a PUT) and ninja found unreadable.
     message = _("The uploaded form could not be read (a file name may be too long); send it again.")
     return _error(request, 400, ErrorCode.BAD_MULTIPART, message)
+
+
+@api.exception_handler(OverflowError)
+def overflow(request, exc: OverflowError):
+    return _error(request, 400, ErrorCode.NUMBER_OUT_OF_RANGE, _(OUT_OF_RANGE_MESSAGE))
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc: DataError):
+    """A number the database cannot hold is the caller's error; any other data error is not."""
+    if out_of_range(exc):
+        return _error(request, 400, ErrorCode.NUMBER_OUT_OF_RANGE, _(OUT_OF_RANGE_MESSAGE))
+    return internal_error(request, exc)
 
 
 @api.exception_handler(Exception)

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
@@ -34,6 +35,23 @@ NUL = "\x00"
 MAX_FILE_NAME = 255
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 EXPECTED = (Http404, PermissionDenied, SuspiciousOperation, BadRequest)
+
+
+def out_of_range(exception: BaseException) -> bool:
+    """A number the database cannot hold (an id of 30 digits in a URL): SQLite's driver raises
+    OverflowError, PostgreSQL numeric_value_out_of_range (SQLSTATE 22003). Other data errors
+    are defects and stay incidents."""
+    if isinstance(exception, OverflowError):
+        return True
+    if isinstance(exception, DataError):
+        cause = exception.__cause__
+        return getattr(cause, "sqlstate", None) == "22003" or getattr(cause, "pgcode", None) == (
+            "22003"
+        )
+    return False
+
+
+OUT_OF_RANGE_MESSAGE = "The request holds a number larger than the system accepts (an id or count)."
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -204,6 +222,9 @@ class EdgeMiddleware:
             return self.bad_multipart(request)
         if isinstance(exception, EXPECTED):
             return None  # Django answers these with a 4xx itself
+        if out_of_range(exception):
+            logger.info("number out of range: %s %s", request.method, request.path)
+            return self.refuse(request, ErrorCode.NUMBER_OUT_OF_RANGE, _(OUT_OF_RANGE_MESSAGE), {})
         incident = getattr(request, "incident_id", None) or new_incident(request)
         logger.error(
             "incident %s: %s %s",
