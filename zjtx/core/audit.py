@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,17 +56,24 @@ def current_key_id() -> str:
 def key_ring() -> list[tuple[str, bytes]]:
     """(id, key) newest first: the current key, then the retired ones as configured
     (`ZJTX_AUDIT_HMAC_RETIRED_KEYS="id:key,id:key"`, newest first)."""
-    ring = [(current_key_id(), _key())]
-    for part in str(getattr(settings, "ZJTX_AUDIT_HMAC_RETIRED_KEYS", "") or "").split(","):
+    retired = str(getattr(settings, "ZJTX_AUDIT_HMAC_RETIRED_KEYS", "") or "")
+    return list(_parse_ring(current_key_id(), _key(), retired))
+
+
+@lru_cache(maxsize=8)
+def _parse_ring(key_id: str, key: bytes, retired: str) -> tuple[tuple[str, bytes], ...]:
+    """Parsed once per configuration, not once per event signed or verified."""
+    ring = [(key_id, key)]
+    for part in retired.split(","):
         if not part.strip():
             continue
-        key_id, sep, secret = part.strip().partition(":")
-        if not sep or not key_id.strip() or not secret:
+        retired_id, sep, secret = part.strip().partition(":")
+        if not sep or not retired_id.strip() or not secret:
             raise RuntimeError("ZJTX_AUDIT_HMAC_RETIRED_KEYS must read id:key,id:key")
-        if any(key_id.strip() == known for known, _k in ring):
-            raise RuntimeError(f"audit key id {key_id.strip()!r} is listed twice")
-        ring.append((key_id.strip(), secret.encode()))
-    return ring
+        if any(retired_id.strip() == known for known, _k in ring):
+            raise RuntimeError(f"audit key id {retired_id.strip()!r} is listed twice")
+        ring.append((retired_id.strip(), secret.encode()))
+    return tuple(ring)
 
 
 def _key_for(key_id: str) -> bytes:

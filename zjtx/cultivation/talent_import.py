@@ -171,6 +171,7 @@ def talent_import(*, actor: User, data: bytes) -> ImportReport:
     units = {u.name: u for u in AssessmentUnit.objects.all()}
     units.update({u.short_name: u for u in units.values() if u.short_name})
     report = ImportReport()
+    firms: dict[str, Any] = {}
 
     def get(row: list[Any], name: str) -> Any:
         i = col.get(name)
@@ -203,9 +204,11 @@ def talent_import(*, actor: User, data: bytes) -> ImportReport:
             code = _cell_text(get(row, "企业统一社会信用代码"))
             if code:
                 try:
-                    enterprise = enterprise_selectors.enterprise_get_for(
-                        user=actor, credit_code=code
-                    )
+                    if code not in firms:  # a file usually lists many people of one firm
+                        firms[code] = enterprise_selectors.enterprise_get_for(
+                            user=actor, credit_code=code
+                        )
+                    enterprise = firms[code]
                 except Http404:
                     refuse(
                         n,
@@ -236,9 +239,11 @@ def talent_import(*, actor: User, data: bytes) -> ImportReport:
                     )
             except DomainError as error:
                 message = str(error.message)
-                for name, detail in error.fields.items() or [("", message)]:
+                # A refusal without a field is the scope check: the unit named on the row.
+                for name, detail in error.fields.items() or [("enterprise", message)]:
                     # the ID number's own detail is its masked value: show the message instead
-                    refuse(n, _column_of(name), message if name in ("id_number", "") else detail)
+                    text = message if name in ("id_number", "enterprise") else detail
+                    refuse(n, _column_of(name), text)
             else:
                 report.created += 1
         if report.errors:
